@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.http import HttpRequest
+
+from .lookup import find_account
+from .models import BusinessAccount
+
+
+class BusinessAccountBackend(BaseBackend):
+    """Log in by email or phone and password. Answers the same time for unknown accounts."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, identifier: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> BusinessAccount | None:
+        if not identifier or password is None:
+            return None
+        account = find_account(identifier)
+        if account is None or not account.has_usable_password():
+            BusinessAccount().set_password(password)  # same cost as a real check
+            return None
+        return account if account.check_password(password) else None
+
+    def get_user(self, user_id: Any) -> BusinessAccount | None:
+        account = BusinessAccount.objects.filter(pk=user_id).first()
+        return account if account is not None and account.is_active else None

@@ -1,0 +1,89 @@
+"""User settings: Personal information (name, email, phone, password) and Security activity."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accountlink.business.accounts import actions
+from accountlink.business.accounts.forms import ChangeContactForm, DisplayNameForm
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.codes.models import Channel
+from accountlink.kit.errors import CodedError
+from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.views import contact_from_session, contact_to_session, language_of
+
+CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
+
+
+def _user(request: HttpRequest) -> BusinessAccount:
+    user = request.user
+    assert isinstance(user, BusinessAccount)
+    return user
+
+
+@login_required
+def user_settings(request: HttpRequest) -> HttpResponse:
+    return render(request, "business/user_settings.html", {"section": "overview"})
+
+
+@login_required
+def personal_information(request: HttpRequest) -> HttpResponse:
+    account = _user(request)
+    form = DisplayNameForm(request.POST or None, initial={"display_name": account.display_name})
+    if request.method == "POST" and form.is_valid():
+        actions.do_change_display_name(account, form.cleaned_data["display_name"])
+        messages.success(request, _("Your display name has been updated."))
+        return redirect("business:personal_information")
+    return render(request, "business/personal_information.html", {"section": "personal", "account": account, "form": form})
+
+
+@login_required
+def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
+    account = _user(request)
+    channel = CHANNELS[kind]
+    form = ChangeContactForm(request.POST or None, channel=channel, user=account, language=language_of(request))
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["value"]
+        try:
+            actions.do_start_contact_change(account, contact, current_password=form.cleaned_data.get("current_password"))
+        except CodedError as error:
+            add_coded_error(form, error, "current_password" if error.code == "password.incorrect" else "value")
+        else:
+            start_flow(request, f"contact:{kind}", contact=contact_to_session(contact))
+            return redirect("business:verify_contact", kind=kind)
+    title = _("Change email address") if channel == Channel.EMAIL else _("Change phone number")
+    if account.contact_for(channel) is None:
+        title = _("Add email address") if channel == Channel.EMAIL else _("Add phone number")
+    return render(request, "business/change_contact.html", {"section": "personal", "form": form, "title": title})
+
+
+@login_required
+def verify_contact(request: HttpRequest, kind: str) -> HttpResponse:
+    account = _user(request)
+    try:
+        state = get_flow(request, f"contact:{kind}")
+    except CodedError as error:
+        messages.error(request, error.message)
+        return redirect("business:personal_information")
+    contact = contact_from_session(state["contact"])
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_confirm_contact_change(account, contact, form.cleaned_data["code"])
+        except CodedError as error:
+            add_coded_error(form, error, "code")
+        else:
+            end_flow(request, f"contact:{kind}")
+            message = _("Your email address has been changed.") if kind == "email" else _("Your phone number has been changed.")
+            messages.success(request, message)
+            return redirect("business:personal_information")
+    return render(
+        request,
+        "business/code.html",
+        {"section": "personal", "form": form, "title": _("Enter the verification code"), "sent_to": contact.masked},
+    )

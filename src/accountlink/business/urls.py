@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+
+from accountlink.business.accounts import views as account_pages
+from accountlink.business.accounts.views import account_views
+from accountlink.business.adsmanager import views as adsmanager
+from accountlink.business.settings_pages import views as settings_pages
+from accountlink.kit.notify.views import outbox_page
+
+business_patterns = [
+    path("", account_pages.home, name="home"),
+    path("signup/", account_pages.signup, name="signup"),
+    *account_views.urls(),
+    path("adsmanager/", adsmanager.home, name="adsmanager"),
+    path("adsmanager/ad-accounts/new/", adsmanager.create_ad_account, name="create_ad_account"),
+    path("settings/", settings_pages.user_settings, name="user_settings"),
+    path("settings/personal/", settings_pages.personal_information, name="personal_information"),
+    re_path(r"^settings/personal/(?P<kind>email|phone)/$", settings_pages.change_contact, name="change_contact"),
+    re_path(r"^settings/personal/(?P<kind>email|phone)/verify/$", settings_pages.verify_contact, name="verify_contact"),
+    path("settings/password/", login_required(account_views.change_password), name="change_password"),
+    path("settings/security/", login_required(account_views.security_activity), name="security_activity"),
+]
+
+urlpatterns = [
+    path("", include((business_patterns, "business"))),
+    path("dev/outbox/", outbox_page, name="outbox"),
+]

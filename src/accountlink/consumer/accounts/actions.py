@@ -1,0 +1,140 @@
+"""Everything that changes a Loop account. Views, the CLI and tasks call these; nothing else saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accountlink.kit.audit.models import EventKind
+from accountlink.kit.audit.record import record
+from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.contacts import Contact
+from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.notify.send import notify
+from accountlink.kit.sendcode import send_code
+
+from .models import AccountStatus, AccountType, LoopAccount
+
+MINIMUM_AGE = 13
+
+
+@dataclass(frozen=True)
+class PendingVerification:
+    """Where a code went. ``account_id`` is None when nothing was created (no enumeration)."""
+
+    account_id: int | None
+    contact: Contact
+
+
+def _contact_taken(contact: Contact, *, exclude: LoopAccount | None = None) -> LoopAccount | None:
+    field = "email" if contact.is_email else "phone"
+    query = LoopAccount.objects.filter(**{field: contact.value})
+    if exclude is not None:
+        query = query.exclude(pk=exclude.pk)
+    return query.first()
+
+
+def _age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def do_start_signup(
+    *, handle: str, display_name: str, contact: Contact, password: str, birth_date: date, language: str
+) -> PendingVerification:
+    """Create an unverified account and send a code to its contact.
+
+    If the contact already belongs to a verified account, nothing is created: that address is told
+    someone tried to sign up with it, and the caller answers exactly as if a code had been sent.
+    """
+    handle = handle.lstrip("@").lower()
+    if _age_on(birth_date, timezone.localdate()) < MINIMUM_AGE:
+        raise CodedError(ErrorCode.SIGNUP_TOO_YOUNG)
+    with transaction.atomic(durable=True):
+        owner = _contact_taken(contact)
+        if owner is not None and owner.verified_at is None:
+            owner.delete()  # an abandoned sign-up does not hold the address hostage
+            owner = None
+        existing_handle = LoopAccount.objects.filter(handle=handle).first()
+        if existing_handle is not None:
+            if existing_handle.verified_at is not None or existing_handle.date_joined > timezone.now() - timedelta(days=1):
+                raise CodedError(ErrorCode.SIGNUP_HANDLE_TAKEN)
+            existing_handle.delete()
+        if owner is not None:
+            notify(channel=contact.channel, to=contact.value, template="signup_existing", language=language)
+            return PendingVerification(None, contact)
+        account = LoopAccount(
+            handle=handle,
+            display_name=display_name.strip(),
+            birth_date=birth_date,
+            language=language,
+            email=contact.value if contact.is_email else None,
+            phone=None if contact.is_email else contact.value,
+        )
+        account.set_password(password)
+        account.save()
+        record(EventKind.ACCOUNT_CREATED, account=account, actor=account)
+        send_code(account, purpose="signup", contact=contact, language=language)
+        return PendingVerification(account.pk, contact)
+
+
+def do_change_account_type(account: LoopAccount, account_type: AccountType, *, actor: LoopAccount) -> None:
+    with transaction.atomic(durable=True):
+        previous = account.account_type
+        if previous == account_type:
+            return
+        account.account_type = account_type
+        account.save(update_fields=["account_type"])
+        record(EventKind.ACCOUNT_TYPE_CHANGED, account=account, actor=actor, old=previous, new=str(account_type))
+
+
+def do_suspend_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
+    with transaction.atomic(durable=True):
+        account.status = AccountStatus.SUSPENDED
+        account.status_reason = reason
+        account.save(update_fields=["status", "status_reason"])
+        record(EventKind.ACCOUNT_SUSPENDED, account=account, actor=actor, reason=reason)
+        notify_all_contacts(account, "account_suspended")
+
+
+def do_restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
+    with transaction.atomic(durable=True):
+        account.status = AccountStatus.ACTIVE
+        account.status_reason = ""
+        account.save(update_fields=["status", "status_reason"])
+        record(EventKind.ACCOUNT_RESTORED, account=account, actor=actor, reason=reason)
+        notify_all_contacts(account, "account_restored")
+
+
+def do_create_account(
+    *,
+    handle: str,
+    display_name: str,
+    birth_date: date,
+    password: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    account_type: AccountType = AccountType.PERSONAL,
+    language: str = "en",
+    is_support_agent: bool = False,
+    actor: LoopAccount | None = None,
+) -> LoopAccount:
+    """Create an account whose contact is already verified (demo data, support, tests)."""
+    with transaction.atomic(durable=True):
+        account = LoopAccount(
+            handle=handle.lstrip("@").lower(),
+            display_name=display_name,
+            birth_date=birth_date,
+            email=email.lower() if email else None,
+            phone=phone,
+            account_type=account_type,
+            language=language,
+            is_support_agent=is_support_agent,
+            verified_at=timezone.now(),
+        )
+        account.set_password(password)
+        account.save()
+        record(EventKind.ACCOUNT_CREATED, account=account, actor=actor)
+        return account

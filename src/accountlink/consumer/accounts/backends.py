@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import BaseBackend
+from django.http import HttpRequest
+
+from .models import AccountStatus, LoopAccount
+from .lookup import find_account
+
+
+class LoopAccountBackend(BaseBackend):
+    """Log in by handle, email or phone. Answers the same time for unknown accounts."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, identifier: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> LoopAccount | None:
+        if not identifier or password is None:
+            return None
+        account = find_account(identifier)
+        if account is None or account.status == AccountStatus.DELETED:
+            LoopAccount().set_password(password)  # same cost as a real check
+            return None
+        return account if account.check_password(password) else None
+
+    def get_user(self, user_id: Any) -> LoopAccount | None:
+        # Suspended, deleted or unverified accounts lose their sessions on their next request.
+        account = LoopAccount.objects.filter(pk=user_id).first()
+        return account if account is not None and account.is_active else None

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from accountlink.consumer.accounts import views
+from accountlink.consumer.accounts.views import account_views
+from accountlink.kit.notify.views import outbox_page
+
+loop_patterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.signup, name="signup"),
+    *account_views.urls(),
+    path("profile/", views.profile, name="profile"),
+    path("settings/", views.settings_index, name="settings"),
+    path("settings/account/", views.settings_account, name="settings_account"),
+    path("settings/security/", views.settings_security, name="settings_security"),
+    path("settings/security/password/", login_required(account_views.change_password), name="change_password"),
+    path("settings/security/activity/", login_required(account_views.security_activity), name="security_activity"),
+]
+
+urlpatterns = [
+    path("", include((loop_patterns, "loop"))),
+    path("dev/outbox/", outbox_page, name="outbox"),
+]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    """Every kind of state change either platform audits. Labels are shown on Security activity."""
+
+    ACCOUNT_CREATED = "account.created", _("Account created")
+    CONTACT_VERIFIED = "account.contact_verified", _("Email or phone verified")
+    LOGIN = "login.succeeded", _("Logged in")
+    LOGIN_FAILED = "login.failed", _("Failed login attempt")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+    PASSWORD_RESET = "password.reset", _("Password reset with a code")
+    CODE_SENT = "code.sent", _("Verification code sent")
+    EMAIL_CHANGED = "email.changed", _("Email address changed")
+    PHONE_CHANGED = "phone.changed", _("Phone number changed")
+    PROFILE_CHANGED = "profile.changed", _("Profile updated")
+    LANGUAGE_CHANGED = "language.changed", _("Language changed")
+    ACCOUNT_TYPE_CHANGED = "account.type_changed", _("Account type changed")
+    ACCOUNT_SUSPENDED = "account.suspended", _("Account suspended")
+    ACCOUNT_RESTORED = "account.restored", _("Account restored")
+    AD_ACCOUNT_CREATED = "ad_account.created", _("Ad account created")
+
+
+class AuditEvent(models.Model):
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=64, choices=EventKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.account_id})"

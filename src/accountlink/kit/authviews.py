@@ -1,0 +1,255 @@
+"""The account pages both platforms share: log in, confirm a sign-up code, forgot password, change
+password and Security activity. Each platform makes one :class:`AccountViews` with its own
+templates, URL namespace and account lookup; the pages call the kit's actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accountlink.kit import accounts
+from accountlink.kit.audit.models import AuditEvent
+from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
+from accountlink.kit.i18n.cookies import remember_language
+from accountlink.kit.views import contact_from_session, contact_to_session, language_of, mark_authenticated_now, safe_next
+
+
+class LoginForm(forms.Form):
+    identifier = forms.CharField(
+        max_length=254, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ForgotPasswordForm(forms.Form):
+    identifier = forms.CharField(max_length=254, widget=forms.TextInput(attrs={"autofocus": True}))
+
+
+class ChangePasswordForm(NewPasswordMixin):
+    current_password = forms.CharField(
+        label=gettext_lazy("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.password_user = user
+        if user is not None and not user.has_usable_password():
+            del self.fields["current_password"]
+
+
+@dataclass
+class AccountViews:
+    namespace: str
+    templates: str
+    identifier_label: Any
+    find_account: Callable[[str, str], Any]
+    # Returns an error code when a correctly authenticated account still may not log in.
+    login_refusal: Callable[[Any], ErrorCode | None] = lambda account: None
+    # Where "Change password" returns to.
+    password_changed_url: str = "home"
+
+    def url(self, name: str) -> str:
+        return reverse(f"{self.namespace}:{name}")
+
+    def template(self, name: str) -> str:
+        return f"{self.templates}/{name}.html"
+
+    # Log in and out
+
+    def login(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect(self.url("home"))
+        form = LoginForm(request.POST or None)
+        form.fields["identifier"].label = self.identifier_label
+        error_code: ErrorCode | None = None
+        if request.method == "POST" and form.is_valid():
+            identifier = form.cleaned_data["identifier"]
+            account = authenticate(request, identifier=identifier, password=form.cleaned_data["password"])
+            if account is None:
+                known = self.find_account(identifier, language_of(request))
+                if known is not None:
+                    accounts.do_record_failed_login(known)
+                error_code = ErrorCode.LOGIN_INVALID_CREDENTIALS
+            else:
+                error_code = self.login_refusal(account)
+            if error_code is None and account is not None and account.verified_at is None:
+                return self._continue_signup(request, account)
+            if error_code is None and account is not None:
+                return self.finish_login(request, account, safe_next(request, self.url("home")))
+            add_coded_error(form, CodedError(error_code or ErrorCode.LOGIN_INVALID_CREDENTIALS))
+        return render(request, self.template("login"), {"form": form, "error_code": error_code, "next": safe_next(request, "")})
+
+    def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
+        login(request, account)
+        mark_authenticated_now(request)
+        accounts.do_record_login(account)
+        response = redirect(next_url)
+        remember_language(response, account.language)
+        return response
+
+    def _continue_signup(self, request: HttpRequest, account: Any) -> HttpResponse:
+        """The password was right but the address was never confirmed: send a code again."""
+        contact = account.contacts()[0]
+        try:
+            accounts.do_resend_signup_code(account, contact, account.language)
+        except CodedError:
+            pass  # the code sent less than a minute ago still works
+        self.start_signup_flow(request, account.pk, contact)
+        return redirect(self.url("signup_verify"))
+
+    def logout(self, request: HttpRequest) -> HttpResponse:
+        logout(request)
+        return redirect(self.url("home"))
+
+    # Sign-up confirmation
+
+    def start_signup_flow(self, request: HttpRequest, account_id: int | None, contact: Any) -> None:
+        start_flow(request, "signup", account_id=account_id, contact=contact_to_session(contact))
+
+    def signup_verify(self, request: HttpRequest) -> HttpResponse:
+        try:
+            state = get_flow(request, "signup")
+        except CodedError as error:
+            messages.error(request, error.message)
+            return redirect(self.url("signup"))
+        contact = contact_from_session(state["contact"])
+        account = self._account(state["account_id"])
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and "resend" in request.POST:
+            form = CodeForm()
+            try:
+                accounts.do_resend_signup_code(account, contact, language_of(request))
+                messages.success(request, _("We sent a new code."))
+            except CodedError as error:
+                add_coded_error(form, error)
+        elif request.method == "POST" and form.is_valid():
+            try:
+                account = accounts.do_verify_contact(account, contact, form.cleaned_data["code"])
+            except CodedError as error:
+                add_coded_error(form, error, "code")
+            else:
+                end_flow(request, "signup")
+                messages.success(request, _("Welcome to %(brand)s!") % {"brand": self.brand()})
+                return self.finish_login(request, account, self.url("home"))
+        return render(
+            request,
+            self.template("code"),
+            {"form": form, "title": _("Confirm your email or phone"), "sent_to": contact.masked, "allow_resend": True},
+        )
+
+    def brand(self) -> str:
+        brand = settings.ACCOUNTLINK_BRAND
+        return brand if self.namespace == "loop" else _("%(brand)s for Business") % {"brand": brand}
+
+    def _account(self, account_id: int | None) -> Any:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk=account_id).first() if account_id else None
+
+    # Forgot password
+
+    def forgot_password(self, request: HttpRequest) -> HttpResponse:
+        form = ForgotPasswordForm(request.POST or None)
+        form.fields["identifier"].label = self.identifier_label
+        if request.method == "POST" and form.is_valid():
+            identifier = form.cleaned_data["identifier"]
+            language = language_of(request)
+            account = self.find_account(identifier, language)
+            contact = accounts.reset_contact(account, identifier) if account is not None else None
+            accounts.do_start_password_reset(account, contact, language)
+            # The same next page whether or not an account was found.
+            start_flow(
+                request,
+                "reset",
+                account_id=account.pk if account is not None and contact is not None else None,
+                contact=contact_to_session(contact) if contact is not None else {"channel": "email", "value": ""},
+            )
+            return redirect(self.url("password_reset"))
+        return render(request, self.template("forgot_password"), {"form": form})
+
+    def password_reset(self, request: HttpRequest) -> HttpResponse:
+        try:
+            state = get_flow(request, "reset")
+        except CodedError as error:
+            messages.error(request, error.message)
+            return redirect(self.url("forgot_password"))
+        contact = contact_from_session(state["contact"])
+        form = ResetPasswordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                accounts.do_reset_password(
+                    self._account(state["account_id"]), contact, form.cleaned_data["code"], form.cleaned_data["new_password"]
+                )
+            except CodedError as error:
+                add_coded_error(form, error, "code")
+            else:
+                end_flow(request, "reset")
+                messages.success(request, _("Your password has been reset. Log in with your new password."))
+                return redirect(self.url("login"))
+        return render(request, self.template("password_reset"), {"form": form})
+
+    # Signed-in pages
+
+    def change_password(self, request: HttpRequest) -> HttpResponse:
+        account = request.user
+        form = ChangePasswordForm(request.POST or None, user=account)
+        if request.method == "POST" and form.is_valid():
+            try:
+                accounts.do_change_password(
+                    account,
+                    current_password=form.cleaned_data.get("current_password"),
+                    new_password=form.cleaned_data["new_password"],
+                )
+            except CodedError as error:
+                add_coded_error(form, error, "current_password")
+            else:
+                update_session_auth_hash(request, account)  # type: ignore[arg-type]
+                mark_authenticated_now(request)
+                messages.success(request, _("Your password has been changed."))
+                return redirect(self.url(self.password_changed_url))
+        return render(request, self.template("change_password"), {"form": form, "section": "personal"})
+
+    def security_activity(self, request: HttpRequest) -> HttpResponse:
+        events = AuditEvent.objects.filter(account=request.user).select_related("actor")[:100]
+        return render(request, self.template("security_activity"), {"events": events, "section": "security"})
+
+    def save_language(self, account: Any, language: str) -> None:
+        accounts.do_change_language(account, language)
+
+    def urls(self) -> list[Any]:
+        from django.urls import path
+
+        from accountlink.kit.i18n.views import language_view
+
+        return [
+            path("login/", self.login, name="login"),
+            path("logout/", require_POST(self.logout), name="logout"),
+            path("signup/verify/", self.signup_verify, name="signup_verify"),
+            path("password/forgot/", self.forgot_password, name="forgot_password"),
+            path("password/reset/", self.password_reset, name="password_reset"),
+            path("language/", language_view(self.save_language), name="set_language"),
+        ]
+
+    def signed_in(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        return login_required(view)

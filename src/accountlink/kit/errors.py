@@ -1,0 +1,67 @@
+"""Stable error codes with translated messages (DESIGN §6).
+
+Actions raise ``CodedError(ErrorCode.X, **params)``; views turn it into a message on the page or a
+4xx JSON body. The code is the contract; the message is for people and is translated.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class ErrorCode(StrEnum):
+    LOGIN_INVALID_CREDENTIALS = "login.invalid_credentials"
+    LOGIN_SUSPENDED = "login.suspended"
+    CODE_INVALID = "code.invalid"
+    CODE_EXPIRED = "code.expired"
+    CODE_TOO_MANY_ATTEMPTS = "code.too_many_attempts"
+    CODE_RESEND_TOO_SOON = "code.resend_too_soon"
+    CODE_RATE_LIMITED = "code.rate_limited"
+    SIGNUP_HANDLE_TAKEN = "signup.handle_taken"
+    SIGNUP_TOO_YOUNG = "signup.too_young"
+    CONTACT_REQUIRED = "contact.required"
+    CONTACT_IN_USE = "contact.in_use"
+    CONTACT_UNCHANGED = "contact.unchanged"
+    PASSWORD_INCORRECT = "password.incorrect"
+    REAUTH_REQUIRED = "auth.reauthentication_required"
+    FLOW_EXPIRED = "flow.expired"
+
+
+MESSAGES: dict[ErrorCode, Promise] = {
+    ErrorCode.LOGIN_INVALID_CREDENTIALS: _("The login details you entered don't match an account. Check them and try again."),
+    ErrorCode.LOGIN_SUSPENDED: _("This account is suspended, so you can't log in right now."),
+    ErrorCode.CODE_INVALID: _("That code isn't right. Check the code we sent you and try again."),
+    ErrorCode.CODE_EXPIRED: _("That code has expired. Request a new code."),
+    ErrorCode.CODE_TOO_MANY_ATTEMPTS: _("Too many wrong codes were entered. Request a new code."),
+    ErrorCode.CODE_RESEND_TOO_SOON: _("Please wait %(seconds)s seconds before requesting another code."),
+    ErrorCode.CODE_RATE_LIMITED: _("Too many codes were requested. Try again in an hour."),
+    ErrorCode.SIGNUP_HANDLE_TAKEN: _("This username is taken. Try another one."),
+    ErrorCode.SIGNUP_TOO_YOUNG: _("You must be at least 13 years old to create an account."),
+    ErrorCode.CONTACT_REQUIRED: _("Enter an email address or a phone number."),
+    ErrorCode.CONTACT_IN_USE: _("This email address or phone number can't be used. Try another one."),
+    ErrorCode.CONTACT_UNCHANGED: _("This is already your current address."),
+    ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
+    ErrorCode.REAUTH_REQUIRED: _("For your security, enter your password again to continue."),
+    ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
+}
+
+
+class CodedError(Exception):
+    """A refusal with a stable code. ``params`` fill the message's placeholders."""
+
+    def __init__(self, code: ErrorCode, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code.value)
+
+    @property
+    def message(self) -> str:
+        text = str(MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code.value, "message": self.message}

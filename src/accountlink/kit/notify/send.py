@@ -1,0 +1,73 @@
+"""Notifications: queue an email or SMS in the caller's transaction; a worker renders and sends it.
+
+The payload is sealed (``kit.crypto``) because it may carry a verification code, and it waits in
+the task table until the worker picks it up. Templates live in ``templates/notify/<name>/``:
+``subject.txt`` and ``body.txt`` for email and ``sms.txt`` for SMS. The HTML part of every email is
+the text body in the shared layout ``notify/email.html``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from accountlink.kit.codes.models import Channel
+from accountlink.kit.crypto import open_sealed, seal
+
+from .sms import get_sms_backend
+
+
+def notify(*, channel: Channel | str, to: str, template: str, language: str, context: dict[str, Any] | None = None) -> None:
+    """Queue one message. Must run inside the action's transaction, so it is sent only if that commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify() runs inside the calling action's transaction.")
+    payload = {
+        "channel": str(channel),
+        "to": to,
+        "template": template,
+        "language": language,
+        "context": context or {},
+    }
+    deliver_message.enqueue(seal(json.dumps(payload)))
+
+
+@task()
+def deliver_message(sealed_payload: str) -> None:
+    payload = json.loads(open_sealed(sealed_payload))
+    send_now(**payload)
+
+
+def render(template: str, language: str, context: dict[str, Any], part: str) -> str:
+    full_context = {"brand": settings.ACCOUNTLINK_BRAND, **context}
+    with translation.override(language):
+        full_context["business_brand"] = translation.gettext("%(brand)s for Business") % {
+            "brand": settings.ACCOUNTLINK_BRAND
+        }
+        full_context["site_name"] = (
+            settings.ACCOUNTLINK_BRAND if settings.ACCOUNTLINK_PLATFORM == "consumer" else full_context["business_brand"]
+        )
+        name = f"notify/{template}/{part}" if part else f"notify/{template}"
+        return render_to_string(name, full_context).strip()
+
+
+def send_now(*, channel: str, to: str, template: str, language: str, context: dict[str, Any]) -> None:
+    if channel == Channel.SMS:
+        get_sms_backend().send(to, render(template, language, context, "sms.txt"))
+        return
+    subject = " ".join(render(template, language, context, "subject.txt").split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render(template, language, context, "body.txt"),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    html = render("email.html", language, {**context, "subject": subject, "body": message.body}, "")
+    message.attach_alternative(html, "text/html")
+    message.send()

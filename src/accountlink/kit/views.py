@@ -1,0 +1,44 @@
+"""View helpers both platforms use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accountlink.kit.codes.models import Channel
+from accountlink.kit.contacts import Contact
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def language_of(request: HttpRequest) -> str:
+    return (getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE)[:2]
+
+
+def contact_to_session(contact: Contact) -> dict[str, str]:
+    return {"channel": str(contact.channel), "value": contact.value}
+
+
+def contact_from_session(data: dict[str, str]) -> Contact:
+    return Contact(Channel(data["channel"]), data["value"])
+
+
+REAUTH_WINDOW = timedelta(minutes=10)
+
+
+def mark_authenticated_now(request: HttpRequest) -> None:
+    request.session["auth_time"] = timezone.now().timestamp()
+
+
+def recently_authenticated(request: HttpRequest) -> bool:
+    stamp = request.session.get("auth_time")
+    return isinstance(stamp, float) and timezone.now().timestamp() - stamp < REAUTH_WINDOW.total_seconds()

@@ -1,0 +1,177 @@
+"""Settings shared by both platforms.
+
+Each platform has its own module (``consumer.py``, ``business.py``) that imports this one and
+sets what differs: its apps, URLs, database file, cookie names and secret key. Everything is read
+from the environment so one code base serves the embedded demo and a scaled-out deployment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(env("ACCOUNTLINK_DATA_DIR", "var")).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+# The embedded demo: development outbox instead of real email/SMS, demo data, /dev/outbox/.
+ACCOUNTLINK_DEMO_MODE = env_bool("ACCOUNTLINK_DEMO_MODE", True)
+ACCOUNTLINK_BRAND = env("ACCOUNTLINK_BRAND", "Loop")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "accountlink.kit",
+    "accountlink.kit.audit",
+    "accountlink.kit.codes",
+    "accountlink.kit.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accountlink.kit.audit.middleware.RequestContextMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accountlink.kit.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "accountlink.kit.passwords.Argon2idHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("es", _("Spanish"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT = env("STATIC_ROOT") or None  # set for collectstatic in production
+# The embedded default serves static files straight from the apps, no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if env_bool("SECURE_PROXY_SSL", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: SMTP when EMAIL_HOST is set, the development outbox otherwise.
+EMAIL_HOST = env("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@loop.example")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "accountlink.kit.notify.backends.OutboxEmailBackend",
+)
+ACCOUNTLINK_SMS_BACKEND = env("ACCOUNTLINK_SMS_BACKEND", "accountlink.kit.notify.sms.OutboxSmsBackend")
+ACCOUNTLINK_OUTBOX_DIR = Path(env("ACCOUNTLINK_OUTBOX_DIR", str(DATA_DIR / "outbox")))
+
+# Keys that seal secrets at rest (first one encrypts, all decrypt, so keys can be rotated).
+ACCOUNTLINK_ENCRYPTION_KEYS = env_list("ACCOUNTLINK_ENCRYPTION_KEYS")
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+
+def database(default_sqlite_name: str) -> dict[str, Any]:
+    """The platform's database: ``DATABASE_URL`` or a SQLite file in the data directory."""
+    url = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / default_sqlite_name}"
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=int(env("CONN_MAX_AGE", "0"))))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web processes and the worker share the file.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+def secret_key(platform: str) -> str:
+    key = env("SECRET_KEY")
+    if key:
+        return key
+    if DEBUG or ACCOUNTLINK_DEMO_MODE:
+        # The embedded demo keeps its generated keys beside its databases.
+        from accountlink.kit.secrets import demo_secret
+
+        return demo_secret(DATA_DIR, f"{platform}-secret-key")
+    raise RuntimeError("SECRET_KEY must be set outside demo mode")

@@ -1,0 +1,24 @@
+"""The Loop for Business platform."""
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, database, env, secret_key
+
+ACCOUNTLINK_PLATFORM = "business"
+SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "accountlink.business.accounts",
+    "accountlink.business.adsmanager",
+    "accountlink.business.settings_pages",
+]
+ROOT_URLCONF = "accountlink.business.urls"
+WSGI_APPLICATION = "accountlink.business.wsgi.application"
+AUTH_USER_MODEL = "business_accounts.BusinessAccount"
+AUTHENTICATION_BACKENDS = ["accountlink.business.accounts.backends.BusinessAccountBackend"]
+DATABASES = {"default": database(env("ACCOUNTLINK_SQLITE_NAME", "business.sqlite3"))}
+LOGIN_URL = "business:login"
+LOGIN_REDIRECT_URL = "business:adsmanager"
+
+SESSION_COOKIE_NAME = "lfb_session"
+CSRF_COOKIE_NAME = "lfb_csrftoken"
+LANGUAGE_COOKIE_NAME = "lfb_language"
