@@ -5,6 +5,7 @@ templates, URL namespace and account lookup; the pages call the kit's actions.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,13 @@ from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
 from accountlink.kit.i18n.cookies import remember_language
-from accountlink.kit.views import contact_from_session, contact_to_session, language_of, mark_authenticated_now, safe_next
+from accountlink.kit.views import (
+    contact_from_session,
+    contact_to_session,
+    language_of,
+    mark_authenticated_now,
+    safe_next,
+)
 
 
 class LoginForm(forms.Form):
@@ -35,7 +42,9 @@ class LoginForm(forms.Form):
         max_length=254, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
     )
     password = forms.CharField(
-        label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=gettext_lazy("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -98,7 +107,9 @@ class AccountViews:
             if error_code is None and account is not None:
                 return self.finish_login(request, account, safe_next(request, self.url("home")))
             add_coded_error(form, CodedError(error_code or ErrorCode.LOGIN_INVALID_CREDENTIALS))
-        return render(request, self.template("login"), {"form": form, "error_code": error_code, "next": safe_next(request, "")})
+        return render(
+            request, self.template("login"), {"form": form, "error_code": error_code, "next": safe_next(request, "")}
+        )
 
     def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
         login(request, account)
@@ -111,10 +122,8 @@ class AccountViews:
     def _continue_signup(self, request: HttpRequest, account: Any) -> HttpResponse:
         """The password was right but the address was never confirmed: send a code again."""
         contact = account.contacts()[0]
-        try:
+        with contextlib.suppress(CodedError):  # a code sent less than a minute ago still works
             accounts.do_resend_signup_code(account, contact, account.language)
-        except CodedError:
-            pass  # the code sent less than a minute ago still works
         self.start_signup_flow(request, account.pk, contact)
         return redirect(self.url("signup_verify"))
 
@@ -199,7 +208,10 @@ class AccountViews:
         if request.method == "POST" and form.is_valid():
             try:
                 accounts.do_reset_password(
-                    self._account(state["account_id"]), contact, form.cleaned_data["code"], form.cleaned_data["new_password"]
+                    self._account(state["account_id"]),
+                    contact,
+                    form.cleaned_data["code"],
+                    form.cleaned_data["new_password"],
                 )
             except CodedError as error:
                 add_coded_error(form, error, "code")
@@ -231,7 +243,7 @@ class AccountViews:
         return render(request, self.template("change_password"), {"form": form, "section": "personal"})
 
     def security_activity(self, request: HttpRequest) -> HttpResponse:
-        events = AuditEvent.objects.filter(account=request.user).select_related("actor")[:100]
+        events = AuditEvent.objects.filter(account_id=request.user.pk).select_related("actor")[:100]
         return render(request, self.template("security_activity"), {"events": events, "section": "security"})
 
     def save_language(self, account: Any, language: str) -> None:

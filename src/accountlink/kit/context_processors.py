@@ -13,5 +13,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "business_brand": gettext("%(brand)s for Business") % {"brand": brand},
         "platform": settings.ACCOUNTLINK_PLATFORM,
         "demo_mode": settings.ACCOUNTLINK_DEMO_MODE,
-        "language_url": reverse("loop:set_language" if settings.ACCOUNTLINK_PLATFORM == "consumer" else "business:set_language"),
+        "language_url": reverse(
+            "loop:set_language" if settings.ACCOUNTLINK_PLATFORM == "consumer" else "business:set_language"
+        ),
     }

@@ -32,7 +32,9 @@ class ErrorCode(StrEnum):
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
-    ErrorCode.LOGIN_INVALID_CREDENTIALS: _("The login details you entered don't match an account. Check them and try again."),
+    ErrorCode.LOGIN_INVALID_CREDENTIALS: _(
+        "The login details you entered don't match an account. Check them and try again."
+    ),
     ErrorCode.LOGIN_SUSPENDED: _("This account is suspended, so you can't log in right now."),
     ErrorCode.CODE_INVALID: _("That code isn't right. Check the code we sent you and try again."),
     ErrorCode.CODE_EXPIRED: _("That code has expired. Request a new code."),

@@ -53,7 +53,7 @@ class ContactField(forms.CharField):
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Contact | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Contact | None:
         text = super().clean(value)
         if not text:
             return None

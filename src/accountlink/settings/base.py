@@ -134,7 +134,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "accountlink.kit.notify.backends.OutboxEmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "accountlink.kit.notify.backends.OutboxEmailBackend",
 )
 ACCOUNTLINK_SMS_BACKEND = env("ACCOUNTLINK_SMS_BACKEND", "accountlink.kit.notify.sms.OutboxSmsBackend")
 ACCOUNTLINK_OUTBOX_DIR = Path(env("ACCOUNTLINK_OUTBOX_DIR", str(DATA_DIR / "outbox")))

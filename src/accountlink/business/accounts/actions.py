@@ -63,7 +63,14 @@ def do_change_display_name(account: BusinessAccount, display_name: str) -> None:
         old = account.display_name
         account.display_name = display_name.strip()
         account.save(update_fields=["display_name"])
-        record(EventKind.PROFILE_CHANGED, account=account, actor=account, field="display_name", old=old, new=account.display_name)
+        record(
+            EventKind.PROFILE_CHANGED,
+            account=account,
+            actor=account,
+            field="display_name",
+            old=old,
+            new=account.display_name,
+        )
 
 
 def _purpose(channel: Channel) -> str:
@@ -116,7 +123,6 @@ def do_confirm_contact_change(account: BusinessAccount, contact: Contact, code: 
         )
 
     redeem_code(account, purpose=_purpose(contact.channel), destination=contact.value, code=code, then=change)
-
 
 
 def do_create_account(

@@ -12,7 +12,7 @@ from .models import BusinessAccount
 class BusinessAccountBackend(BaseBackend):
     """Log in by email or phone and password. Answers the same time for unknown accounts."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, identifier: str | None = None, password: str | None = None, **kwargs: Any
     ) -> BusinessAccount | None:
         if not identifier or password is None:

@@ -15,7 +15,9 @@ from accountlink.kit.forms import ContactField
 class SignupForm(forms.Form):
     contact = ContactField(label=_("Email or phone number"), help_text=_("We'll send a code to confirm it."))
     display_name = forms.CharField(label=_("Your name"), max_length=60, required=False)
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from accountlink.kit.authviews import AccountViews
-from accountlink.kit.forms import add_coded_error
 from accountlink.kit.errors import CodedError
+from accountlink.kit.forms import add_coded_error
 from accountlink.kit.views import language_of
 
 from . import actions

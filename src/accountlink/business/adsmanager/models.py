@@ -15,7 +15,9 @@ CURRENCIES = [
 ]
 
 TIME_ZONES = sorted(
-    zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    zone
+    for zone in zoneinfo.available_timezones()
+    if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/"))
 )
 
 

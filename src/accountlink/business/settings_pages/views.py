@@ -39,7 +39,9 @@ def personal_information(request: HttpRequest) -> HttpResponse:
         actions.do_change_display_name(account, form.cleaned_data["display_name"])
         messages.success(request, _("Your display name has been updated."))
         return redirect("business:personal_information")
-    return render(request, "business/personal_information.html", {"section": "personal", "account": account, "form": form})
+    return render(
+        request, "business/personal_information.html", {"section": "personal", "account": account, "form": form}
+    )
 
 
 @login_required
@@ -50,7 +52,9 @@ def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["value"]
         try:
-            actions.do_start_contact_change(account, contact, current_password=form.cleaned_data.get("current_password"))
+            actions.do_start_contact_change(
+                account, contact, current_password=form.cleaned_data.get("current_password")
+            )
         except CodedError as error:
             add_coded_error(form, error, "current_password" if error.code == "password.incorrect" else "value")
         else:
@@ -79,7 +83,11 @@ def verify_contact(request: HttpRequest, kind: str) -> HttpResponse:
             add_coded_error(form, error, "code")
         else:
             end_flow(request, f"contact:{kind}")
-            message = _("Your email address has been changed.") if kind == "email" else _("Your phone number has been changed.")
+            message = (
+                _("Your email address has been changed.")
+                if kind == "email"
+                else _("Your phone number has been changed.")
+            )
             messages.success(request, message)
             return redirect("business:personal_information")
     return render(

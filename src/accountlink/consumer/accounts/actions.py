@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accountlink.kit.accounts import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
-from accountlink.kit.accounts import notify_all_contacts
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.notify.send import notify
@@ -59,7 +59,9 @@ def do_start_signup(
             owner = None
         existing_handle = LoopAccount.objects.filter(handle=handle).first()
         if existing_handle is not None:
-            if existing_handle.verified_at is not None or existing_handle.date_joined > timezone.now() - timedelta(days=1):
+            if existing_handle.verified_at is not None or existing_handle.date_joined > timezone.now() - timedelta(
+                days=1
+            ):
                 raise CodedError(ErrorCode.SIGNUP_HANDLE_TAKEN)
             existing_handle.delete()
         if owner is not None:

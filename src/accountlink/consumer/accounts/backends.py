@@ -5,14 +5,14 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
 
-from .models import AccountStatus, LoopAccount
 from .lookup import find_account
+from .models import AccountStatus, LoopAccount
 
 
 class LoopAccountBackend(BaseBackend):
     """Log in by handle, email or phone. Answers the same time for unknown accounts."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, identifier: str | None = None, password: str | None = None, **kwargs: Any
     ) -> LoopAccount | None:
         if not identifier or password is None:

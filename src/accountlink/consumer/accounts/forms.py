@@ -18,7 +18,9 @@ HANDLE_PATTERN = re.compile(r"^[a-z0-9._]{2,24}$")
 
 
 class SignupForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    display_name = forms.CharField(
+        label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     handle = forms.CharField(
         label=_("Username"),
         max_length=25,
@@ -27,7 +29,9 @@ class SignupForm(forms.Form):
     )
     contact = ContactField(label=_("Email or phone number"), help_text=_("We'll send a code to confirm it."))
     birth_date = forms.DateField(label=_("Birthday"), widget=forms.DateInput(attrs={"type": "date"}))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -27,7 +27,7 @@ account_views = AccountViews(
     templates="loop",
     identifier_label=gettext_lazy("Username, email or phone"),
     find_account=find_account,
-    login_refusal=_login_refusal,  # type: ignore[arg-type]
+    login_refusal=_login_refusal,
     password_changed_url="settings_security",
 )
 
@@ -89,7 +89,9 @@ def settings_account(request: HttpRequest) -> HttpResponse:
         except CodedError as error:
             add_coded_error(form, error)
         else:
-            messages.success(request, _("Your account type is now: %(type)s.") % {"type": account.get_account_type_display()})
+            messages.success(
+                request, _("Your account type is now: %(type)s.") % {"type": account.get_account_type_display()}
+            )
             return redirect("loop:settings_account")
     return render(request, "loop/settings_account.html", {"account": account, "form": form})
 

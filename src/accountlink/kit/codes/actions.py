@@ -77,9 +77,9 @@ def issue_code(account: Any, *, purpose: str, channel: Channel, destination: str
         >= rules.per_destination_per_hour
     ):
         raise CodedError(ErrorCode.CODE_RATE_LIMITED)
-    VerificationCode.objects.filter(
-        account=account, purpose=purpose, consumed_at=None, voided_at=None
-    ).update(voided_at=now)
+    VerificationCode.objects.filter(account=account, purpose=purpose, consumed_at=None, voided_at=None).update(
+        voided_at=now
+    )
     code = f"{secrets.randbelow(1_000_000):06d}"
     VerificationCode.objects.create(
         account=account,

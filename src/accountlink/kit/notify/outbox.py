@@ -7,7 +7,6 @@ same thing without a database, and several workers can write at once (each write
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -39,13 +38,15 @@ def write(outbox_dir: Path, message: OutboxMessage) -> Path:
     name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
     temporary = folder / f".{name}.tmp"
     temporary.write_text(json.dumps(asdict(message), ensure_ascii=False))
-    os.replace(temporary, folder / name)
+    temporary.replace(folder / name)
     return folder / name
 
 
 def new_message(platform: str, channel: str, to: str, subject: str, body: str, html: str = "") -> OutboxMessage:
     sent_at = datetime.now(UTC).isoformat(timespec="milliseconds")
-    return OutboxMessage(platform=platform, channel=channel, to=to, subject=subject, body=body, sent_at=sent_at, html=html)
+    return OutboxMessage(
+        platform=platform, channel=channel, to=to, subject=subject, body=body, sent_at=sent_at, html=html
+    )
 
 
 def read(outbox_dir: Path, *, platform: str | None = None, to: str | None = None) -> list[OutboxMessage]:

@@ -24,7 +24,9 @@ from accountlink.kit.crypto import open_sealed, seal
 from .sms import get_sms_backend
 
 
-def notify(*, channel: Channel | str, to: str, template: str, language: str, context: dict[str, Any] | None = None) -> None:
+def notify(
+    *, channel: Channel | str, to: str, template: str, language: str, context: dict[str, Any] | None = None
+) -> None:
     """Queue one message. Must run inside the action's transaction, so it is sent only if that commits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify() runs inside the calling action's transaction.")
@@ -51,7 +53,9 @@ def render(template: str, language: str, context: dict[str, Any], part: str) -> 
             "brand": settings.ACCOUNTLINK_BRAND
         }
         full_context["site_name"] = (
-            settings.ACCOUNTLINK_BRAND if settings.ACCOUNTLINK_PLATFORM == "consumer" else full_context["business_brand"]
+            settings.ACCOUNTLINK_BRAND
+            if settings.ACCOUNTLINK_PLATFORM == "consumer"
+            else full_context["business_brand"]
         )
         name = f"notify/{template}/{part}" if part else f"notify/{template}"
         return render_to_string(name, full_context).strip()

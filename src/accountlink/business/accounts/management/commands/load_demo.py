@@ -17,14 +17,28 @@ def demo_accounts() -> list[dict[str, Any]]:
     return [
         {"email": "manager@example.com", "display_name": "Mina Manager", "is_account_manager": True},
         {"email": "support@example.com", "display_name": "Loop for Business Support", "is_support_agent": True},
-        {"email": "sakura.biz@example.com", "display_name": "Sakura Tanaka", "phone": "+819012345678", "language": "ja",
-         "ad_account": ("Sakura Flowers", "JPY", "Asia/Tokyo")},
-        {"email": "maria.biz@example.com", "display_name": "María García", "language": "es",
-         "ad_account": ("Tienda de María", "EUR", "Europe/Madrid")},
+        {
+            "email": "sakura.biz@example.com",
+            "display_name": "Sakura Tanaka",
+            "phone": "+819012345678",
+            "language": "ja",
+            "ad_account": ("Sakura Flowers", "JPY", "Asia/Tokyo"),
+        },
+        {
+            "email": "maria.biz@example.com",
+            "display_name": "María García",
+            "language": "es",
+            "ad_account": ("Tienda de María", "EUR", "Europe/Madrid"),
+        },
         {"email": "aiko.biz@example.com", "display_name": "Aiko Mori", "language": "ja"},
         {"email": "hana.biz@example.com", "display_name": "Hana Yamada", "language": "ja"},
-        {"email": "managed@example.com", "display_name": "Ren Kato (managed)", "language": "ja",
-         "manager": "manager@example.com", "ad_account": ("Ren Studio", "JPY", "Asia/Tokyo")},
+        {
+            "email": "managed@example.com",
+            "display_name": "Ren Kato (managed)",
+            "language": "ja",
+            "manager": "manager@example.com",
+            "ad_account": ("Ren Studio", "JPY", "Asia/Tokyo"),
+        },
     ]
 
 

@@ -24,18 +24,64 @@ def sixteen_years_ago() -> date:
 
 def demo_accounts() -> list[dict[str, Any]]:
     return [
-        {"handle": "sakura", "display_name": "Sakura Tanaka", "email": "sakura@example.com", "phone": "+819012345678",
-         "birth_date": date(1995, 4, 1), "language": "ja"},
-        {"handle": "maria", "display_name": "María García", "email": "maria@example.com",
-         "birth_date": date(1990, 2, 14), "language": "es"},
-        {"handle": "kenji", "display_name": "Kenji Sato", "email": "kenji@example.com",
-         "birth_date": date(1988, 9, 12), "account_type": AccountType.BUSINESS, "language": "ja"},
-        {"handle": "aiko", "display_name": "Aiko Mori", "email": "aiko@example.com", "birth_date": date(1999, 7, 7), "language": "ja"},
-        {"handle": "ren", "display_name": "Ren Kato", "email": "ren@example.com", "birth_date": date(1993, 3, 3), "language": "ja"},
-        {"handle": "yuki", "display_name": "Yuki Ito", "email": "yuki@example.com", "birth_date": date(1992, 11, 11), "language": "ja"},
-        {"handle": "taro", "display_name": "Taro Suzuki", "email": "taro@example.com", "birth_date": sixteen_years_ago(), "language": "ja"},
-        {"handle": "support", "display_name": "Loop Support", "email": "support@example.com",
-         "birth_date": date(1985, 1, 1), "is_support_agent": True},
+        {
+            "handle": "sakura",
+            "display_name": "Sakura Tanaka",
+            "email": "sakura@example.com",
+            "phone": "+819012345678",
+            "birth_date": date(1995, 4, 1),
+            "language": "ja",
+        },
+        {
+            "handle": "maria",
+            "display_name": "María García",
+            "email": "maria@example.com",
+            "birth_date": date(1990, 2, 14),
+            "language": "es",
+        },
+        {
+            "handle": "kenji",
+            "display_name": "Kenji Sato",
+            "email": "kenji@example.com",
+            "birth_date": date(1988, 9, 12),
+            "account_type": AccountType.BUSINESS,
+            "language": "ja",
+        },
+        {
+            "handle": "aiko",
+            "display_name": "Aiko Mori",
+            "email": "aiko@example.com",
+            "birth_date": date(1999, 7, 7),
+            "language": "ja",
+        },
+        {
+            "handle": "ren",
+            "display_name": "Ren Kato",
+            "email": "ren@example.com",
+            "birth_date": date(1993, 3, 3),
+            "language": "ja",
+        },
+        {
+            "handle": "yuki",
+            "display_name": "Yuki Ito",
+            "email": "yuki@example.com",
+            "birth_date": date(1992, 11, 11),
+            "language": "ja",
+        },
+        {
+            "handle": "taro",
+            "display_name": "Taro Suzuki",
+            "email": "taro@example.com",
+            "birth_date": sixteen_years_ago(),
+            "language": "ja",
+        },
+        {
+            "handle": "support",
+            "display_name": "Loop Support",
+            "email": "support@example.com",
+            "birth_date": date(1985, 1, 1),
+            "is_support_agent": True,
+        },
     ]
 
 

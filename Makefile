@@ -1,0 +1,62 @@
+# The two commands of the README: `make run` and `make test`. Everything else is what they call.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext
+
+run: setup messages
+	$(BIN)/accountlink up
+
+test: setup messages lint typecheck test-sqlite test-postgres test-system test-browser
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+messages: setup
+	$(BIN)/python -m accountlink.kit.i18n.compile
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+# Each platform has its own AUTH_USER_MODEL, so each is type-checked under its own settings.
+typecheck: setup
+	DJANGO_SETTINGS_MODULE=accountlink.settings.test_consumer $(BIN)/mypy --cache-dir .mypy_cache/consumer \
+		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py
+	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
+		src/accountlink/business
+
+test-sqlite: setup messages
+	$(PYTEST) tests/kit tests/consumer --ds=accountlink.settings.test_consumer
+	$(PYTEST) tests/business --ds=accountlink.settings.test_business
+
+test-postgres: setup messages postgres
+	DATABASE_URL=$(PG_URL)/accountlink_consumer $(PYTEST) tests/kit tests/consumer --ds=accountlink.settings.test_consumer
+	DATABASE_URL=$(PG_URL)/accountlink_business $(PYTEST) tests/business --ds=accountlink.settings.test_business
+
+test-system: setup messages gettext
+	$(PYTEST) -p no:django tests/system
+
+test-browser: setup messages browser
+	$(PYTEST) -p no:django tests/e2e
+
+browser:
+	scripts/ensure-system-packages.sh chromium
+
+gettext:
+	scripts/ensure-system-packages.sh gettext
+
+postgres:
+	scripts/ensure-postgres.sh
+
+clean:
+	rm -rf $(VENV) var
