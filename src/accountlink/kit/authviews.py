@@ -33,6 +33,7 @@ from accountlink.kit.views import (
     contact_to_session,
     language_of,
     mark_authenticated_now,
+    posted,
     safe_next,
 )
 
@@ -89,7 +90,7 @@ class AccountViews:
     def login(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             return redirect(self.url("home"))
-        form = LoginForm(request.POST or None)
+        form = LoginForm(posted(request))
         form.fields["identifier"].label = self.identifier_label
         error_code: ErrorCode | None = None
         if request.method == "POST" and form.is_valid():
@@ -144,14 +145,14 @@ class AccountViews:
             return redirect(self.url("signup"))
         contact = contact_from_session(state["contact"])
         account = self._account(state["account_id"])
-        form = CodeForm(request.POST or None)
+        form = CodeForm(posted(request))
         if request.method == "POST" and "resend" in request.POST:
             form = CodeForm()
             try:
                 accounts.do_resend_signup_code(account, contact, language_of(request))
                 messages.success(request, _("We sent a new code."))
             except CodedError as error:
-                add_coded_error(form, error)
+                messages.error(request, error.message, extra_tags=error.code.value)
         elif request.method == "POST" and form.is_valid():
             try:
                 account = accounts.do_verify_contact(account, contact, form.cleaned_data["code"])
@@ -179,7 +180,7 @@ class AccountViews:
     # Forgot password
 
     def forgot_password(self, request: HttpRequest) -> HttpResponse:
-        form = ForgotPasswordForm(request.POST or None)
+        form = ForgotPasswordForm(posted(request))
         form.fields["identifier"].label = self.identifier_label
         if request.method == "POST" and form.is_valid():
             identifier = form.cleaned_data["identifier"]
@@ -204,7 +205,7 @@ class AccountViews:
             messages.error(request, error.message)
             return redirect(self.url("forgot_password"))
         contact = contact_from_session(state["contact"])
-        form = ResetPasswordForm(request.POST or None)
+        form = ResetPasswordForm(posted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 accounts.do_reset_password(
@@ -225,7 +226,7 @@ class AccountViews:
 
     def change_password(self, request: HttpRequest) -> HttpResponse:
         account = request.user
-        form = ChangePasswordForm(request.POST or None, user=account)
+        form = ChangePasswordForm(posted(request), user=account)
         if request.method == "POST" and form.is_valid():
             try:
                 accounts.do_change_password(

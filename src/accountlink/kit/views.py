@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -42,3 +43,8 @@ def mark_authenticated_now(request: HttpRequest) -> None:
 def recently_authenticated(request: HttpRequest) -> bool:
     stamp = request.session.get("auth_time")
     return isinstance(stamp, float) and timezone.now().timestamp() - stamp < REAUTH_WINDOW.total_seconds()
+
+
+def posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to, or None. An empty POST still binds (and fails validation)."""
+    return request.POST if request.method == "POST" else None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
-from accountlink.kit.views import language_of
+from accountlink.kit.views import language_of, posted
 
 from . import actions
 from .forms import AccountTypeForm, SignupForm
@@ -48,7 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("loop:home")
     language = language_of(request)
-    form = SignupForm(request.POST or None, language=language)
+    form = SignupForm(posted(request), language=language)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,7 +82,7 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_account(request: HttpRequest) -> HttpResponse:
     account = _user(request)
-    form = AccountTypeForm(request.POST or None, initial={"account_type": account.account_type})
+    form = AccountTypeForm(posted(request), initial={"account_type": account.account_type})
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_change_account_type(account, AccountType(form.cleaned_data["account_type"]), actor=account)

@@ -1,0 +1,81 @@
+"""The ``accountlink`` command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from accountlink.kit.notify import outbox
+
+ACCOUNTLINK = [sys.executable, "-m", "accountlink.cli"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ACCOUNTLINK, *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_up_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("up", "--data-dir", str(tmp_path), "--consumer-port", str(port), "--business-port", "0")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"accountlink: port {port} is already in use; choose another with --consumer-port"
+    assert "Traceback" not in result.stderr
+
+
+def test_up_refuses_the_same_port_twice(tmp_path: Path) -> None:
+    result = run("up", "--data-dir", str(tmp_path), "--consumer-port", "8123", "--business-port", "8123")
+    assert result.returncode == 1 and result.stderr.startswith("accountlink: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_up_refuses_a_port_out_of_range(tmp_path: Path) -> None:
+    result = run("up", "--data-dir", str(tmp_path), "--consumer-port", "70000")
+    assert result.returncode == 1 and "between 1 and 65535" in result.stderr
+
+
+def test_up_rejects_a_non_numeric_port(tmp_path: Path) -> None:
+    result = run("up", "--consumer-port", "eighty")
+    assert result.returncode == 2 and "invalid int value" in result.stderr
+
+
+def write_messages(data_dir: Path) -> None:
+    box = data_dir / "outbox"
+    outbox.write(box, outbox.new_message("consumer", "email", "sakura@example.com", "Welcome", "Hello"))
+    outbox.write(box, outbox.new_message("business", "sms", "+819012345678", "", "123456 is your code"))
+    outbox.write(box, outbox.new_message("business", "email", "sakura.biz@example.com", "Code", "654321"))
+
+
+def test_outbox_lists_messages_as_json(tmp_path: Path) -> None:
+    write_messages(tmp_path)
+    result = run("outbox", "--data-dir", str(tmp_path), "--json")
+    messages = json.loads(result.stdout)
+    assert [m["to"] for m in messages] == ["sakura@example.com", "+819012345678", "sakura.biz@example.com"]
+    assert set(messages[0]) == {"platform", "channel", "to", "subject", "body", "sent_at"}
+
+
+def test_outbox_filters_by_platform_recipient_and_last(tmp_path: Path) -> None:
+    write_messages(tmp_path)
+    business = json.loads(run("outbox", "--data-dir", str(tmp_path), "--platform", "business", "--json").stdout)
+    assert {m["platform"] for m in business} == {"business"}
+    last = json.loads(run("outbox", "--data-dir", str(tmp_path), "--to", "+81 90 1234 5678", "--last", "--json").stdout)
+    assert last["body"] == "123456 is your code" and last["channel"] == "sms"
+    text = run("outbox", "--data-dir", str(tmp_path), "--to", "sakura@example.com").stdout
+    assert "Subject: Welcome" in text and "Hello" in text
+
+
+def test_outbox_says_clearly_when_there_is_nothing(tmp_path: Path) -> None:
+    assert run("outbox", "--data-dir", str(tmp_path)).stdout.strip() == "No messages."
+    assert json.loads(run("outbox", "--data-dir", str(tmp_path), "--json").stdout) == []
+    result = run("outbox", "--data-dir", str(tmp_path), "--to", "x@example.com", "--last")
+    assert result.returncode == 1 and result.stderr.strip() == "accountlink: no messages found for x@example.com"
+
+
+def test_outbox_rejects_an_unknown_platform(tmp_path: Path) -> None:
+    result = run("outbox", "--data-dir", str(tmp_path), "--platform", "both")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
