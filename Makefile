@@ -25,8 +25,8 @@ messages: setup
 	$(BIN)/python -m accountlink.kit.i18n.compile
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 # Each platform has its own AUTH_USER_MODEL, so each is type-checked under its own settings.
 typecheck: setup

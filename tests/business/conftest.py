@@ -31,3 +31,27 @@ def make_business_account(db: None) -> Any:
 @pytest.fixture
 def business_account(make_business_account: Any) -> BusinessAccount:
     return make_business_account(email="sakura.biz@example.com", display_name="Sakura Tanaka", phone="+819012345678")
+
+
+NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+def log_in(client: Any, identifier: str, password: str = PASSWORD, **extra: Any) -> Any:
+    """Post the login form as a person would."""
+    from django.urls import reverse
+
+    return client.post(reverse("business:login"), {"identifier": identifier, "password": password}, **extra)
+
+
+@pytest.fixture
+def signed_in(client: Any, business_account: BusinessAccount) -> Any:
+    """A browser logged in to the ``business_account`` through the login page."""
+    response = log_in(client, business_account.email or "")
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def other_browser(client: Any) -> Any:
+    """A second browser with its own cookies."""
+    return client.__class__()

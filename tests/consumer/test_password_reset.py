@@ -20,7 +20,9 @@ def start_reset(client: Any, identifier: str) -> Any:
     return client.post(reverse("loop:forgot_password"), {"identifier": identifier})
 
 
-def test_known_and_unknown_accounts_get_the_same_answer(client: Any, loop_account: Any, sent: Any, run_tasks: Any) -> None:
+def test_known_and_unknown_accounts_get_the_same_answer(
+    client: Any, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
     known = start_reset(client, "sakura")
     unknown = start_reset(client.__class__(), "nobody-here")
     assert known.status_code == unknown.status_code == 302
@@ -31,7 +33,9 @@ def test_known_and_unknown_accounts_get_the_same_answer(client: Any, loop_accoun
     assert "If the details you entered match an account" in page_known
 
 
-def test_reset_by_code_then_log_in_with_the_new_password(client: Any, loop_account: Any, sent: Any, run_tasks: Any) -> None:
+def test_reset_by_code_then_log_in_with_the_new_password(
+    client: Any, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
     start_reset(client, "sakura")
     run_tasks()
     code = sent.code_for("sakura@example.com")
@@ -44,7 +48,9 @@ def test_reset_by_code_then_log_in_with_the_new_password(client: Any, loop_accou
     assert AuditEvent.objects.filter(account=loop_account, kind=EventKind.PASSWORD_RESET).exists()
 
 
-def test_typing_the_phone_number_sends_the_code_by_sms(client: Any, loop_account: Any, sent: Any, run_tasks: Any) -> None:
+def test_typing_the_phone_number_sends_the_code_by_sms(
+    client: Any, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
     start_reset(client, "+819012345678")
     run_tasks()
     assert sent.last("+819012345678").channel == "sms"
@@ -63,7 +69,9 @@ def test_an_expired_reset_code_is_refused(client: Any, loop_account: Any, sent: 
 def test_the_new_password_must_be_acceptable(client: Any, loop_account: Any, sent: Any, run_tasks: Any) -> None:
     start_reset(client, "sakura")
     run_tasks()
-    response = client.post(reverse("loop:password_reset"), {"code": sent.code_for("sakura@example.com"), "new_password": "12345678"})
+    response = client.post(
+        reverse("loop:password_reset"), {"code": sent.code_for("sakura@example.com"), "new_password": "12345678"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password"]
 

@@ -42,7 +42,9 @@ def test_profile_menu_leads_to_settings_and_privacy_then_security_and_login(clie
 
 @pytest.mark.parametrize("account_type", [AccountType.BUSINESS, AccountType.ORGANIZATION, AccountType.PERSONAL])
 def test_switch_account_type(client: Any, make_loop_account: Any, account_type: AccountType) -> None:
-    account = make_loop_account(account_type=AccountType.PERSONAL if account_type != AccountType.PERSONAL else AccountType.BUSINESS)
+    account = make_loop_account(
+        account_type=AccountType.PERSONAL if account_type != AccountType.PERSONAL else AccountType.BUSINESS
+    )
     client.force_login(account)
     response = client.post(reverse("loop:settings_account"), {"account_type": account_type.value}, follow=True)
     account.refresh_from_db()
@@ -60,10 +62,13 @@ def test_an_unknown_account_type_is_refused(client: Any, loop_account: Any) -> N
     assert loop_account.account_type == AccountType.PERSONAL
 
 
-def test_change_password_needs_the_current_one_and_notifies(client: Any, loop_account: Any, sent: Any, run_tasks: Any) -> None:
+def test_change_password_needs_the_current_one_and_notifies(
+    client: Any, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
     client.force_login(loop_account)
     response = client.post(
-        reverse("loop:change_password"), {"current_password": "not-it-at-all", "new_password": "another-long-passphrase"}
+        reverse("loop:change_password"),
+        {"current_password": "not-it-at-all", "new_password": "another-long-passphrase"},
     )
     assert b'data-error-code="password.incorrect"' in response.content
     response = client.post(

@@ -4,17 +4,23 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.notify.send import notify, send_now
-from django_tasks_db.models import DBTaskResult
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_notify_queues_a_task_in_the_transaction_and_the_worker_sends_it(sent: Any, run_tasks: Any) -> None:
     with transaction.atomic():
-        notify(channel=Channel.EMAIL, to="a@example.com", template="code", language="en", context={"code": "123456", "purpose": "signup"})
+        notify(
+            channel=Channel.EMAIL,
+            to="a@example.com",
+            template="code",
+            language="en",
+            context={"code": "123456", "purpose": "signup"},
+        )
     assert DBTaskResult.objects.count() == 1
     assert sent.messages() == []
     run_tasks()
@@ -45,7 +51,13 @@ def test_notify_outside_a_transaction_is_a_programming_error() -> None:
 
 @pytest.mark.parametrize(("language", "expected"), [("ja", "認証コード"), ("es", "código de verificación")])
 def test_messages_are_written_in_the_recipient_language(outbox: Any, language: str, expected: str) -> None:
-    send_now(channel="email", to="a@example.com", template="code", language=language, context={"code": "123456", "purpose": "signup"})
+    send_now(
+        channel="email",
+        to="a@example.com",
+        template="code",
+        language=language,
+        context={"code": "123456", "purpose": "signup"},
+    )
     message = outbox.last("a@example.com")
     assert expected in (message.subject + message.body)
     assert message.html.startswith("<!doctype html>") and "123456" in message.html

@@ -37,6 +37,11 @@ def do_record_login(account: Any) -> None:
         record(EventKind.LOGIN, account=account, actor=account)
 
 
+def do_record_logout(account: Any) -> None:
+    with transaction.atomic(durable=True):
+        record(EventKind.LOGOUT, account=account, actor=account)
+
+
 def do_record_failed_login(account: Any) -> None:
     with transaction.atomic(durable=True):
         record(EventKind.LOGIN_FAILED, account=account)

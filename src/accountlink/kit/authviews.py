@@ -27,7 +27,6 @@ from accountlink.kit.audit.models import AuditEvent
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
-from accountlink.kit.i18n.cookies import remember_language
 from accountlink.kit.views import (
     contact_from_session,
     contact_to_session,
@@ -116,9 +115,7 @@ class AccountViews:
         login(request, account)
         mark_authenticated_now(request)
         accounts.do_record_login(account)
-        response = redirect(next_url)
-        remember_language(response, account.language)
-        return response
+        return redirect(next_url)
 
     def _continue_signup(self, request: HttpRequest, account: Any) -> HttpResponse:
         """The password was right but the address was never confirmed: send a code again."""
@@ -129,6 +126,8 @@ class AccountViews:
         return redirect(self.url("signup_verify"))
 
     def logout(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            accounts.do_record_logout(request.user)
         logout(request)
         return redirect(self.url("home"))
 

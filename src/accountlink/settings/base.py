@@ -167,6 +167,26 @@ def database(default_sqlite_name: str) -> dict[str, Any]:
     return config
 
 
+def caches(platform: str) -> dict[str, Any]:
+    """Redis when ``REDIS_URL`` is set (shared by every web process), local memory otherwise."""
+    url = env("REDIS_URL")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"accountlink:{platform}",
+        }
+    }
+
+
+# Sessions live in the database; with Redis they are cached there too.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if env("REDIS_URL") else "django.contrib.sessions.backends.db"
+)
+
+
 def secret_key(platform: str) -> str:
     key = env("SECRET_KEY")
     if key:

@@ -1,10 +1,11 @@
 """The Loop for Business platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, database, env, secret_key
+from .base import INSTALLED_APPS, caches, database, env, secret_key
 
 ACCOUNTLINK_PLATFORM = "business"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
+CACHES = caches(ACCOUNTLINK_PLATFORM)
 INSTALLED_APPS = [
     *INSTALLED_APPS,
     "accountlink.business.accounts",

@@ -1,0 +1,295 @@
+"""End-to-end fixtures: the whole system started by ``accountlink up`` on free loopback ports, and
+headless Chromium (Debian's ``/usr/bin/chromium``) driven through Playwright.
+
+These tests run without Django in the pytest process (``-p no:django``): they only talk HTTP to the
+servers and read the development outbox files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from accountlink.kit.notify import outbox
+from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+START_TIMEOUT = 90  # migrating two databases and loading demo data on a slow 2-core machine
+STOP_TIMEOUT = 15
+# Settings that would point the servers somewhere other than the temporary data directory.
+FOREIGN_SETTINGS = (
+    "DATABASE_URL",
+    "ACCOUNTLINK_DATA_DIR",
+    "ACCOUNTLINK_SQLITE_NAME",
+    "ACCOUNTLINK_OUTBOX_DIR",
+    "EMAIL_HOST",
+    "EMAIL_BACKEND",
+    "ACCOUNTLINK_SMS_BACKEND",
+)
+
+expect.set_options(timeout=10_000)
+
+
+# The running system
+
+
+@dataclass
+class RunningSystem:
+    consumer_url: str
+    business_url: str
+    data_dir: Path
+    log_path: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    @staticmethod
+    def now() -> datetime:
+        """A moment to pass as ``after`` to :meth:`last_message`, taken just before an action."""
+        return datetime.now(UTC)
+
+    def last_message(self, to: str, after: datetime | str | None = None, timeout: float = 15) -> dict[str, str]:
+        """The newest outbox message to ``to`` (sent after ``after``), waiting for the worker to send it."""
+        if isinstance(after, str):
+            after = datetime.fromisoformat(after)
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = outbox.read(self.data_dir / "outbox", to=to)
+            if after is not None:
+                messages = [message for message in messages if datetime.fromisoformat(message.sent_at) > after]
+            if messages:
+                return messages[-1].as_json()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no message to {to} in the outbox after {timeout} s (since {after})")
+            time.sleep(0.1)
+
+    def last_code(self, to: str, after: datetime | str | None = None, timeout: float = 15) -> str:
+        """The 6-digit code of the newest message to ``to``."""
+        message = self.last_message(to, after=after, timeout=timeout)
+        match = re.search(r"(?<!\d)(\d{6})(?!\d)", message["body"])
+        assert match, f"no 6-digit code in the message to {to}: {message['body']!r}"
+        return match.group(1)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel has just handed out on 127.0.0.1 (all held open together, so they differ)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            probe.bind(("127.0.0.1", 0))
+            sockets.append(probe)
+        return [probe.getsockname()[1] for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
+
+
+def answers_http(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # an error page is still an HTTP answer
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def process_info(pid: int) -> tuple[int, str, str] | None:
+    """(parent pid, state, start time) of a live process, from /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[1]), fields[0], fields[19]
+
+
+def descendants(root: int) -> set[tuple[int, str]]:
+    """(pid, start time) of every process below ``root``; the start time tells a reused pid apart."""
+    children: dict[int, list[tuple[int, str]]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            info = process_info(int(entry.name))
+            if info is not None:
+                children.setdefault(info[0], []).append((int(entry.name), info[2]))
+    found: set[tuple[int, str]] = set()
+    pending = [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child[0])
+    return found
+
+
+def still_running(processes: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    alive = set()
+    for pid, started in processes:
+        info = process_info(pid)
+        if info is not None and info[2] == started and info[1] != "Z":
+            alive.add((pid, started))
+    return alive
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return "?"
+
+
+def accountlink_command() -> list[str]:
+    script = Path(sys.executable).parent / "accountlink"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "accountlink.cli"]
+
+
+@pytest.fixture(scope="session")
+def system() -> Iterator[RunningSystem]:
+    # The catalogs are compiled by `make messages`; do it here too so a bare pytest run shows translations.
+    subprocess.run([sys.executable, "-m", "accountlink.kit.i18n.compile"], check=True, capture_output=True)
+    with tempfile.TemporaryDirectory(prefix="accountlink-e2e-") as temporary:
+        data_dir = Path(temporary) / "data"
+        log_path = Path(temporary) / "accountlink-up.log"
+        consumer_port, business_port = free_ports(2)
+        env = dict(os.environ)
+        for name in FOREIGN_SETTINGS:
+            env.pop(name, None)
+        env["ACCOUNTLINK_DEMO_MODE"] = "1"
+        env["PYTHONUNBUFFERED"] = "1"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [
+                    *accountlink_command(),
+                    "up",
+                    "--consumer-port",
+                    str(consumer_port),
+                    "--business-port",
+                    str(business_port),
+                    "--data-dir",
+                    str(data_dir),
+                ],
+                env=env,
+                cwd=temporary,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        running = RunningSystem(
+            consumer_url=f"http://127.0.0.1:{consumer_port}",
+            business_url=f"http://127.0.0.1:{business_port}",
+            data_dir=data_dir,
+            log_path=log_path,
+            process=process,
+        )
+        children: set[tuple[int, str]] = set()
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            for url in (running.consumer_url, running.business_url):
+                while not answers_http(f"{url}/login/"):
+                    if process.poll() is not None:
+                        pytest.fail(f"accountlink up exited with {process.returncode}:\n{running.log_tail()}")
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{url} did not answer within {START_TIMEOUT} s:\n{running.log_tail()}")
+                    time.sleep(0.2)
+            children = descendants(process.pid)
+            yield running
+        finally:
+            children |= descendants(process.pid)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+            try:
+                returncode = process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                for pid, _started in still_running(children):
+                    os.kill(pid, signal.SIGKILL)
+                pytest.fail(f"accountlink up did not stop within {STOP_TIMEOUT} s of SIGTERM:\n{running.log_tail()}")
+            # Grandchildren (gunicorn workers) are reaped by their own parents; give them a moment.
+            grace = time.monotonic() + 5
+            while still_running(children) and time.monotonic() < grace:
+                time.sleep(0.1)
+            left = still_running(children)
+            for pid, _started in left:
+                os.kill(pid, signal.SIGKILL)
+            assert not left, "processes still running after accountlink up stopped: " + "; ".join(
+                f"{pid} {command_line(pid)}" for pid, _ in left
+            )
+            assert children, "accountlink up started no child processes"
+            assert returncode == 0, f"accountlink up exited with {returncode} on SIGTERM:\n{running.log_tail()}"
+
+
+# The browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def locale() -> str:
+    """The browser's language (Accept-Language); override with ``@pytest.mark.parametrize("locale", [...])``."""
+    return "en-US"
+
+
+@pytest.fixture
+def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Open a page in a new browser context. Every page's final state is saved as a screenshot,
+    whether the test passed or failed: ``<test name>.png``, then ``<test name>-2.png`` and so on."""
+    pages: list[Page] = []
+
+    def open_(locale: str = "en-US", viewport: dict[str, int] | None = None, **options: Any) -> Page:
+        context = browser.new_context(locale=locale, viewport=viewport or DESKTOP, **options)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        pages.append(page)
+        return page
+
+    yield open_
+    name = artifact_name(request.node.name)
+    for number, page in enumerate(pages, start=1):
+        suffix = "" if number == 1 else f"-{number}"
+        try:
+            save_screenshot(page, ARTIFACTS / f"{name}{suffix}.png", full_page=True)
+        except Exception as error:  # a crashed page must not hide the test's own result
+            print(f"could not save the screenshot of {name}{suffix}: {error}")
+        page.context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Page], locale: str) -> Page:
+    """A page in a fresh browser context (no cookies) whose browser language is ``locale``."""
+    return open_page(locale=locale)

@@ -1,0 +1,71 @@
+"""Loop in a real browser: the path to Security and login (DESIGN §4.2 steps 1-6), and a suspended login."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.steps import DEMO_PASSWORD, log_in_to_loop, path_is
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import RunningSystem
+
+
+def test_profile_menu_leads_to_security_and_login_and_security_activity_shows_the_login(
+    page: Page, system: RunningSystem
+) -> None:
+    log_in_to_loop(page, system.consumer_url, "@sakura")
+    expect(page).to_have_url(path_is("/"))
+    # Sakura's saved language is Japanese, so logging in shows Loop in Japanese whatever the browser
+    # asks for; she picks English in the footer, as an English reader would.
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    page.locator("footer").get_by_role("combobox").select_option(label="English")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile", exact=True).click()
+    expect(page).to_have_url(path_is("/profile/"))
+    page.get_by_role("button", name="Menu", exact=True).click()
+    page.get_by_role("link", name="Settings and privacy", exact=True).click()
+    expect(page.get_by_role("heading", name="Settings and privacy")).to_be_visible()
+    page.get_by_role("link", name="Security and login", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Security and login")).to_be_visible()
+    expect(page.get_by_role("link", name="Change password", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Security activity", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Security activity")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has=page.get_by_text("Logged in", exact=True)).first).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["ja-JP"])
+def test_the_same_path_in_japanese(page: Page, system: RunningSystem) -> None:
+    # @aiko's saved language is Japanese too, so the whole path stays in Japanese.
+    page.goto(f"{system.consumer_url}/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    # The login field's Japanese label is not pinned down by the design; it is the form's one text box.
+    page.get_by_role("main").get_by_role("textbox").fill("@aiko")
+    page.get_by_label("パスワード", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page).to_have_url(path_is("/"))
+
+    page.get_by_role("navigation").get_by_role("link", name="プロフィール", exact=True).click()
+    expect(page).to_have_url(path_is("/profile/"))
+    page.get_by_role("button", name="メニュー", exact=True).click()
+    page.get_by_role("link", name="設定とプライバシー", exact=True).click()
+    expect(page.get_by_role("heading", name="設定とプライバシー")).to_be_visible()
+    page.get_by_role("link", name="セキュリティとログイン", exact=True).click()
+
+    expect(page).to_have_url(path_is("/settings/security/"))
+    expect(page.get_by_role("heading", name="セキュリティとログイン")).to_be_visible()
+
+
+def test_suspended_account_sees_why_it_cannot_log_in(page: Page, system: RunningSystem) -> None:
+    log_in_to_loop(page, system.consumer_url, "@yuki")
+
+    error = page.locator('[data-error-code="login.suspended"]')
+    expect(error).to_be_visible()
+    expect(error).to_have_text("This account is suspended, so you can't log in right now.")
+    expect(page).to_have_url(path_is("/login/"))
+    expect(page.get_by_role("navigation", name="Main")).to_have_count(0)  # the signed-in tab bar

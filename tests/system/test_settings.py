@@ -1,0 +1,80 @@
+"""Settings come from the environment; each platform keeps its own database, cookies and cache keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, django
+from django.conf import settings
+from django.core.cache import cache
+django.setup()
+cache.set("probe", "ok", 5)
+print(json.dumps({
+    "db": str(settings.DATABASES["default"]["NAME"]),
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "session_cookie": settings.SESSION_COOKIE_NAME,
+    "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cached": cache.get("probe"),
+    "brand": settings.ACCOUNTLINK_BRAND,
+    "secret": settings.SECRET_KEY,
+}))
+"""
+
+
+def probe(platform: str, **env: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE=f"accountlink.settings.{platform}")
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, check=True, timeout=60
+    )
+    data: dict[str, str] = json.loads(result.stdout)
+    return data
+
+
+def test_each_platform_has_its_own_database_cookies_and_secret(tmp_path: Path) -> None:
+    consumer = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path))
+    business = probe("business", ACCOUNTLINK_DATA_DIR=str(tmp_path))
+    assert consumer["db"] == str(tmp_path / "consumer.sqlite3")
+    assert business["db"] == str(tmp_path / "business.sqlite3")
+    assert consumer["session_cookie"] != business["session_cookie"]
+    assert consumer["csrf_cookie"] != business["csrf_cookie"]
+    assert consumer["secret"] != business["secret"]
+    assert probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path))["secret"] == consumer["secret"]  # kept
+
+
+def test_database_url_brand_and_secret_come_from_the_environment(tmp_path: Path) -> None:
+    data = probe(
+        "business",
+        ACCOUNTLINK_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/accountlink_probe",
+        ACCOUNTLINK_BRAND="Wave",
+        SECRET_KEY="from-the-environment",
+    )
+    assert data["engine"] == "django.db.backends.postgresql" and data["db"] == "accountlink_probe"
+    assert data["brand"] == "Wave" and data["secret"] == "from-the-environment"
+
+
+def test_redis_is_the_cache_when_redis_url_is_set(tmp_path: Path) -> None:
+    data = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/0")
+    assert data["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert data["cached"] == "ok"
+
+
+def test_production_mode_refuses_the_development_outbox(tmp_path: Path) -> None:
+    environment = dict(os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="0", SECRET_KEY="x")
+    result = subprocess.run(
+        [sys.executable, "-m", "accountlink.cli", "manage", "consumer", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "accountlink.E003" in result.stderr and "accountlink.E004" in result.stderr
