@@ -28,7 +28,7 @@ class Outbox:
         return found[-1]
 
     def code_for(self, to: str) -> str:
-        match = re.search(r"\b(\d{6})\b", self.last(to).body)
+        match = re.search(r"(?<!\d)(\d{6})(?!\d)", self.last(to).body)
         assert match, "the last message has no code"
         return match.group(1)
 
