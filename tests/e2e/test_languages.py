@@ -19,8 +19,7 @@ def test_business_login_in_spanish_reaches_the_ads_manager(page: Page, system: R
     expect(page.locator("html")).to_have_attribute("lang", "es")
     log_in = page.get_by_role("button", name="Iniciar sesión", exact=True)
     expect(log_in).to_be_visible()
-    # The field labels' Spanish wording is not pinned down by the design; the identifier is the one text box.
-    page.get_by_role("main").get_by_role("textbox").fill("maria.biz@example.com")
+    page.get_by_label("Correo electrónico o número de teléfono").fill("maria.biz@example.com")
     page.get_by_label("Contraseña", exact=True).fill(DEMO_PASSWORD)
     log_in.click()
 

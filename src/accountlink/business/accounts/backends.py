@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
 
+from accountlink.kit.views import language_of
+
 from .lookup import find_account
 from .models import BusinessAccount
 
@@ -17,7 +19,8 @@ class BusinessAccountBackend(BaseBackend):
     ) -> BusinessAccount | None:
         if not identifier or password is None:
             return None
-        account = find_account(identifier)
+        # Read a number typed without country code the way sign-up and the login page do.
+        account = find_account(identifier, language_of(request) if request is not None else "en")
         if account is None or not account.has_usable_password():
             BusinessAccount().set_password(password)  # same cost as a real check
             return None
