@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import gettext
 import json
 import os
 import signal
@@ -17,24 +18,29 @@ from pathlib import Path
 from typing import Any
 
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+# The command speaks the language of the terminal (LANGUAGE, LC_ALL, LC_MESSAGES or LANG), with the
+# same catalogs as the web pages.
+_ = gettext.translation("django", localedir=LOCALE_DIR, fallback=True).gettext
 
 DEMO_PASSWORD = "loop-demo-2468"
 DEMO_LOGINS = [
-    ("consumer", "@sakura", "linked to sakura.biz@example.com (linking comes in a later release)"),
-    ("consumer", "@maria", "Spanish"),
-    ("consumer", "@kenji", "business type"),
-    ("consumer", "@aiko", "not linked"),
+    ("consumer", "@sakura", "Sakura Tanaka, +819012345678"),
+    ("consumer", "@maria", "María García"),
+    ("consumer", "@kenji", _("business account type")),
+    ("consumer", "@aiko", ""),
     ("consumer", "@ren", ""),
-    ("consumer", "@yuki", "suspended"),
-    ("consumer", "@taro", "under 18"),
-    ("consumer", "support@example.com", "support agent"),
-    ("business", "sakura.biz@example.com", "with phone +819012345678"),
-    ("business", "maria.biz@example.com", "Spanish"),
+    ("consumer", "@yuki", _("suspended")),
+    ("consumer", "@taro", _("under 18")),
+    ("consumer", "support@example.com", _("support agent")),
+    ("business", "sakura.biz@example.com", _("with phone +819012345678")),
+    ("business", "maria.biz@example.com", ""),
     ("business", "aiko.biz@example.com", ""),
     ("business", "hana.biz@example.com", ""),
-    ("business", "managed@example.com", "managed by manager@example.com"),
-    ("business", "manager@example.com", "account manager"),
-    ("business", "support@example.com", "support agent"),
+    ("business", "managed@example.com", _("managed by manager@example.com")),
+    ("business", "manager@example.com", _("account manager")),
+    ("business", "support@example.com", _("support agent")),
 ]
 
 
@@ -55,7 +61,10 @@ def run_manage(platform: str, data_dir: Path, *args: str) -> None:
     command = [sys.executable, "-m", "accountlink.cli", "manage", platform, *args]
     result = subprocess.run(command, env=platform_env(platform, data_dir), check=False)
     if result.returncode != 0:
-        raise CliError(f"'{' '.join(args)}' failed on the {platform} platform (exit code {result.returncode})")
+        raise CliError(
+            _("“%(command)s” failed on the %(platform)s platform (exit code %(code)s)")
+            % {"command": " ".join(args), "platform": platform, "code": result.returncode}
+        )
 
 
 def port_is_free(port: int) -> bool:
@@ -82,16 +91,25 @@ def command_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     ports = {"consumer": args.consumer_port, "business": args.business_port}
     if ports["consumer"] == ports["business"]:
-        raise CliError("--consumer-port and --business-port must differ")
+        raise CliError(_("--consumer-port and --business-port must differ"))
     for platform, port in ports.items():
         if not 0 < port < 65536:
-            raise CliError(f"--{platform}-port must be between 1 and 65535, not {port}")
+            raise CliError(
+                _("--%(platform)s-port must be between 1 and 65535, not %(port)s")
+                % {"platform": platform, "port": port}
+            )
         if not port_is_free(port):
-            raise CliError(f"port {port} is already in use; choose another with --{platform}-port")
+            raise CliError(
+                _("port %(port)s is already in use; choose another with --%(platform)s-port")
+                % {"port": port, "platform": platform}
+            )
     data_dir.mkdir(parents=True, exist_ok=True)
     urls = {platform: f"http://127.0.0.1:{port}" for platform, port in ports.items()}
     for platform in PLATFORMS:
-        print(f"accountlink: preparing the {platform} database in {data_dir}", flush=True)
+        print(
+            _("accountlink: preparing the %(platform)s database in %(dir)s") % {"platform": platform, "dir": data_dir},
+            flush=True,
+        )
         run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
         run_manage(platform, data_dir, "load_demo")
 
@@ -173,28 +191,33 @@ def command_up(args: argparse.Namespace) -> int:
         deadline = time.monotonic() + 60
         for platform, port in ports.items():
             if not wait_for_port(port, deadline):
-                raise CliError(f"the {platform} web server did not start on port {port}")
+                raise CliError(
+                    _("the %(platform)s web server did not start on port %(port)s")
+                    % {"platform": platform, "port": port}
+                )
         print_banner(urls, data_dir)
         while True:
             for child in children:
                 if child.poll() is not None:
-                    raise CliError(f"a child process stopped unexpectedly: {' '.join(map(str, child.args))[:120]}")  # type: ignore[arg-type]
+                    raise CliError(
+                        _("a child process stopped unexpectedly: %(command)s")
+                        % {"command": " ".join(map(str, child.args))[:120]}  # type: ignore[arg-type]
+                    )
             time.sleep(0.5)
     finally:
         stop()
 
 
 def print_banner(urls: dict[str, str], data_dir: Path) -> None:
-    lines = [
-        "",
-        "accountlink is running. Press Ctrl-C to stop.",
-        f"  Loop (consumer):             {urls['consumer']}/",
-        f"  Loop for Business:           {urls['business']}/",
-        f"  Development outboxes:        {urls['consumer']}/dev/outbox/  {urls['business']}/dev/outbox/",
-        f"  Data directory:              {data_dir}",
-        "",
-        f"Demo logins (password {DEMO_PASSWORD} for all):",
+    rows = [
+        (_("Loop (consumer)"), f"{urls['consumer']}/"),
+        (_("Loop for Business"), f"{urls['business']}/"),
+        (_("Development outboxes"), f"{urls['consumer']}/dev/outbox/  {urls['business']}/dev/outbox/"),
+        (_("Data directory"), str(data_dir)),
     ]
+    lines = ["", _("accountlink is running. Press Ctrl-C to stop.")]
+    lines += [f"  {label}: {value}" for label, value in rows]
+    lines += ["", _("Demo logins (password %(password)s for all):") % {"password": DEMO_PASSWORD}]
     for platform, login, note in DEMO_LOGINS:
         label = "Loop" if platform == "consumer" else "Loop for Business"
         lines.append(f"  {label:<18} {login:<26} {note}")
@@ -208,18 +231,21 @@ def command_outbox(args: argparse.Namespace) -> int:
     messages = outbox.read(directory, platform=args.platform, to=args.to)
     if args.last:
         if not messages:
-            raise CliError("no messages found" + (f" for {args.to}" if args.to else ""))
+            raise CliError(_("no messages found for %(to)s") % {"to": args.to} if args.to else _("no messages found"))
         messages = messages[-1:]
     if args.json:
         data: Any = [message.as_json() for message in messages]
         print(json.dumps(data[0] if args.last else data, ensure_ascii=False, indent=2))
         return 0
     if not messages:
-        print("No messages.")
+        print(_("No messages."))
     for message in messages:
-        print(f"[{message.sent_at}] {message.platform} {message.channel} to {message.to}")
+        print(
+            _("[%(sent_at)s] %(platform)s %(channel)s to %(to)s")
+            % {"sent_at": message.sent_at, "platform": message.platform, "channel": message.channel, "to": message.to}
+        )
         if message.subject:
-            print(f"Subject: {message.subject}")
+            print(_("Subject: %(subject)s") % {"subject": message.subject})
         print(message.body)
         print()
     return 0
@@ -236,25 +262,25 @@ def command_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="accountlink", description="Run and inspect accountlink.")
+    parser = argparse.ArgumentParser(prog="accountlink", description=_("Run and inspect accountlink."))
     commands = parser.add_subparsers(dest="command", required=True)
 
-    up = commands.add_parser("up", help="migrate, load demo data and run both platforms with their workers")
-    up.add_argument("--consumer-port", type=int, default=8001, help="port of Loop (default 8001)")
-    up.add_argument("--business-port", type=int, default=8002, help="port of Loop for Business (default 8002)")
-    up.add_argument("--data-dir", default="var", help="where databases, secrets and the outbox live (default ./var)")
-    up.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes per platform (default 2)")
+    up = commands.add_parser("up", help=_("migrate, load demo data and run both platforms with their workers"))
+    up.add_argument("--consumer-port", type=int, default=8001, help=_("port of Loop (default 8001)"))
+    up.add_argument("--business-port", type=int, default=8002, help=_("port of Loop for Business (default 8002)"))
+    up.add_argument("--data-dir", default="var", help=_("where databases, secrets and the outbox live (default ./var)"))
+    up.add_argument("--web-workers", type=int, default=2, help=_("gunicorn worker processes per platform (default 2)"))
     up.set_defaults(handler=command_up)
 
-    box = commands.add_parser("outbox", help="show the emails and SMS of the development outbox")
+    box = commands.add_parser("outbox", help=_("show the emails and SMS of the development outbox"))
     box.add_argument("--data-dir", default="var")
     box.add_argument("--platform", choices=sorted(PLATFORMS))
-    box.add_argument("--to", help="only messages to this email address or phone number")
-    box.add_argument("--last", action="store_true", help="only the newest message")
-    box.add_argument("--json", action="store_true", help="print JSON (an object with --last, else a list)")
+    box.add_argument("--to", help=_("only messages to this email address or phone number"))
+    box.add_argument("--last", action="store_true", help=_("only the newest message"))
+    box.add_argument("--json", action="store_true", help=_("print JSON (an object with --last, else a list)"))
     box.set_defaults(handler=command_outbox)
 
-    manage = commands.add_parser("manage", help="run a Django management command on one platform")
+    manage = commands.add_parser("manage", help=_("run a Django management command on one platform"))
     manage.add_argument("platform", choices=sorted(PLATFORMS))
     manage.add_argument("--data-dir", default=None)
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

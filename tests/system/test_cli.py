@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from accountlink.kit.notify import outbox
 
 ACCOUNTLINK = [sys.executable, "-m", "accountlink.cli"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ACCOUNTLINK, *args], capture_output=True, text=True, timeout=60, check=False)
+def run(*args: str, language: str = "C") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LANGUAGE": language, "LC_ALL": "C.UTF-8"}
+    return subprocess.run([*ACCOUNTLINK, *args], capture_output=True, text=True, timeout=60, check=False, env=env)
 
 
 def test_up_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
@@ -26,6 +30,20 @@ def test_up_refuses_a_busy_port_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == f"accountlink: port {port} is already in use; choose another with --consumer-port"
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("language", ["ja", "es"])
+def test_cli_errors_speak_the_terminal_language(tmp_path: Path, language: str) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("up", "--data-dir", str(tmp_path), "--business-port", str(port), language=language)
+    assert result.returncode == 1
+    assert str(port) in result.stderr and "--business-port" in result.stderr
+    assert "already in use" not in result.stderr
+    empty = run("outbox", "--data-dir", str(tmp_path), language=language)
+    assert empty.stdout.strip() and empty.stdout.strip() != "No messages."
 
 
 def test_up_refuses_the_same_port_twice(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -48,3 +49,8 @@ def recently_authenticated(request: HttpRequest) -> bool:
 def posted(request: HttpRequest) -> Any:
     """The POST data to bind a form to, or None. An empty POST still binds (and fails validation)."""
     return request.POST if request.method == "POST" else None
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A translated page instead of Django's technical one; nothing was changed."""
+    return render(request, "403_csrf.html", status=403)
