@@ -83,3 +83,28 @@ def test_the_outbox_page_lists_messages_in_demo_mode_only(client: Any, outbox: A
     assert "Welcome to Loop" not in client.get("/dev/outbox/?to=b@example.com").content.decode()
     settings.ACCOUNTLINK_DEMO_MODE = False
     assert client.get("/dev/outbox/").status_code == 404
+
+
+class RecordingSmsBackend:
+    sent: list[tuple[str, str]] = []
+
+    def send(self, to: str, body: str) -> None:
+        self.sent.append((to, body))
+
+
+def test_the_sms_backend_is_pluggable(settings: Any, outbox: Any) -> None:
+    settings.ACCOUNTLINK_SMS_BACKEND = "tests.kit.test_notify.RecordingSmsBackend"
+    send_now(channel="sms", to="+34612345678", template="welcome", language="es", context={"name": "María"})
+    assert RecordingSmsBackend.sent == [("+34612345678", RecordingSmsBackend.sent[0][1])]
+    assert "Loop" in RecordingSmsBackend.sent[0][1]
+    assert outbox.messages() == []
+
+
+def test_email_goes_through_the_configured_django_backend(settings: Any, outbox: Any) -> None:
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_now(channel="email", to="a@example.com", template="welcome", language="en", context={"name": "A"})
+    assert [message.to for message in mail.outbox] == [["a@example.com"]]
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+    assert outbox.messages() == []
