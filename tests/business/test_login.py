@@ -137,7 +137,11 @@ def test_login_returns_to_the_page_asked_for_but_never_off_site(client: Any, bus
     assert f'name="next" value="{reverse("business:personal_information")}"' in page
     response = client.post(
         asked["Location"],
-        {"identifier": "sakura.biz@example.com", "password": PASSWORD, "next": reverse("business:personal_information")},
+        {
+            "identifier": "sakura.biz@example.com",
+            "password": PASSWORD,
+            "next": reverse("business:personal_information"),
+        },
     )
     assert response["Location"] == reverse("business:personal_information")
     client.post(reverse("business:logout"))

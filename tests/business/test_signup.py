@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,11 @@ def sign_up(client: Any, language: str = "en", **changes: str) -> Any:
 
 def confirm(client: Any, code: str) -> Any:
     return client.post(reverse("business:signup_verify"), {"code": code})
+
+
+def same_but_for_address(page: str) -> str:
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r"We sent a 6-digit code to [^<]+? It expires", "", page)
 
 
 def test_sign_up_with_email_needs_the_code_before_the_account_works(client: Any, sent: Any, run_tasks: Any) -> None:
@@ -63,9 +69,7 @@ def test_sign_up_with_email_needs_the_code_before_the_account_works(client: Any,
 
 
 @pytest.mark.parametrize("typed", ["+81 90 1111 2222", "+819011112222", "+81-90-1111-2222"])
-def test_sign_up_with_a_phone_number_sends_the_code_by_sms(
-    client: Any, sent: Any, run_tasks: Any, typed: str
-) -> None:
+def test_sign_up_with_a_phone_number_sends_the_code_by_sms(client: Any, sent: Any, run_tasks: Any, typed: str) -> None:
     response = sign_up(client, contact=typed)
     assert response["Location"] == reverse("business:signup_verify")
     account = BusinessAccount.objects.get(phone="+819011112222")
@@ -166,12 +170,15 @@ def test_signing_up_with_an_address_of_a_verified_account_answers_the_same_and_w
     client: Any, business_account: Any, sent: Any, run_tasks: Any, typed: str, address: str, channel: str
 ) -> None:
     before = BusinessAccount.objects.count()
-    fresh = sign_up(client.__class__(), contact="+819099998888" if channel == "sms" else "new.biz@example.com")
+    fresh_browser = client.__class__()
+    fresh = sign_up(fresh_browser, contact="+819099998888" if channel == "sms" else "new.biz@example.com")
     taken = sign_up(client, contact=typed)
     assert taken.status_code == fresh.status_code == 302
     assert taken["Location"] == fresh["Location"] == reverse("business:signup_verify")
     page = client.get(reverse("business:signup_verify")).content.decode()
     assert "We sent a 6-digit code to" in page and "Send a new code" in page
+    fresh_page = fresh_browser.get(reverse("business:signup_verify")).content.decode()
+    assert same_but_for_address(page) == same_but_for_address(fresh_page)
     assert BusinessAccount.objects.count() == before + 1  # only the fresh sign-up made an account
 
     run_tasks()
@@ -201,7 +208,9 @@ def test_asking_for_a_new_code_for_a_taken_address_answers_like_a_real_sign_up(
     assert b'data-error-code="code.resend_too_soon"' in taken.content
 
 
-def test_an_abandoned_sign_up_does_not_hold_the_address(client: Any, other_browser: Any, sent: Any, run_tasks: Any) -> None:
+def test_an_abandoned_sign_up_does_not_hold_the_address(
+    client: Any, other_browser: Any, sent: Any, run_tasks: Any
+) -> None:
     sign_up(client, password="first-persons-password")
     sign_up(other_browser, display_name="Real Owner")
     assert list(BusinessAccount.objects.values_list("display_name", flat=True)) == ["Real Owner"]
@@ -255,3 +264,27 @@ def test_bad_sign_up_input_is_refused_on_its_field(client: Any, field: str, valu
     assert response.context["form"].errors[field]
     assert 'class="errorlist"' in response.content.decode()
     assert not BusinessAccount.objects.exists()
+
+
+def test_sign_up_codes_to_one_address_are_capped_per_hour(client: Any, sent: Any, run_tasks: Any) -> None:
+    """Re-submitting sign-up must not get round the hourly cap of codes to one address (DESIGN §8)."""
+    start = timezone.now()
+    answers = []
+    for attempt in range(8):
+        with time_machine.travel(start + timedelta(seconds=61 * attempt), tick=False):
+            answers.append(sign_up(client.__class__()))
+            run_tasks()
+    assert all(answer.status_code in (200, 302) for answer in answers)
+    assert len(sent.messages("aiko.biz@example.com")) <= 5
+
+
+def test_a_taken_address_is_not_flooded_with_sign_up_warnings(
+    client: Any, business_account: Any, sent: Any, run_tasks: Any
+) -> None:
+    """Each sign-up with a taken address warns its owner; like codes, those messages are capped per hour."""
+    start = timezone.now()
+    for attempt in range(8):
+        with time_machine.travel(start + timedelta(seconds=61 * attempt), tick=False):
+            sign_up(client.__class__(), contact="sakura.biz@example.com")
+            run_tasks()
+    assert 1 <= len(sent.messages("sakura.biz@example.com")) <= 5

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.errors import CodedError
 from accountlink.kit.forms import add_coded_error
-from accountlink.kit.views import language_of
+from accountlink.kit.views import language_of, posted
 
 from . import actions
 from .forms import SignupForm
@@ -30,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("business:adsmanager")
     language = language_of(request)
-    form = SignupForm(request.POST or None, language=language)
+    form = SignupForm(posted(request), language=language)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.views import posted
 
 from .actions import do_create_ad_account
 from .forms import AdAccountForm
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create_ad_account(request: HttpRequest) -> HttpResponse:
-    form = AdAccountForm(request.POST or None, initial={"currency": "USD", "time_zone": "Asia/Tokyo"})
+    form = AdAccountForm(posted(request), initial={"currency": "USD", "time_zone": "Asia/Tokyo"})
     if request.method == "POST" and form.is_valid():
         ad_account = do_create_ad_account(_user(request), **form.cleaned_data)
         messages.success(request, _("Ad account “%(name)s” created.") % {"name": ad_account.name})

@@ -15,7 +15,7 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
-from accountlink.kit.views import contact_from_session, contact_to_session, language_of
+from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted
 
 CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
 
@@ -34,7 +34,7 @@ def user_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def personal_information(request: HttpRequest) -> HttpResponse:
     account = _user(request)
-    form = DisplayNameForm(request.POST or None, initial={"display_name": account.display_name})
+    form = DisplayNameForm(posted(request), initial={"display_name": account.display_name})
     if request.method == "POST" and form.is_valid():
         actions.do_change_display_name(account, form.cleaned_data["display_name"])
         messages.success(request, _("Your display name has been updated."))
@@ -48,7 +48,7 @@ def personal_information(request: HttpRequest) -> HttpResponse:
 def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
     account = _user(request)
     channel = CHANNELS[kind]
-    form = ChangeContactForm(request.POST or None, channel=channel, user=account, language=language_of(request))
+    form = ChangeContactForm(posted(request), channel=channel, user=account, language=language_of(request))
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["value"]
         try:
@@ -75,7 +75,7 @@ def verify_contact(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("business:personal_information")
     contact = contact_from_session(state["contact"])
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_confirm_contact_change(account, contact, form.cleaned_data["code"])
