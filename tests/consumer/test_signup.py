@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,11 +89,45 @@ def test_a_taken_handle_is_refused(client: Any, loop_account: Any) -> None:
     assert b'data-error-code="signup.handle_taken"' in response.content
 
 
-def test_an_abandoned_sign_up_does_not_hold_the_address(client: Any) -> None:
+def test_an_abandoned_sign_up_does_not_hold_the_address(client: Any, sent: Any, run_tasks: Any) -> None:
     client.post(reverse("loop:signup"), SIGNUP)
     other = client.__class__()
-    other.post(reverse("loop:signup"), {**SIGNUP, "handle": "aiko_two"})
-    assert list(LoopAccount.objects.values_list("handle", flat=True)) == ["aiko_two"]
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        other.post(reverse("loop:signup"), {**SIGNUP, "handle": "aiko_two"})
+        assert list(LoopAccount.objects.values_list("handle", flat=True)) == ["aiko_two"]
+        run_tasks()
+        code = sent.code_for("aiko@example.com")
+        # The first browser's sign-up was replaced: the new code does not confirm it.
+        assert b'data-error-code="code.invalid"' in client.post(reverse("loop:signup_verify"), {"code": code}).content
+        assert other.post(reverse("loop:signup_verify"), {"code": code}).status_code == 302
+
+
+def test_signing_up_again_and_again_cannot_flood_an_address(client: Any, sent: Any, run_tasks: Any) -> None:
+    start = timezone.now()
+    answers = []
+    for attempt in range(7):
+        with time_machine.travel(start + timedelta(minutes=attempt * 2)):
+            response = client.__class__().post(reverse("loop:signup"), {**SIGNUP, "handle": f"aiko{attempt}"})
+            answers.append(response.status_code)
+    run_tasks()
+    assert len(sent.messages("aiko@example.com")) == 5
+    assert answers == [302] * 5 + [200] * 2
+
+
+def test_a_taken_address_and_a_free_one_answer_alike_under_repeated_sign_ups(
+    client: Any, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
+    free = [client.__class__().post(reverse("loop:signup"), {**SIGNUP, "handle": f"free{n}"}) for n in range(2)]
+    taken = [
+        client.__class__().post(
+            reverse("loop:signup"), {**SIGNUP, "handle": f"taken{n}", "contact": "sakura@example.com"}
+        )
+        for n in range(2)
+    ]
+    assert [r.status_code for r in free] == [r.status_code for r in taken] == [302, 200]
+    assert b"code.resend_too_soon" in free[1].content and b"code.resend_too_soon" in taken[1].content
+    run_tasks()
+    assert len(sent.messages("sakura@example.com")) == 1
 
 
 def test_children_under_13_cannot_sign_up(client: Any) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
-from accountlink.kit.codes.actions import redeem_code
-from accountlink.kit.contacts import Contact
+from accountlink.kit.codes.actions import issue_code, redeem_code
+from accountlink.kit.contacts import Contact, parse_contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.notify.send import notify
 from accountlink.kit.sendcode import send_code
@@ -67,12 +69,15 @@ def do_change_password(account: Any, *, current_password: str | None, new_passwo
         notify_all_contacts(account, "password_changed")
 
 
-def reset_contact(account: Any, typed: str) -> Contact | None:
+def reset_contact(account: Any, typed: str, language: str = "en") -> Contact | None:
     """Where a reset code goes: the address typed, if it is the account's; else the first one."""
     contacts: list[Contact] = account.contacts()
-    for contact in contacts:
-        if contact.value.lower() == typed.strip().lower():
-            return contact
+    try:
+        typed_contact: Contact | None = parse_contact(typed, language)
+    except ValidationError:
+        typed_contact = None  # a handle
+    if typed_contact in contacts:
+        return typed_contact
     return contacts[0] if contacts else None
 
 
@@ -123,8 +128,38 @@ def do_verify_contact(account: Any, contact: Contact, code: str) -> Any:
     return redeem_code(account, purpose="signup", destination=contact.value, code=code, then=activate)
 
 
+def owner_of(contact: Contact) -> Any:
+    """The account, verified or not, that holds this email address or phone number."""
+    field = "email" if contact.is_email else "phone"
+    return get_user_model().objects.filter(**{field: contact.value}).first()
+
+
+def send_signup_code(account: Any, contact: Contact, language: str) -> None:
+    """In the caller's transaction: the sign-up code, or, when ``account`` is already verified (the
+    address is taken), a warning to that address instead.
+
+    Both go through ``issue_code``, so both obey the same 60-second and hourly limits and refuse
+    with the same errors: nobody can tell a taken address from a free one by how the pages answer.
+    The code issued for a taken address is never sent, so it cannot be used.
+    """
+    code = issue_code(account, purpose="signup", channel=contact.channel, destination=contact.value)
+    if account.verified_at is None:
+        notify(
+            channel=contact.channel,
+            to=contact.value,
+            template="code",
+            language=language,
+            context={"code": code, "purpose": "signup"},
+        )
+        record(EventKind.CODE_SENT, account=account, purpose="signup", channel=str(contact.channel), to=contact.masked)
+    else:
+        notify(channel=contact.channel, to=contact.value, template="signup_existing", language=account.language)
+
+
 def do_resend_signup_code(account: Any, contact: Contact, language: str) -> None:
-    if account is None or account.verified_at is not None:
-        return
+    """ "Send a new code" on the sign-up code page; ``account`` is None when the address was taken."""
     with transaction.atomic(durable=True):
-        send_code(account, purpose="signup", contact=contact, language=language)
+        target = account if account is not None else owner_of(contact)
+        if target is None or (account is not None and account.verified_at is not None):
+            return
+        send_signup_code(target, contact, language)

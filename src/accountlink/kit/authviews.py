@@ -185,7 +185,7 @@ class AccountViews:
             identifier = form.cleaned_data["identifier"]
             language = language_of(request)
             account = self.find_account(identifier, language)
-            contact = accounts.reset_contact(account, identifier) if account is not None else None
+            contact = accounts.reset_contact(account, identifier, language) if account is not None else None
             accounts.do_start_password_reset(account, contact, language)
             # The same next page whether or not an account was found.
             start_flow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -21,8 +22,9 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
+        # NFKC turns full-width digits (typed with a Japanese input method) into ASCII ones.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise ValidationError(_("Enter the 6-digit code."), code="format")
         return code
 

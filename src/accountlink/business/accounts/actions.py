@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accountlink.kit.accounts import owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.codes.actions import redeem_code
@@ -27,34 +29,37 @@ class PendingVerification:
 
 
 def _owner_of(contact: Contact) -> BusinessAccount | None:
-    field = "email" if contact.is_email else "phone"
-    return BusinessAccount.objects.filter(**{field: contact.value}).first()
+    account: BusinessAccount | None = owner_of(contact)
+    return account
 
 
 def do_start_signup(*, contact: Contact, password: str, display_name: str, language: str) -> PendingVerification:
-    """Create an unverified account and send a code to its email or phone.
+    """Create an unverified account and send a code to its address.
 
     If a verified account already has this address, nothing is created: that address is told
-    someone tried to sign up with it, and the caller answers exactly as if a code had been sent.
+    someone tried to sign up with it, under the same limits, and the caller answers exactly as if
+    a code had been sent.
     """
+    password_hash = make_password(password)  # hashed on every path, so timing says nothing either
     with transaction.atomic(durable=True):
         owner = _owner_of(contact)
-        if owner is not None and owner.verified_at is None:
-            owner.delete()  # an abandoned sign-up does not hold the address hostage
-            owner = None
-        if owner is not None:
-            notify(channel=contact.channel, to=contact.value, template="signup_existing", language=language)
+        if owner is not None and owner.verified_at is not None:
+            send_signup_code(owner, contact, language)
             return PendingVerification(None, contact)
+        if owner is not None:
+            # An abandoned sign-up does not hold the address; it is replaced, not reused, so a code
+            # sent for it cannot confirm the new one (its codes stay, counted by the address limits).
+            owner.delete()
         account = BusinessAccount(
             email=contact.value if contact.is_email else None,
             phone=None if contact.is_email else contact.value,
             display_name=display_name.strip(),
             language=language,
+            password=password_hash,
         )
-        account.set_password(password)
         account.save()
         record(EventKind.ACCOUNT_CREATED, account=account, actor=account)
-        send_code(account, purpose="signup", contact=contact, language=language)
+        send_signup_code(account, contact, language)
         return PendingVerification(account.pk, contact)
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.accounts import notify_all_contacts, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
-from accountlink.kit.notify.send import notify
-from accountlink.kit.sendcode import send_code
 
 from .models import AccountStatus, AccountType, LoopAccount
 
@@ -29,14 +28,6 @@ class PendingVerification:
     contact: Contact
 
 
-def _contact_taken(contact: Contact, *, exclude: LoopAccount | None = None) -> LoopAccount | None:
-    field = "email" if contact.is_email else "phone"
-    query = LoopAccount.objects.filter(**{field: contact.value})
-    if exclude is not None:
-        query = query.exclude(pk=exclude.pk)
-    return query.first()
-
-
 def _age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -47,26 +38,30 @@ def do_start_signup(
     """Create an unverified account and send a code to its contact.
 
     If the contact already belongs to a verified account, nothing is created: that address is told
-    someone tried to sign up with it, and the caller answers exactly as if a code had been sent.
+    someone tried to sign up with it, under the same limits, and the caller answers exactly as if a
+    code had been sent.
     """
     handle = handle.lstrip("@").lower()
     if _age_on(birth_date, timezone.localdate()) < MINIMUM_AGE:
         raise CodedError(ErrorCode.SIGNUP_TOO_YOUNG)
+    password_hash = make_password(password)  # hashed on every path, so timing says nothing either
     with transaction.atomic(durable=True):
-        owner = _contact_taken(contact)
-        if owner is not None and owner.verified_at is None:
-            owner.delete()  # an abandoned sign-up does not hold the address hostage
-            owner = None
-        existing_handle = LoopAccount.objects.filter(handle=handle).first()
-        if existing_handle is not None:
-            if existing_handle.verified_at is not None or existing_handle.date_joined > timezone.now() - timedelta(
+        owner: LoopAccount | None = owner_of(contact)
+        handle_holder = LoopAccount.objects.filter(handle=handle).exclude(pk=owner.pk if owner else 0).first()
+        if handle_holder is not None:
+            abandoned = handle_holder.verified_at is None and handle_holder.date_joined < timezone.now() - timedelta(
                 days=1
-            ):
+            )
+            if not abandoned:
                 raise CodedError(ErrorCode.SIGNUP_HANDLE_TAKEN)
-            existing_handle.delete()
-        if owner is not None:
-            notify(channel=contact.channel, to=contact.value, template="signup_existing", language=language)
+            handle_holder.delete()
+        if owner is not None and owner.verified_at is not None:
+            send_signup_code(owner, contact, language)
             return PendingVerification(None, contact)
+        if owner is not None:
+            # An abandoned sign-up does not hold the address; it is replaced, not reused, so a code
+            # sent for it cannot confirm the new one (its codes stay, counted by the address limits).
+            owner.delete()
         account = LoopAccount(
             handle=handle,
             display_name=display_name.strip(),
@@ -74,11 +69,11 @@ def do_start_signup(
             language=language,
             email=contact.value if contact.is_email else None,
             phone=None if contact.is_email else contact.value,
+            password=password_hash,
         )
-        account.set_password(password)
         account.save()
         record(EventKind.ACCOUNT_CREATED, account=account, actor=account)
-        send_code(account, purpose="signup", contact=contact, language=language)
+        send_signup_code(account, contact, language)
         return PendingVerification(account.pk, contact)
 
 

@@ -1,8 +1,8 @@
 """Verification codes (DESIGN §8).
 
 Six digits from ``secrets``; stored as a keyed hash bound to (account, purpose, destination);
-single use; valid 10 minutes; a new code voids the previous one; 5 wrong tries void it; resend no
-sooner than 60 s; hourly caps per account and per destination. Counters are changed under a row
+single use; valid 10 minutes; a new code voids the previous one; 5 wrong tries void it; a new code
+for the same address and purpose no sooner than 60 s; hourly caps per account and per destination. Counters are changed under a row
 lock, so parallel requests cannot go round the limits.
 """
 
@@ -61,11 +61,8 @@ def issue_code(account: Any, *, purpose: str, channel: Channel, destination: str
     rules = policy()
     now = timezone.now()
     _lock_account(account)
-    previous = (
-        VerificationCode.objects.filter(account=account, purpose=purpose, destination=destination)
-        .order_by("-created_at")
-        .first()
-    )
+    # Per address and purpose, whoever asked: a taken address and a free one answer alike.
+    previous = VerificationCode.objects.filter(purpose=purpose, destination=destination).order_by("-created_at").first()
     if previous is not None and now - previous.created_at < rules.resend_after:
         wait = rules.resend_after - (now - previous.created_at)
         raise CodedError(ErrorCode.CODE_RESEND_TOO_SOON, seconds=max(1, int(wait.total_seconds())))

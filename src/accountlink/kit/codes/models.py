@@ -12,7 +12,9 @@ class Channel(models.TextChoices):
 class VerificationCode(models.Model):
     """One code sent to one destination for one purpose. Only its keyed hash is stored."""
 
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Kept (without its account) when an abandoned sign-up is deleted, so the per-address limits
+    # still count the codes that went to that address.
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     purpose = models.CharField(max_length=40)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     destination = models.CharField(max_length=254)
@@ -26,7 +28,7 @@ class VerificationCode(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["account", "purpose", "created_at"]),
-            models.Index(fields=["destination", "created_at"]),
+            models.Index(fields=["destination", "purpose", "created_at"]),
         ]
 
     def __str__(self) -> str:
