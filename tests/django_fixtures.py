@@ -46,9 +46,7 @@ def run_tasks(db: None, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run every queued task with the real database worker, as a deployment's worker would."""
     # The worker drops connections it thinks are stale; inside a test's transaction that would
     # close the test's own connection (Django's test client suppresses the same call for requests).
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda **kwargs: None
-    )
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda **kwargs: None)
 
     def run() -> None:
         call_command(
