@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.audit.models import AuditEvent, EventKind
@@ -53,6 +54,13 @@ def send_code(client: Any, kind: str, value: str, password: str | None = PASSWOR
     if password is not None:
         data["current_password"] = password
     return client.post(reverse("business:change_contact", kwargs={"kind": kind}), data)
+
+
+def just_logged_in(client: Any) -> None:
+    """What a real login writes in the session: when it happened."""
+    session = client.session
+    session["auth_time"] = timezone.now().timestamp()
+    session.save()
 
 
 def confirm(client: Any, kind: str, code: str) -> Any:
@@ -294,6 +302,7 @@ def test_an_account_without_a_password_adds_an_email_without_one(
 ) -> None:
     account = make_business_account(email=None, phone="+819077778888", password=None)
     client.force_login(account)
+    just_logged_in(client)
     page = client.get(reverse("business:change_contact", kwargs={"kind": "email"})).content.decode()
     assert "Add email address" in page and "Current password" not in page
     assert send_code(client, "email", "first@example.com", None).status_code == 302
@@ -349,3 +358,20 @@ def test_an_account_without_a_password_can_set_one(client: Any, make_business_ac
     assert "Set a password" in page and "Current password" not in page
     client.post(reverse("business:change_password"), {"new_password": NEW_PASSWORD})
     assert log_in(client.__class__(), "loop-only@example.com", NEW_PASSWORD).status_code == 302
+
+
+def test_an_account_without_a_password_needs_a_recent_login_to_change_its_email(
+    client: Any, make_business_account: Any, sent: Any, run_tasks: Any
+) -> None:
+    account = make_business_account(email="nopassword@example.com", password=None)
+    client.force_login(account)  # a session with no recent login time
+    response = send_code(client, "email", "fresh@example.com")
+    assert b'data-error-code="auth.reauthentication_required"' in response.content
+    assert "current_password" not in response.context["form"].fields
+    run_tasks()
+    assert not sent.messages("fresh@example.com")
+
+    just_logged_in(client)
+    assert send_code(client, "email", "fresh@example.com").status_code == 302
+    run_tasks()
+    assert sent.messages("fresh@example.com")

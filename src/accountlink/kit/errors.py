@@ -47,7 +47,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CONTACT_IN_USE: _("This email address or phone number can't be used. Try another one."),
     ErrorCode.CONTACT_UNCHANGED: _("This is already your current address."),
     ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
-    ErrorCode.REAUTH_REQUIRED: _("For your security, enter your password again to continue."),
+    ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
 }
 

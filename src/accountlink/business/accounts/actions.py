@@ -82,10 +82,19 @@ def _purpose(channel: Channel) -> str:
     return "change_email" if channel == Channel.EMAIL else "change_phone"
 
 
-def do_start_contact_change(account: BusinessAccount, contact: Contact, *, current_password: str | None) -> None:
-    """Send a code to a new email or phone. Needs the current password when the account has one."""
-    if account.has_usable_password() and not account.check_password(current_password or ""):
-        raise CodedError(ErrorCode.PASSWORD_INCORRECT)
+def do_start_contact_change(
+    account: BusinessAccount, contact: Contact, *, current_password: str | None, recently_authenticated: bool = False
+) -> None:
+    """Send a code to a new email or phone.
+
+    Proof that the holder is present: the current password, or, for an account without one (made
+    with "Continue with Loop"), a login in the last few minutes.
+    """
+    if account.has_usable_password():
+        if not account.check_password(current_password or ""):
+            raise CodedError(ErrorCode.PASSWORD_INCORRECT)
+    elif not recently_authenticated:
+        raise CodedError(ErrorCode.REAUTH_REQUIRED)
     if account.contact_for(contact.channel) == contact.value:
         raise CodedError(ErrorCode.CONTACT_UNCHANGED)
     owner = _owner_of(contact)

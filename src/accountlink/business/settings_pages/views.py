@@ -12,10 +12,10 @@ from accountlink.business.accounts import actions
 from accountlink.business.accounts.forms import ChangeContactForm, DisplayNameForm
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.codes.models import Channel
-from accountlink.kit.errors import CodedError
+from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
-from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted
+from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted, recently_authenticated
 
 CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
 
@@ -53,10 +53,16 @@ def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
         contact = form.cleaned_data["value"]
         try:
             actions.do_start_contact_change(
-                account, contact, current_password=form.cleaned_data.get("current_password")
+                account,
+                contact,
+                current_password=form.cleaned_data.get("current_password"),
+                recently_authenticated=recently_authenticated(request),
             )
         except CodedError as error:
-            add_coded_error(form, error, "current_password" if error.code == "password.incorrect" else "value")
+            field = {ErrorCode.PASSWORD_INCORRECT: "current_password", ErrorCode.REAUTH_REQUIRED: None}.get(
+                error.code, "value"
+            )
+            add_coded_error(form, error, field)
         else:
             start_flow(request, f"contact:{kind}", contact=contact_to_session(contact))
             return redirect("business:verify_contact", kind=kind)
