@@ -78,3 +78,21 @@ def mask(channel: Channel | str, value: str) -> str:
     except phonenumbers.NumberParseException:
         country, national = "", value
     return f"{country} {'*' * max(0, len(national) - 4)}{national[-4:]}".strip()
+
+
+class HasContacts:
+    """For account models with ``email`` and ``phone`` fields: the verified addresses, email first."""
+
+    email: str | None
+    phone: str | None
+
+    def contacts(self) -> list[Contact]:
+        found = []
+        if self.email:
+            found.append(Contact(Channel.EMAIL, self.email))
+        if self.phone:
+            found.append(Contact(Channel.SMS, self.phone))
+        return found
+
+    def contact_for(self, channel: Channel | str) -> str | None:
+        return self.email if channel == Channel.EMAIL else self.phone

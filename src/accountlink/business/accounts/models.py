@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.kit.codes.models import Channel
-from accountlink.kit.contacts import Contact
+from accountlink.kit.contacts import HasContacts
 
 
 class BusinessAccountManager(BaseUserManager["BusinessAccount"]):
@@ -16,7 +15,7 @@ class BusinessAccountManager(BaseUserManager["BusinessAccount"]):
         return self.get(email=(username or "").lower())
 
 
-class BusinessAccount(AbstractBaseUser):
+class BusinessAccount(HasContacts, AbstractBaseUser):
     """A Loop for Business user. Logs in with email or phone and a password.
 
     The password may be unusable (an account created through "Continue with Loop"), and the
@@ -54,14 +53,3 @@ class BusinessAccount(AbstractBaseUser):
     @property
     def name(self) -> str:
         return self.display_name or str(self)
-
-    def contacts(self) -> list[Contact]:
-        found = []
-        if self.email:
-            found.append(Contact(Channel.EMAIL, self.email))
-        if self.phone:
-            found.append(Contact(Channel.SMS, self.phone))
-        return found
-
-    def contact_for(self, channel: Any) -> str | None:
-        return self.email if channel == Channel.EMAIL else self.phone

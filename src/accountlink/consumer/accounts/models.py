@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accountlink.kit.contacts import HasContacts
 
 
 class AccountType(models.TextChoices):
@@ -27,7 +29,7 @@ class LoopAccountManager(BaseUserManager["LoopAccount"]):
         return self.get(handle=(username or "").lstrip("@").lower())
 
 
-class LoopAccount(AbstractBaseUser):
+class LoopAccount(HasContacts, AbstractBaseUser):
     """A Loop ("organic") account. Usable once its email or phone is verified."""
 
     handle = models.CharField(_("username"), max_length=24, unique=True)
@@ -71,14 +73,3 @@ class LoopAccount(AbstractBaseUser):
     @property
     def age(self) -> int:
         return self.age_on(timezone.localdate())
-
-    def contacts(self) -> list[Any]:
-        from accountlink.kit.codes.models import Channel
-        from accountlink.kit.contacts import Contact
-
-        found = []
-        if self.email:
-            found.append(Contact(Channel.EMAIL, self.email))
-        if self.phone:
-            found.append(Contact(Channel.SMS, self.phone))
-        return found
