@@ -19,6 +19,7 @@ from typing import Any
 
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+BRAND = os.environ.get("ACCOUNTLINK_BRAND", "Loop")
 
 # The command speaks the language of the terminal (LANGUAGE, LC_ALL, LC_MESSAGES or LANG), with the
 # same catalogs as the web pages.
@@ -28,7 +29,7 @@ DEMO_PASSWORD = "loop-demo-2468"
 DEMO_LOGINS = [
     ("consumer", "@sakura", "Sakura Tanaka, +819012345678"),
     ("consumer", "@maria", "María García"),
-    ("consumer", "@kenji", _("business account type")),
+    ("consumer", "@kenji", _("account type: business")),
     ("consumer", "@aiko", ""),
     ("consumer", "@ren", ""),
     ("consumer", "@yuki", _("suspended")),
@@ -210,8 +211,8 @@ def command_up(args: argparse.Namespace) -> int:
 
 def print_banner(urls: dict[str, str], data_dir: Path) -> None:
     rows = [
-        (_("Loop (consumer)"), f"{urls['consumer']}/"),
-        (_("Loop for Business"), f"{urls['business']}/"),
+        (BRAND, f"{urls['consumer']}/"),
+        (_("%(brand)s for Business") % {"brand": BRAND}, f"{urls['business']}/"),
         (_("Development outboxes"), f"{urls['consumer']}/dev/outbox/  {urls['business']}/dev/outbox/"),
         (_("Data directory"), str(data_dir)),
     ]
@@ -219,7 +220,7 @@ def print_banner(urls: dict[str, str], data_dir: Path) -> None:
     lines += [f"  {label}: {value}" for label, value in rows]
     lines += ["", _("Demo logins (password %(password)s for all):") % {"password": DEMO_PASSWORD}]
     for platform, login, note in DEMO_LOGINS:
-        label = "Loop" if platform == "consumer" else "Loop for Business"
+        label = BRAND if platform == "consumer" else _("%(brand)s for Business") % {"brand": BRAND}
         lines.append(f"  {label:<18} {login:<26} {note}")
     print("\n".join(lines), flush=True)
 
@@ -266,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help=_("migrate, load demo data and run both platforms with their workers"))
-    up.add_argument("--consumer-port", type=int, default=8001, help=_("port of Loop (default 8001)"))
-    up.add_argument("--business-port", type=int, default=8002, help=_("port of Loop for Business (default 8002)"))
+    up.add_argument("--consumer-port", type=int, default=8001, help=_("port of %(brand)s (default 8001)") % {"brand": BRAND})
+    up.add_argument("--business-port", type=int, default=8002, help=_("port of %(brand)s for Business (default 8002)") % {"brand": BRAND})
     up.add_argument("--data-dir", default="var", help=_("where databases, secrets and the outbox live (default ./var)"))
     up.add_argument("--web-workers", type=int, default=2, help=_("gunicorn worker processes per platform (default 2)"))
     up.set_defaults(handler=command_up)

@@ -116,3 +116,11 @@ def test_hourly_cap_per_account_across_destinations(loop_account: Any) -> None:
     with time_machine.travel(start + timedelta(minutes=12)), pytest.raises(CodedError) as error:
         issue(loop_account, destination="new@example.com")
     assert error.value.code == ErrorCode.CODE_RATE_LIMITED
+
+
+def test_the_wait_is_said_in_the_right_number(loop_account: Any) -> None:
+    issue(loop_account)
+    later = timezone.now() + timedelta(seconds=59, milliseconds=500)
+    with time_machine.travel(later), pytest.raises(CodedError) as error:
+        issue(loop_account)
+    assert error.value.message == "Please wait 1 second before requesting another code."

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ErrorCode(StrEnum):
@@ -39,13 +40,12 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CODE_INVALID: _("That code isn't right. Check the code we sent you and try again."),
     ErrorCode.CODE_EXPIRED: _("That code has expired. Request a new code."),
     ErrorCode.CODE_TOO_MANY_ATTEMPTS: _("Too many wrong codes were entered. Request a new code."),
-    ErrorCode.CODE_RESEND_TOO_SOON: _("Please wait %(seconds)s seconds before requesting another code."),
     ErrorCode.CODE_RATE_LIMITED: _("Too many codes were requested. Try again in an hour."),
     ErrorCode.SIGNUP_HANDLE_TAKEN: _("This username is taken. Try another one."),
     ErrorCode.SIGNUP_TOO_YOUNG: _("You must be at least 13 years old to create an account."),
     ErrorCode.CONTACT_REQUIRED: _("Enter an email address or a phone number."),
     ErrorCode.CONTACT_IN_USE: _("This email address or phone number can't be used. Try another one."),
-    ErrorCode.CONTACT_UNCHANGED: _("This is already your current address."),
+    ErrorCode.CONTACT_UNCHANGED: _("This is already the email address or phone number on your account."),
     ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
     ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
@@ -62,6 +62,13 @@ class CodedError(Exception):
 
     @property
     def message(self) -> str:
+        if self.code == ErrorCode.CODE_RESEND_TOO_SOON:
+            seconds = self.params["seconds"]
+            return ngettext(
+                "Please wait %(seconds)s second before requesting another code.",
+                "Please wait %(seconds)s seconds before requesting another code.",
+                seconds,
+            ) % {"seconds": seconds}
         text = str(MESSAGES[self.code])
         return text % self.params if self.params else text
 
