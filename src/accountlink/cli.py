@@ -267,8 +267,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     up = commands.add_parser("up", help=_("migrate, load demo data and run both platforms with their workers"))
-    up.add_argument("--consumer-port", type=int, default=8001, help=_("port of %(brand)s (default 8001)") % {"brand": BRAND})
-    up.add_argument("--business-port", type=int, default=8002, help=_("port of %(brand)s for Business (default 8002)") % {"brand": BRAND})
+    up.add_argument(
+        "--consumer-port", type=int, default=8001, help=_("port of %(brand)s (default 8001)") % {"brand": BRAND}
+    )
+    up.add_argument(
+        "--business-port",
+        type=int,
+        default=8002,
+        help=_("port of %(brand)s for Business (default 8002)") % {"brand": BRAND},
+    )
     up.add_argument("--data-dir", default="var", help=_("where databases, secrets and the outbox live (default ./var)"))
     up.add_argument("--web-workers", type=int, default=2, help=_("gunicorn worker processes per platform (default 2)"))
     up.set_defaults(handler=command_up)
