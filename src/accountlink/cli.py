@@ -91,6 +91,8 @@ def wait_for_port(port: int, deadline: float) -> bool:
 def command_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     ports = {"consumer": args.consumer_port, "business": args.business_port}
+    if args.web_workers < 1:
+        raise CliError(_("--web-workers must be at least 1"))
     if ports["consumer"] == ports["business"]:
         raise CliError(_("--consumer-port and --business-port must differ"))
     for platform, port in ports.items():

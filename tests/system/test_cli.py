@@ -57,6 +57,11 @@ def test_up_refuses_a_port_out_of_range(tmp_path: Path) -> None:
     assert result.returncode == 1 and "between 1 and 65535" in result.stderr
 
 
+def test_up_needs_at_least_one_web_worker(tmp_path: Path) -> None:
+    result = run("up", "--data-dir", str(tmp_path), "--web-workers", "0")
+    assert result.returncode == 1 and result.stderr.strip() == "accountlink: --web-workers must be at least 1"
+
+
 def test_up_rejects_a_non_numeric_port(tmp_path: Path) -> None:
     result = run("up", "--consumer-port", "eighty")
     assert result.returncode == 2 and "invalid int value" in result.stderr
