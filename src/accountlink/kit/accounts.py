@@ -6,6 +6,7 @@ methods; these functions rely on nothing else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -128,6 +129,14 @@ def do_verify_contact(account: Any, contact: Contact, code: str) -> Any:
     return redeem_code(account, purpose="signup", destination=contact.value, code=code, then=activate)
 
 
+@dataclass(frozen=True)
+class PendingVerification:
+    """Where a sign-up code went. ``account_id`` is None when the address was taken (no enumeration)."""
+
+    account_id: int | None
+    contact: Contact
+
+
 def owner_of(contact: Contact) -> Any:
     """The account, verified or not, that holds this email address or phone number."""
     field = "email" if contact.is_email else "phone"
@@ -142,17 +151,10 @@ def send_signup_code(account: Any, contact: Contact, language: str) -> None:
     with the same errors: nobody can tell a taken address from a free one by how the pages answer.
     The code issued for a taken address is never sent, so it cannot be used.
     """
-    code = issue_code(account, purpose="signup", channel=contact.channel, destination=contact.value)
     if account.verified_at is None:
-        notify(
-            channel=contact.channel,
-            to=contact.value,
-            template="code",
-            language=language,
-            context={"code": code, "purpose": "signup"},
-        )
-        record(EventKind.CODE_SENT, account=account, purpose="signup", channel=str(contact.channel), to=contact.masked)
+        send_code(account, purpose="signup", contact=contact, language=language)
     else:
+        issue_code(account, purpose="signup", channel=contact.channel, destination=contact.value)
         notify(channel=contact.channel, to=contact.value, template="signup_existing", language=account.language)
 
 

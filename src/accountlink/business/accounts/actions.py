@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from accountlink.kit.accounts import owner_of, send_signup_code
+from accountlink.kit.accounts import PendingVerification, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.codes.actions import redeem_code
@@ -18,14 +16,6 @@ from accountlink.kit.notify.send import notify
 from accountlink.kit.sendcode import send_code
 
 from .models import BusinessAccount
-
-
-@dataclass(frozen=True)
-class PendingVerification:
-    """Where a code went. ``account_id`` is None when nothing was created (no enumeration)."""
-
-    account_id: int | None
-    contact: Contact
 
 
 def _owner_of(contact: Contact) -> BusinessAccount | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accountlink.kit.accounts import notify_all_contacts, owner_of, send_signup_code
+from accountlink.kit.accounts import PendingVerification, notify_all_contacts, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.contacts import Contact
@@ -18,14 +17,6 @@ from accountlink.kit.errors import CodedError, ErrorCode
 from .models import AccountStatus, AccountType, LoopAccount
 
 MINIMUM_AGE = 13
-
-
-@dataclass(frozen=True)
-class PendingVerification:
-    """Where a code went. ``account_id`` is None when nothing was created (no enumeration)."""
-
-    account_id: int | None
-    contact: Contact
 
 
 def _age_on(birth_date: date, day: date) -> int:
