@@ -159,7 +159,7 @@ def send_signup_code(account: Any, contact: Contact, language: str) -> None:
 
 
 def do_resend_signup_code(account: Any, contact: Contact, language: str) -> None:
-    """ "Send a new code" on the sign-up code page; ``account`` is None when the address was taken."""
+    """The sign-up code page's "Send a new code"; ``account`` is None when the address was taken."""
     with transaction.atomic(durable=True):
         target = account if account is not None else owner_of(contact)
         if target is None or (account is not None and account.verified_at is not None):
