@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from accountlink.demo import DEMO_PASSWORD
+
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 BRAND = os.environ.get("ACCOUNTLINK_BRAND", "Loop")
@@ -25,7 +27,6 @@ BRAND = os.environ.get("ACCOUNTLINK_BRAND", "Loop")
 # same catalogs as the web pages.
 _ = gettext.translation("django", localedir=LOCALE_DIR, fallback=True).gettext
 
-DEMO_PASSWORD = "loop-demo-2468"
 DEMO_LOGINS = [
     ("consumer", "@sakura", "Sakura Tanaka, +819012345678"),
     ("consumer", "@maria", "María García"),

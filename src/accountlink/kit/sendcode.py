@@ -10,12 +10,8 @@ from accountlink.kit.codes.actions import issue_code
 from accountlink.kit.contacts import Contact
 from accountlink.kit.notify.send import notify
 
-PURPOSE_TEXT = {
-    "signup": "signup",
-    "password_reset": "password_reset",
-    "change_email": "change_contact",
-    "change_phone": "change_contact",
-}
+# The code message has one wording for both kinds of contact change.
+MESSAGE_PURPOSE = {"change_email": "change_contact", "change_phone": "change_contact"}
 
 
 def send_code(account: Any, *, purpose: str, contact: Contact, language: str) -> None:
@@ -25,7 +21,7 @@ def send_code(account: Any, *, purpose: str, contact: Contact, language: str) ->
         to=contact.value,
         template="code",
         language=language,
-        context={"code": code, "purpose": PURPOSE_TEXT.get(purpose, purpose)},
+        context={"code": code, "purpose": MESSAGE_PURPOSE.get(purpose, purpose)},
     )
     # The channel and the masked address, never the code.
     record(EventKind.CODE_SENT, account=account, purpose=purpose, channel=str(contact.channel), to=contact.masked)

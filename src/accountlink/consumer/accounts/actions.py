@@ -14,13 +14,9 @@ from accountlink.kit.audit.record import record
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 
-from .models import AccountStatus, AccountType, LoopAccount
+from .models import AccountStatus, AccountType, LoopAccount, age_on
 
 MINIMUM_AGE = 13
-
-
-def _age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def do_start_signup(
@@ -33,7 +29,7 @@ def do_start_signup(
     code had been sent.
     """
     handle = handle.lstrip("@").lower()
-    if _age_on(birth_date, timezone.localdate()) < MINIMUM_AGE:
+    if age_on(birth_date, timezone.localdate()) < MINIMUM_AGE:
         raise CodedError(ErrorCode.SIGNUP_TOO_YOUNG)
     password_hash = make_password(password)  # hashed on every path, so timing says nothing either
     with transaction.atomic(durable=True):

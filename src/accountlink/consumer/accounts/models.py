@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from accountlink.kit.contacts import HasContacts
 
 
+def age_on(birth_date: date, day: date) -> int:
+    """Full years between a birth date and a day."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 class AccountType(models.TextChoices):
     PERSONAL = "personal", _("Personal account")
     BUSINESS = "business", _("Business account")
@@ -67,8 +72,7 @@ class LoopAccount(HasContacts, AbstractBaseUser):
         return self.is_support_agent
 
     def age_on(self, day: date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self) -> int:

@@ -6,8 +6,6 @@ and point the setting at it.
 
 from __future__ import annotations
 
-import sys
-
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -27,14 +25,6 @@ class OutboxSmsBackend(BaseSmsBackend):
             settings.ACCOUNTLINK_OUTBOX_DIR,
             outbox.new_message(settings.ACCOUNTLINK_PLATFORM, "sms", to, "", body),
         )
-
-
-class ConsoleSmsBackend(BaseSmsBackend):
-    """Development: prints the message to standard output."""
-
-    def send(self, to: str, body: str) -> None:
-        sys.stdout.write(f"SMS to {to}: {body}\n")
-        sys.stdout.flush()
 
 
 def get_sms_backend() -> BaseSmsBackend:

@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand
 from accountlink.business.accounts import actions
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.adsmanager.actions import do_create_ad_account
-
-DEMO_PASSWORD = "loop-demo-2468"
+from accountlink.demo import DEMO_PASSWORD
 
 
 def demo_accounts() -> list[dict[str, Any]]:

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from accountlink.consumer.accounts import actions
 from accountlink.consumer.accounts.models import AccountType, LoopAccount
-
-DEMO_PASSWORD = "loop-demo-2468"
+from accountlink.demo import DEMO_PASSWORD
 
 
 def sixteen_years_ago() -> date:
