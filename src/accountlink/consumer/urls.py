@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views
+from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
 from accountlink.kit.notify.views import outbox_page
 
 loop_patterns = [
@@ -19,5 +20,6 @@ loop_patterns = [
 
 urlpatterns = [
     path("", include((loop_patterns, "loop"))),
+    path("", include((oauth_urls, "oauth"))),
     path("dev/outbox/", outbox_page, name="outbox"),
 ]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 
 class ErrorCode(StrEnum):
@@ -30,6 +31,14 @@ class ErrorCode(StrEnum):
     PASSWORD_INCORRECT = "password.incorrect"
     REAUTH_REQUIRED = "auth.reauthentication_required"
     FLOW_EXPIRED = "flow.expired"
+    LINK_ALREADY_LINKED = "link.already_linked"
+    LINK_BUSINESS_HAS_LINK = "link.business_has_link"
+    LINK_AGE_REQUIREMENT = "link.age_requirement"
+    LINK_ACCOUNT_UNAVAILABLE = "link.account_unavailable"
+    LINK_CONSENT_DENIED = "link.consent_denied"
+    LINK_SESSION_EXPIRED = "link.session_expired"
+    LINK_PROVIDER_UNAVAILABLE = "link.provider_unavailable"
+    ACCOUNT_TYPE_LINKED = "account.type_linked"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -49,6 +58,23 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
     ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
+    ErrorCode.LINK_ALREADY_LINKED: _(
+        "This %(brand)s account is already linked to another business account. Unlink it there first, then try again."
+    ),
+    ErrorCode.LINK_BUSINESS_HAS_LINK: _(
+        "This business account is already linked to a %(brand)s account. Unlink it first to link a different one."
+    ),
+    ErrorCode.LINK_AGE_REQUIREMENT: _("You must be 18 or older to link a %(brand)s account to a business account."),
+    ErrorCode.LINK_ACCOUNT_UNAVAILABLE: _("This %(brand)s account can't be linked because it is suspended or deleted."),
+    ErrorCode.LINK_CONSENT_DENIED: _(
+        "You cancelled on %(brand)s, so nothing was linked. You can try again whenever you like."
+    ),
+    ErrorCode.LINK_SESSION_EXPIRED: _("This linking session expired or didn't match. Please start again."),
+    ErrorCode.LINK_PROVIDER_UNAVAILABLE: _("We couldn't reach %(brand)s just now. Please try again in a few minutes."),
+    ErrorCode.ACCOUNT_TYPE_LINKED: _(
+        "This account is linked to %(business_brand)s, so it can't become an organization account. "
+        "Organization accounts are not currently used to log in to %(business_brand)s."
+    ),
 }
 
 
@@ -69,8 +95,9 @@ class CodedError(Exception):
                 "Please wait %(seconds)s seconds before requesting another code.",
                 seconds,
             ) % {"seconds": seconds}
-        text = str(MESSAGES[self.code])
-        return text % self.params if self.params else text
+        brand = settings.ACCOUNTLINK_BRAND
+        names = {"brand": brand, "business_brand": gettext("%(brand)s for Business") % {"brand": brand}}
+        return str(MESSAGES[self.code]) % {**names, **self.params}
 
     def as_json(self) -> dict[str, str]:
         return {"code": self.code.value, "message": self.message}

@@ -1,12 +1,12 @@
 """The Loop consumer platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, caches, database, env, secret_key
+from .base import INSTALLED_APPS, caches, database, env, env_int, secret_key
 
 ACCOUNTLINK_PLATFORM = "consumer"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
 CACHES = caches(ACCOUNTLINK_PLATFORM)
-INSTALLED_APPS = [*INSTALLED_APPS, "accountlink.consumer.accounts"]
+INSTALLED_APPS = [*INSTALLED_APPS, "accountlink.consumer.accounts", "oauth2_provider", "accountlink.consumer.oauth"]
 ROOT_URLCONF = "accountlink.consumer.urls"
 WSGI_APPLICATION = "accountlink.consumer.wsgi.application"
 AUTH_USER_MODEL = "loop_accounts.LoopAccount"
@@ -18,3 +18,25 @@ LOGIN_REDIRECT_URL = "loop:profile"
 SESSION_COOKIE_NAME = "loop_session"
 CSRF_COOKIE_NAME = "loop_csrftoken"
 LANGUAGE_COOKIE_NAME = "loop_language"
+
+# Loop is an OAuth 2.0 authorization server (django-oauth-toolkit) speaking TikTok Login Kit v2.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "loop_oauth.Client"
+OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "accountlink.consumer.oauth.validators.LoopOAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "accountlink.consumer.oauth.backends.LoopWireOAuthLibCore",
+    "SCOPES": {"user.info.basic": "Name and profile photo", "user.info.profile": "Username"},
+    "DEFAULT_SCOPES": ["user.info.basic"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 24 * 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 365 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+}

@@ -65,10 +65,16 @@ def do_start_signup(
 
 
 def do_change_account_type(account: LoopAccount, account_type: AccountType, *, actor: LoopAccount) -> None:
+    from accountlink.consumer.oauth.models import AppPermission
+
     with transaction.atomic(durable=True):
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         previous = account.account_type
         if previous == account_type:
             return
+        if account_type == AccountType.ORGANIZATION and AppPermission.objects.filter(account=account).exists():
+            # R5: a linked account is used to log in to the business platform; organizations are not.
+            raise CodedError(ErrorCode.ACCOUNT_TYPE_LINKED)
         account.account_type = account_type
         account.save(update_fields=["account_type"])
         record(EventKind.ACCOUNT_TYPE_CHANGED, account=account, actor=actor, old=previous, new=str(account_type))

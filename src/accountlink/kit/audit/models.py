@@ -24,6 +24,12 @@ class EventKind(models.TextChoices):
     ACCOUNT_SUSPENDED = "account.suspended", _("Account suspended")
     ACCOUNT_RESTORED = "account.restored", _("Account restored")
     AD_ACCOUNT_CREATED = "ad_account.created", _("Ad account created")
+    CLIENT_REGISTERED = "oauth.client_registered", _("App registered")
+    APP_AUTHORIZED = "oauth.app_authorized", _("App given access to your account")
+    APP_TOKENS_REVOKED = "oauth.tokens_revoked", _("App access tokens revoked")
+    APP_ACCESS_REMOVED = "oauth.access_removed", _("App access removed")
+    LOOP_LINKED = "link.created", _("Account linked")
+    LOOP_LINK_REFUSED = "link.refused", _("Account link refused")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,202 @@
+"""Everything that changes Loop's OAuth state: clients, consent, revocation (STYLE rule 1)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+
+from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
+from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.audit.models import EventKind
+from accountlink.kit.audit.record import record
+from accountlink.kit.crypto import open_sealed, seal
+from accountlink.kit.errors import CodedError, ErrorCode
+
+from .models import AppPermission, Client, ClientOpenId
+from .scopes import SCOPES, format_scopes, parse_scopes
+
+LINKING_AGE = 18
+
+
+@dataclass(frozen=True)
+class RegisteredClient:
+    client: Client
+    client_secret: str
+    created: bool
+
+
+class ClientRegistrationError(ValueError):
+    pass
+
+
+def _check_redirect_uris(uris: list[str]) -> None:
+    if not uris:
+        raise ClientRegistrationError("at least one redirect URI is required")
+    validate = URLValidator(schemes=["http", "https"])
+    for uri in uris:
+        try:
+            validate(uri)
+        except ValidationError as error:
+            raise ClientRegistrationError(f"not a valid redirect URI: {uri}") from error
+        if "#" in uri:
+            raise ClientRegistrationError(f"a redirect URI cannot have a fragment: {uri}")
+
+
+def do_register_client(
+    *, name: str, redirect_uris: list[str], webhook_url: str, scopes: list[str], rotate_secret: bool = False
+) -> RegisteredClient:
+    """Register an app, or update the one of that name. Its secret is kept unless rotation is asked for."""
+    _check_redirect_uris(redirect_uris)
+    if webhook_url:
+        try:
+            URLValidator(schemes=["http", "https"])(webhook_url)
+        except ValidationError as error:
+            raise ClientRegistrationError(f"not a valid webhook URL: {webhook_url}") from error
+    unknown = [scope for scope in scopes if scope not in SCOPES]
+    if unknown or not scopes:
+        raise ClientRegistrationError(f"unknown scopes: {', '.join(unknown) or '(none)'}")
+    with transaction.atomic(durable=True):
+        client = Client.objects.select_for_update().filter(name=name).first()
+        created = client is None
+        if client is None:
+            client = Client(
+                name=name,
+                client_id=secrets.token_urlsafe(18),
+                client_type=Client.CLIENT_CONFIDENTIAL,
+                authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
+                hash_client_secret=False,
+            )
+        if created or rotate_secret:
+            secret = secrets.token_urlsafe(48)
+            client.client_secret = seal(secret)
+        else:
+            secret = open_sealed(client.client_secret)
+        client.redirect_uris = " ".join(redirect_uris)
+        client.webhook_url = webhook_url
+        client.allowed_scopes = format_scopes(scopes)
+        client.save()
+        record(
+            EventKind.CLIENT_REGISTERED,
+            account=None,
+            client=client.name,
+            client_key=client.client_id,
+            redirect_uris=redirect_uris,
+            secret_rotated=created or rotate_secret,
+        )
+        return RegisteredClient(client, secret, created)
+
+
+def check_can_authorize(account: LoopAccount) -> None:
+    """R4: only an active account of a holder aged 18 or over can grant an app access."""
+    if account.status != AccountStatus.ACTIVE or account.verified_at is None:
+        raise CodedError(ErrorCode.LINK_ACCOUNT_UNAVAILABLE)
+    if account.age < LINKING_AGE:
+        raise CodedError(ErrorCode.LINK_AGE_REQUIREMENT)
+
+
+def open_id_of(account: LoopAccount, client: Client) -> str | None:
+    row = ClientOpenId.objects.filter(account=account, client=client).first()
+    return row.value if row else None
+
+
+def do_authorize_client(account: LoopAccount, client: Client, scopes: list[str]) -> AppPermission:
+    """The holder pressed Authorize (or had already): record the permission and the client's open_id.
+
+    The holder hears about it the first time an app gets access, or when it gets more (R8).
+    """
+    check_can_authorize(account)
+    now = timezone.now()
+    with transaction.atomic():
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
+        ClientOpenId.objects.get_or_create(account=account, client=client)
+        permission = AppPermission.objects.filter(account=account, client=client).first()
+        if permission is not None and permission.covers(scopes):
+            return permission
+        if permission is None:
+            permission = AppPermission(account=account, client=client, granted_at=now)
+            merged = scopes
+        else:
+            merged = [*permission.scope_list(), *(s for s in scopes if s not in permission.scope_list())]
+        permission.set_scopes(merged)
+        permission.updated_at = now
+        permission.save()
+        record(EventKind.APP_AUTHORIZED, account=account, actor=account, client=client.name, scopes=merged)
+        notify_all_contacts(account, "app_authorized", app_name=client.name)
+        return permission
+
+
+def _live_families(account_id: int, client: Client) -> set[uuid.UUID]:
+    refresh_tokens = get_refresh_token_model().objects.filter(
+        user_id=account_id, application=client, revoked__isnull=True
+    )
+    return set(refresh_tokens.values_list("token_family", flat=True))
+
+
+def do_revoke_token_family(client: Client, family: uuid.UUID, *, reason: str) -> None:
+    """Revoke one grant: every access and refresh token descended from one authorization code.
+
+    When that leaves the app no live grant for the account, its app permission goes too.
+    """
+    refresh_model = get_refresh_token_model()
+    access_model = get_access_token_model()
+    with transaction.atomic():
+        tokens = list(refresh_model.objects.select_for_update().filter(application=client, token_family=family))
+        if not tokens:
+            return
+        account_id = tokens[0].user_id
+        access_ids = [token.access_token_id for token in tokens if token.access_token_id]
+        access_model.objects.filter(pk__in=access_ids).delete()
+        access_model.objects.filter(source_refresh_token__in=tokens).delete()
+        refresh_model.objects.filter(pk__in=[token.pk for token in tokens], revoked__isnull=True).update(
+            revoked=timezone.now()
+        )
+        account = LoopAccount.objects.get(pk=account_id)
+        record(EventKind.APP_TOKENS_REVOKED, account=account, client=client.name, reason=reason)
+        if not _live_families(account_id, client):
+            _end_permission(account, client, reason=reason)
+
+
+def _end_permission(account: LoopAccount, client: Client, *, reason: str, actor: LoopAccount | None = None) -> None:
+    deleted, _ = AppPermission.objects.filter(account=account, client=client).delete()
+    get_grant_model().objects.filter(user=account, application=client).delete()
+    if deleted:
+        record(EventKind.APP_ACCESS_REMOVED, account=account, actor=actor, client=client.name, reason=reason)
+        notify_all_contacts(account, "app_access_removed", app_name=client.name)
+
+
+def find_token_family(client: Client, token: str) -> uuid.UUID | None:
+    """The grant a token belongs to, if the token was issued to this client."""
+    from .validators import code_digest
+
+    digest = code_digest(token)
+    refresh = get_refresh_token_model().objects.filter(application=client, token_checksum=digest).first()
+    if refresh is not None:
+        return refresh.token_family
+    access = get_access_token_model().objects.filter(application=client, token_checksum=digest).first()
+    if access is None:
+        return None
+    source = access.source_refresh_token
+    if source is not None:
+        return source.token_family
+    issued = get_refresh_token_model().objects.filter(access_token=access).first()
+    return issued.token_family if issued else None
+
+
+def do_revoke_token(client: Client, token: str) -> None:
+    """RFC 7009: revoking either token of a grant revokes the whole grant. Unknown tokens are ignored."""
+    with transaction.atomic(durable=True):
+        family = find_token_family(client, token)
+        if family is not None:
+            do_revoke_token_family(client, family, reason="revoked_by_client")
+
+
+def scope_descriptions(scopes: str | list[str]) -> list[str]:
+    names = parse_scopes(scopes) if isinstance(scopes, str) else scopes
+    return [str(SCOPES[name]) for name in names if name in SCOPES]

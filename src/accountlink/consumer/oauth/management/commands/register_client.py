@@ -1,0 +1,47 @@
+"""``accountlink register-client``: register (or update) an app that may ask Loop accounts for access."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accountlink.consumer.oauth.actions import ClientRegistrationError, do_register_client
+from accountlink.consumer.oauth.scopes import parse_scopes
+
+
+class Command(BaseCommand):
+    help = "Register an OAuth client of Loop, or update the one with this name. Prints its key and secret as JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--redirect-uri", action="append", required=True, dest="redirect_uris")
+        parser.add_argument("--webhook-url", default="")
+        parser.add_argument("--scopes", default="user.info.basic,user.info.profile")
+        parser.add_argument("--rotate-secret", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            registered = do_register_client(
+                name=options["name"],
+                redirect_uris=options["redirect_uris"],
+                webhook_url=options["webhook_url"],
+                scopes=parse_scopes(options["scopes"]),
+                rotate_secret=options["rotate_secret"],
+            )
+        except ClientRegistrationError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            json.dumps(
+                {
+                    "name": registered.client.name,
+                    "client_key": registered.client.client_id,
+                    "client_secret": registered.client_secret,
+                    "redirect_uris": registered.client.redirect_uris.split(),
+                    "webhook_url": registered.client.webhook_url,
+                    "scopes": registered.client.scope_list(),
+                    "created": registered.created,
+                }
+            )
+        )

@@ -1,0 +1,89 @@
+"""Loop's side of OAuth: registered clients, per-client open_ids and app permissions.
+
+Tokens and authorization codes are django-oauth-toolkit's own models; the validator
+(``validators.py``) is the only seam between oauthlib and these tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AbstractApplication
+
+from .scopes import format_scopes, parse_scopes
+
+
+class Client(AbstractApplication):
+    """A registered app such as Loop for Business.
+
+    ``client_secret`` holds the secret sealed with ``kit.crypto`` (never a password hash: it is
+    checked on every token request and also keys webhook signatures, DESIGN §8).
+    """
+
+    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500)
+    allowed_scopes = models.CharField(max_length=200)
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+    def scope_list(self) -> list[str]:
+        return parse_scopes(self.allowed_scopes)
+
+
+def new_open_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ClientOpenId(models.Model):
+    """The pseudonymous id one client knows a Loop account by (``open_id`` differs per client)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="open_ids")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="open_ids")
+    value = models.CharField(max_length=64, unique=True, default=new_open_id)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "client"], name="one_open_id_per_client")]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AppPermission(models.Model):
+    """What a Loop account holder let one app do, and since when: the rows of "Manage app permissions"."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_permissions")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="permissions")
+    scopes = models.CharField(max_length=200)
+    granted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "client"], name="one_permission_per_client")]
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} → {self.client_id}: {self.scopes}"
+
+    def scope_list(self) -> list[str]:
+        return parse_scopes(self.scopes)
+
+    def covers(self, scopes: list[str]) -> bool:
+        return set(scopes) <= set(self.scope_list())
+
+    def set_scopes(self, scopes: list[str]) -> None:
+        self.scopes = format_scopes(scopes)
+
+
+class RedeemedCode(models.Model):
+    """Remembers a used authorization code (by digest) so a replay can revoke what it issued (RFC 9700)."""
+
+    code_digest = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    token_family = models.UUIDField(null=True)
+    redeemed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code_digest[:12]

@@ -1,0 +1,103 @@
+"""The one seam between oauthlib and Loop's tables (as in django-oauth-toolkit's design)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.utils.crypto import constant_time_compare
+from oauth2_provider.models import get_grant_model
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.common import Request
+
+from accountlink.kit.crypto import InvalidToken, open_sealed
+from accountlink.kit.errors import CodedError
+
+from .models import Client, RedeemedCode
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class LoopOAuth2Validator(OAuth2Validator):
+    def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
+        """Secrets are sealed, not hashed: open and compare in constant time (DESIGN §8)."""
+        try:
+            expected = open_sealed(stored_secret)
+        except InvalidToken:
+            return False
+        return constant_time_compare(provided_secret, expected)
+
+    def validate_redirect_uri(
+        self, client_id: str, redirect_uri: str, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Exact string match against a registered URI; no prefix, query or port leniency."""
+        client: Client = request.client
+        return redirect_uri in client.redirect_uris.split()
+
+    def confirm_redirect_uri(
+        self, client_id: str, code: str, redirect_uri: str, client: Client, *args: Any, **kwargs: Any
+    ) -> bool:
+        grant = get_grant_model().objects.filter(code=code, application=client).first()
+        return grant is not None and grant.redirect_uri == redirect_uri
+
+    def validate_scopes(
+        self, client_id: str, scopes: list[str], client: Client, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        return bool(scopes) and set(scopes) <= set(client.scope_list())
+
+    def get_default_scopes(self, client_id: str, request: Request, *args: Any, **kwargs: Any) -> list[str]:
+        return request.client.scope_list()[:1]
+
+    def validate_code(
+        self, client_id: str, code: str, client: Client, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Lock the code's row so that of many parallel redemptions exactly one succeeds.
+
+        A code that was already redeemed revokes everything it issued (RFC 9700 §4.5): someone
+        other than the client may hold it.
+        """
+        from .actions import check_can_authorize, do_revoke_token_family
+
+        grant = get_grant_model().objects.select_for_update().filter(code=code, application=client).first()
+        if grant is None:
+            used = RedeemedCode.objects.filter(code_digest=code_digest(code), client=client).first()
+            if used is not None and used.token_family is not None:
+                do_revoke_token_family(client, used.token_family, reason="code_reused")
+            return False
+        try:
+            check_can_authorize(grant.user)
+        except CodedError:
+            return False
+        return bool(super().validate_code(client_id, code, client, request, *args, **kwargs))
+
+    def validate_refresh_token(
+        self, refresh_token: str, client: Client, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        from .actions import check_can_authorize
+
+        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            return False
+        try:
+            check_can_authorize(request.user)
+        except CodedError:
+            return False
+        return True
+
+    def _create_refresh_token(
+        self, request: Request, refresh_token_code: str, access_token: Any, previous_refresh_token: Any
+    ) -> Any:
+        token = super()._create_refresh_token(request, refresh_token_code, access_token, previous_refresh_token)
+        request.loop_token_family = token.token_family
+        return token
+
+    def invalidate_authorization_code(
+        self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
+    ) -> None:
+        super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        RedeemedCode.objects.create(
+            code_digest=code_digest(code),
+            client=request.client,
+            token_family=getattr(request, "loop_token_family", None),
+        )
