@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "accountlink.business.accounts",
     "accountlink.business.adsmanager",
     "accountlink.business.settings_pages",
+    "accountlink.business.linking",
 ]
 ROOT_URLCONF = "accountlink.business.urls"
 WSGI_APPLICATION = "accountlink.business.wsgi.application"
@@ -23,3 +24,10 @@ LOGIN_REDIRECT_URL = "business:adsmanager"
 SESSION_COOKIE_NAME = "lfb_session"
 CSRF_COOKIE_NAME = "lfb_csrftoken"
 LANGUAGE_COOKIE_NAME = "lfb_language"
+
+# Loop for Business is an OAuth client of Loop. `accountlink up` registers it and passes the key
+# and secret in the environment; the URLs are where Loop is reached and where this site is.
+ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8002")
+ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL", "http://127.0.0.1:8001"))
+ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
+ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")

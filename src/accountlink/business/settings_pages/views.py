@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accountlink.business.accounts import actions
 from accountlink.business.accounts.forms import ChangeContactForm, DisplayNameForm
 from accountlink.business.accounts.models import BusinessAccount
+from accountlink.business.linking.views import current_link
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
@@ -40,7 +41,9 @@ def personal_information(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your display name has been updated."))
         return redirect("business:personal_information")
     return render(
-        request, "business/personal_information.html", {"section": "personal", "account": account, "form": form}
+        request,
+        "business/personal_information.html",
+        {"section": "personal", "account": account, "form": form, "link": current_link(account)},
     )
 
 

@@ -1,0 +1,149 @@
+"""Linking a business account to a Loop account (STYLE rule 1: the only code that changes links)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.audit.models import EventKind
+from accountlink.kit.audit.record import record
+from accountlink.kit.crypto import seal
+from accountlink.kit.errors import CodedError, ErrorCode
+
+from . import provider
+from .models import LoopLink
+from .provider import LoopIdentity, TokenSet
+from .tasks import revoke_loop_token
+
+
+def check_can_start_link(account: BusinessAccount) -> None:
+    if LoopLink.objects.filter(account=account).exists():
+        raise CodedError(ErrorCode.LINK_BUSINESS_HAS_LINK)
+
+
+def _new_link(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> LoopLink:
+    link = LoopLink(account=account, scopes=tokens.scopes)
+    _copy_identity(link, identity)
+    link.open_id = tokens.open_id
+    link.store_tokens(tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at)
+    return link
+
+
+def _copy_identity(link: LoopLink, identity: LoopIdentity) -> None:
+    link.union_id = identity.union_id
+    link.username = identity.username
+    link.display_name = identity.display_name
+    link.avatar_url = identity.avatar_url
+    link.profile_checked_at = timezone.now()
+
+
+def _discard(tokens: TokenSet) -> None:
+    """Tokens we will not keep are revoked at Loop (their grant only), by the worker."""
+    revoke_loop_token.enqueue(seal(tokens.refresh_token))
+
+
+def _refuse(tokens: TokenSet, code: ErrorCode, account: BusinessAccount | None) -> CodedError:
+    with transaction.atomic():
+        _discard(tokens)
+        if account is not None:
+            record(EventKind.LOOP_LINK_REFUSED, account=account, actor=account, code=code.value)
+    return CodedError(code)
+
+
+def _announce(link: LoopLink, account: BusinessAccount) -> None:
+    record(EventKind.LOOP_LINKED, account=account, actor=account, username=link.username, open_id=link.open_id)
+    notify_all_contacts(account, "loop_linked", handle=link.username)
+
+
+def do_link_loop_account(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> LoopLink:
+    """Link an existing business account (DESIGN §4.3). R1 holds in the database, also under races."""
+    try:
+        with transaction.atomic(durable=True):
+            BusinessAccount.objects.select_for_update().filter(pk=account.pk).first()
+            if LoopLink.objects.filter(account=account).exists():
+                raise CodedError(ErrorCode.LINK_BUSINESS_HAS_LINK)
+            if LoopLink.objects.filter(open_id=tokens.open_id).exists():
+                raise CodedError(ErrorCode.LINK_ALREADY_LINKED)
+            link = _new_link(account, identity, tokens)
+            link.save()
+            _announce(link, account)
+            return link
+    except CodedError as refusal:
+        raise _refuse(tokens, refusal.code, account) from None
+    except IntegrityError:
+        # Another request linked one of the two accounts between our check and our insert.
+        code = (
+            ErrorCode.LINK_BUSINESS_HAS_LINK
+            if LoopLink.objects.filter(account=account).exists()
+            else ErrorCode.LINK_ALREADY_LINKED
+        )
+        raise _refuse(tokens, code, account) from None
+
+
+def linked_account(open_id: str) -> BusinessAccount | None:
+    link = LoopLink.objects.select_related("account").filter(open_id=open_id).first()
+    return link.account if link else None
+
+
+def do_log_in_with_loop(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> None:
+    """Continue with Loop for a linked account: keep the fresh tokens and profile, revoke the old grant."""
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().get(account=account, open_id=tokens.open_id)
+        old_refresh_token = link.sealed_refresh_token
+        _copy_identity(link, identity)
+        link.scopes = tokens.scopes
+        link.store_tokens(
+            tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at
+        )
+        link.save()
+        revoke_loop_token.enqueue(old_refresh_token)
+
+
+def do_create_account_with_loop(identity: LoopIdentity, tokens: TokenSet, *, language: str) -> BusinessAccount:
+    """Continue with Loop for a Loop account with no business account yet (DESIGN §4.4).
+
+    The new account has no email, phone or password: Loop is its way in until the holder adds one.
+    """
+    try:
+        with transaction.atomic(durable=True):
+            account = BusinessAccount(
+                display_name=identity.display_name[:60],
+                language=language,
+                password=make_password(None),
+                verified_at=timezone.now(),
+            )
+            account.save()
+            record(EventKind.ACCOUNT_CREATED, account=account, actor=account, via="loop")
+            link = _new_link(account, identity, tokens)
+            link.save()
+            _announce(link, account)
+            return account
+    except IntegrityError:
+        raise _refuse(tokens, ErrorCode.LINK_ALREADY_LINKED, None) from None
+
+
+def do_refresh_link(link: LoopLink) -> LoopLink:
+    """Bring a link's tokens and profile up to date: refresh an expired access token, re-read user info.
+
+    The row stays locked while refreshing, so two requests never present the same refresh token
+    (Loop would take the second for a stolen token and revoke the grant); the rotated tokens are
+    committed before anything else can fail. Raises ``ProviderUnavailable``/``ProviderRefused``.
+    """
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().get(pk=link.pk)
+        if link.access_expired():
+            tokens = provider.refresh(link.refresh_token)
+            link.store_tokens(
+                tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at
+            )
+            link.scopes = tokens.scopes or link.scopes
+            link.save()
+    identity = provider.fetch_identity(link.access_token)
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().get(pk=link.pk)
+        _copy_identity(link, identity)
+        link.save(update_fields=["union_id", "username", "display_name", "avatar_url", "profile_checked_at"])
+        return link

@@ -1,0 +1,55 @@
+"""The business side of a link: which Loop account (by open_id) a business account is linked to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accountlink.kit.crypto import open_sealed, seal
+
+
+class LoopLink(models.Model):
+    """One business account ↔ one Loop account (R1: both columns are unique in the database).
+
+    Loop is known only by ``open_id``; the handle, name and avatar are what Loop's user info said
+    last, for display. Tokens are sealed at rest (``kit.crypto``, rotatable keys).
+    """
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="loop_link")
+    open_id = models.CharField(max_length=64, unique=True)
+    union_id = models.CharField(max_length=64, blank=True)
+    username = models.CharField(max_length=64, blank=True)
+    display_name = models.CharField(max_length=100, blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
+    scopes = models.CharField(max_length=200)
+    sealed_access_token = models.TextField()
+    sealed_refresh_token = models.TextField()
+    access_expires_at = models.DateTimeField()
+    refresh_expires_at = models.DateTimeField()
+    linked_at = models.DateTimeField(default=timezone.now)
+    profile_checked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} ↔ {self.open_id}"
+
+    @property
+    def access_token(self) -> str:
+        return open_sealed(self.sealed_access_token)
+
+    @property
+    def refresh_token(self) -> str:
+        return open_sealed(self.sealed_refresh_token)
+
+    def store_tokens(
+        self, access_token: str, refresh_token: str, access_expires_at: datetime, refresh_expires_at: datetime
+    ) -> None:
+        self.sealed_access_token = seal(access_token)
+        self.sealed_refresh_token = seal(refresh_token)
+        self.access_expires_at = access_expires_at
+        self.refresh_expires_at = refresh_expires_at
+
+    def access_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.access_expires_at

@@ -1,0 +1,204 @@
+"""Loop for Business as an OAuth client of Loop (Authlib), in TikTok Login Kit v2's wire format.
+
+Everything that talks to the provider over HTTP is here. Failures come out as two exceptions:
+``ProviderUnavailable`` (could not reach it, or it failed) and ``ProviderRefused`` (it answered
+with an OAuth error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from authlib.common.urls import add_params_to_qs
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+SCOPES = "user.info.basic,user.info.profile"
+USER_FIELDS = "open_id,union_id,avatar_url,display_name,username"
+TIMEOUT_SECONDS = 10
+
+
+class ProviderUnavailable(Exception):
+    """Loop could not be reached or answered with a server error."""
+
+
+class ProviderRefused(Exception):
+    """Loop answered with an OAuth error (``error`` is its code)."""
+
+    def __init__(self, error: str, description: str = "") -> None:
+        self.error = error
+        super().__init__(f"{error}: {description}")
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str
+    open_id: str
+    scopes: str
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LoopIdentity:
+    open_id: str
+    union_id: str
+    username: str
+    display_name: str
+    avatar_url: str
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    url: str
+    state: str
+    code_verifier: str
+
+
+def _client_key_post(
+    client: Any, method: str, uri: str, headers: dict[str, str], body: str
+) -> tuple[str, dict[str, str], str]:
+    """TikTok's client authentication: ``client_key`` and ``client_secret`` in the form body."""
+    body = add_params_to_qs(
+        body or "", [("client_key", client.client_id), ("client_secret", client.client_secret or "")]
+    )
+    if "Content-Length" in headers:
+        headers["Content-Length"] = str(len(body))
+    return uri, headers, body
+
+
+def _refuse_server_errors(response: requests.Response) -> requests.Response:
+    if response.status_code >= 500:
+        raise ProviderUnavailable(f"HTTP {response.status_code}")
+    return response
+
+
+def base_url() -> str:
+    return str(settings.ACCOUNTLINK_LOOP_URL).rstrip("/")
+
+
+def callback_url() -> str:
+    return str(settings.ACCOUNTLINK_SITE_URL).rstrip("/") + "/oauth/loop/callback/"
+
+
+def _session(token: dict[str, Any] | None = None) -> OAuth2Session:
+    session = OAuth2Session(
+        client_id=settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
+        client_secret=settings.ACCOUNTLINK_LOOP_CLIENT_SECRET,
+        token_endpoint_auth_method="client_key_post",
+        revocation_endpoint_auth_method="client_key_post",
+        scope=SCOPES,
+        redirect_uri=callback_url(),
+        code_challenge_method="S256",
+        token=token,
+    )
+    session.register_client_auth_method(("client_key_post", _client_key_post))
+    session.register_compliance_hook("access_token_response", _refuse_server_errors)
+    session.register_compliance_hook("refresh_token_response", _refuse_server_errors)
+    return session
+
+
+def authorization_request() -> AuthorizationRequest:
+    verifier = get_random_string(64, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    session = _session()
+    url, state = session.create_authorization_url(
+        base_url() + "/v2/auth/authorize/",
+        code_verifier=verifier,
+        client_key=settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
+    )
+    assert create_s256_code_challenge(verifier) in url
+    return AuthorizationRequest(url, state, verifier)
+
+
+def _token_set(data: dict[str, Any]) -> TokenSet:
+    now = timezone.now()
+    try:
+        return TokenSet(
+            access_token=str(data["access_token"]),
+            refresh_token=str(data["refresh_token"]),
+            open_id=str(data["open_id"]),
+            scopes=str(data.get("scope", "")),
+            access_expires_at=now + timedelta(seconds=int(data["expires_in"])),
+            refresh_expires_at=now + timedelta(seconds=int(data.get("refresh_expires_in") or data["expires_in"])),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ProviderRefused("invalid_response", "the token response is incomplete") from error
+
+
+def _call(action: Any) -> Any:
+    try:
+        return action()
+    except requests.RequestException as error:
+        raise ProviderUnavailable(str(error)) from error
+    except OAuthError as error:
+        raise ProviderRefused(error.error or "invalid_request", error.description or "") from error
+    except ValueError as error:  # a body that is not JSON
+        raise ProviderUnavailable(str(error)) from error
+
+
+def exchange_code(code: str, code_verifier: str) -> TokenSet:
+    session = _session()
+    data = _call(
+        lambda: session.fetch_token(
+            base_url() + "/v2/oauth/token/",
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            redirect_uri=callback_url(),
+            timeout=TIMEOUT_SECONDS,
+        )
+    )
+    return _token_set(dict(data))
+
+
+def refresh(refresh_token: str) -> TokenSet:
+    session = _session()
+    data = _call(
+        lambda: session.refresh_token(
+            base_url() + "/v2/oauth/token/", refresh_token=refresh_token, timeout=TIMEOUT_SECONDS
+        )
+    )
+    return _token_set(dict(data))
+
+
+def fetch_identity(access_token: str) -> LoopIdentity:
+    def get() -> requests.Response:
+        return requests.get(
+            base_url() + "/v2/user/info/",
+            params={"fields": USER_FIELDS},
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=TIMEOUT_SECONDS,
+        )
+
+    response = _refuse_server_errors(_call(get))
+    body = _call(response.json)
+    if response.status_code != 200:
+        raise ProviderRefused(str(body.get("error", "invalid_token")), str(body.get("error_description", "")))
+    user = (body.get("data") or {}).get("user") or {}
+    if not user.get("open_id"):
+        raise ProviderRefused("invalid_response", "user info has no open_id")
+    return LoopIdentity(
+        open_id=str(user["open_id"]),
+        union_id=str(user.get("union_id", "")),
+        username=str(user.get("username", "")),
+        display_name=str(user.get("display_name", "")),
+        avatar_url=str(user.get("avatar_url", "")),
+    )
+
+
+def revoke(token: str) -> None:
+    session = _session()
+    response = _call(
+        lambda: session.revoke_token(base_url() + "/v2/oauth/revoke/", token=token, timeout=TIMEOUT_SECONDS)
+    )
+    _refuse_server_errors(response)
+    if response.status_code != 200:
+        raise ProviderRefused(f"HTTP {response.status_code}")

@@ -1,0 +1,171 @@
+"""Link Loop account (Personal information) and Continue with Loop (log in and sign up pages).
+
+Both start here by POST, go to Loop's consent screen, and come back to ``callback``. The flow's
+``state`` and PKCE verifier live in the browser session, so a callback only completes the flow
+that this browser started (DESIGN §8). Every refusal becomes a ``link.*`` message on the page the
+person started from.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.business.accounts.views import account_views
+from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.views import language_of
+
+from . import actions, provider
+from .models import LoopLink
+
+log = logging.getLogger(__name__)
+
+FLOW = "loop"
+# Refusals Loop explains itself on the way back (``error_code`` beside ``error=access_denied``).
+PROVIDER_CODES = {ErrorCode.LINK_AGE_REQUIREMENT.value, ErrorCode.LINK_ACCOUNT_UNAVAILABLE.value}
+RETURN_PAGES = {"link": "business:personal_information", "login": "business:login", "signup": "business:signup"}
+
+
+def _start(request: HttpRequest, purpose: str) -> HttpResponse:
+    if not settings.ACCOUNTLINK_LOOP_CLIENT_KEY:
+        return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
+    auth = provider.authorization_request()
+    start_flow(
+        request,
+        FLOW,
+        purpose=purpose,
+        state=auth.state,
+        verifier=auth.code_verifier,
+        account_id=request.user.pk if request.user.is_authenticated else None,
+    )
+    return redirect(auth.url)
+
+
+def _refused(request: HttpRequest, purpose: str, code: ErrorCode) -> HttpResponse:
+    error = CodedError(code)
+    messages.error(request, error.message, extra_tags=code.value)
+    if purpose == "link" and not request.user.is_authenticated:
+        purpose = "login"
+    return redirect(RETURN_PAGES.get(purpose, "business:login"))
+
+
+@login_required
+@require_POST
+def start_link(request: HttpRequest) -> HttpResponse:
+    """**Link Loop account** on Personal information."""
+    account = request.user
+    assert isinstance(account, BusinessAccount)
+    try:
+        actions.check_can_start_link(account)
+    except CodedError as error:
+        return _refused(request, "link", error.code)
+    return _start(request, "link")
+
+
+@require_POST
+def continue_with_loop(request: HttpRequest) -> HttpResponse:
+    """**Continue with Loop** on the log in and sign up pages."""
+    if request.user.is_authenticated:
+        return redirect("business:adsmanager")
+    source = "signup" if request.POST.get("source") == "signup" else "login"
+    return _start(request, source)
+
+
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    try:
+        flow = get_flow(request, FLOW)
+    except CodedError:
+        return _refused(request, "link" if request.user.is_authenticated else "login", ErrorCode.LINK_SESSION_EXPIRED)
+    purpose = str(flow.get("purpose"))
+    if not constant_time_compare(request.GET.get("state", ""), str(flow.get("state", ""))):
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+    end_flow(request, FLOW)  # a flow completes once
+    if purpose == "link" and request.user.pk != flow.get("account_id"):
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+    if purpose != "link" and request.user.is_authenticated:
+        return redirect("business:adsmanager")
+
+    error = request.GET.get("error")
+    if error:
+        code = request.GET.get("error_code", "")
+        if error == "access_denied":
+            return _refused(
+                request, purpose, ErrorCode(code) if code in PROVIDER_CODES else ErrorCode.LINK_CONSENT_DENIED
+            )
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+    code = request.GET.get("code", "")
+    if not code:
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+    try:
+        tokens = provider.exchange_code(code, str(flow["verifier"]))
+        identity = provider.fetch_identity(tokens.access_token)
+    except provider.ProviderUnavailable:
+        log.warning("Loop could not be reached to finish a %s", purpose)
+        return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
+    except provider.ProviderRefused as refusal:
+        log.info("Loop refused to finish a %s: %s", purpose, refusal.error)
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+
+    if purpose == "link":
+        account = request.user
+        assert isinstance(account, BusinessAccount)
+        try:
+            actions.do_link_loop_account(account, identity, tokens)
+        except CodedError as refusal:
+            return _refused(request, purpose, refusal.code)
+        messages.success(request, _("Your %(brand)s account @%(handle)s is now linked.") % _names(identity.username))
+        return redirect("business:personal_information")
+
+    existing = actions.linked_account(tokens.open_id)
+    if existing is not None:
+        actions.do_log_in_with_loop(existing, identity, tokens)
+        return account_views.finish_login(request, existing, "business:adsmanager")
+    try:
+        account = actions.do_create_account_with_loop(identity, tokens, language=language_of(request))
+    except CodedError as refusal:
+        return _refused(request, purpose, refusal.code)
+    response = account_views.finish_login(request, account, "business:personal_information")
+    messages.info(
+        request,
+        _(
+            "Your business account is ready and linked to @%(handle)s. Add an email or phone number so you "
+            "can also log in without %(brand)s and get back in if you ever lose access."
+        )
+        % _names(identity.username),
+    )
+    return response
+
+
+PROFILE_MAX_AGE = timedelta(hours=1)
+
+
+def current_link(account: BusinessAccount) -> LoopLink | None:
+    """The account's link for display, refreshed from Loop when its profile is over an hour old.
+
+    If Loop cannot be reached the stored profile is shown; nothing on the page depends on Loop.
+    """
+    link = LoopLink.objects.filter(account=account).first()
+    if link is None or (timezone.now() - link.profile_checked_at < PROFILE_MAX_AGE and not link.access_expired()):
+        return link
+    try:
+        return actions.do_refresh_link(link)
+    except (provider.ProviderUnavailable, provider.ProviderRefused) as error:
+        log.info("kept the stored Loop profile of link %s: %s", link.pk, error)
+        return link
+
+
+def _names(handle: str) -> dict[str, str]:
+    return {"brand": settings.ACCOUNTLINK_BRAND, "handle": handle}

@@ -1,0 +1,118 @@
+"""A stand-in for Loop's OAuth endpoints, for the business platform's own tests.
+
+The real Loop runs in another process with another database; here ``responses`` answers the
+business platform's HTTP calls the way Loop's wire format says (DESIGN §7). Tests that need both
+real platforms are in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import responses
+
+LOOP = "https://loop.test"
+
+
+@dataclass
+class LoopPerson:
+    open_id: str
+    username: str
+    display_name: str
+
+
+@dataclass
+class FakeLoop:
+    """Issues codes for people, trades them for tokens, answers user info and records revocations."""
+
+    mock: responses.RequestsMock
+    codes: dict[str, LoopPerson] = field(default_factory=dict)
+    access_tokens: dict[str, LoopPerson] = field(default_factory=dict)
+    refresh_tokens: dict[str, LoopPerson] = field(default_factory=dict)
+    revoked: list[str] = field(default_factory=list)
+    token_requests: list[dict[str, str]] = field(default_factory=list)
+    down: bool = False
+    expires_in: int = 86400
+
+    def person(self, username: str, display_name: str = "") -> LoopPerson:
+        return LoopPerson(f"open-{username}", username, display_name or username.title())
+
+    def code_for(self, person: LoopPerson) -> str:
+        code = secrets.token_urlsafe(12)
+        self.codes[code] = person
+        return code
+
+    def _issue(self, person: LoopPerson) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        self.access_tokens[access] = person
+        self.refresh_tokens[refresh] = person
+        return {
+            "open_id": person.open_id,
+            "scope": "user.info.basic,user.info.profile",
+            "access_token": access,
+            "expires_in": self.expires_in,
+            "refresh_token": refresh,
+            "refresh_expires_in": 31536000,
+            "token_type": "Bearer",
+        }
+
+    def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
+        if self.down:
+            raise requests.ConnectionError("Loop is down")
+        form = {key: values[0] for key, values in parse_qs(request.body).items()}
+        self.token_requests.append(form)
+        if form.get("client_key") != "test-client-key" or form.get("client_secret") != "test-client-secret":
+            return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
+        if form.get("grant_type") == "authorization_code":
+            person = self.codes.pop(form.get("code", ""), None)
+        else:
+            person = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+        if person is None:
+            return 400, {}, json.dumps({"error": "invalid_grant", "error_description": "", "log_id": "x"})
+        return 200, {}, json.dumps(self._issue(person))
+
+    def _user_info(self, request: Any) -> tuple[int, dict[str, str], str]:
+        if self.down:
+            raise requests.ConnectionError("Loop is down")
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        person = self.access_tokens.get(token)
+        if person is None:
+            return 401, {}, json.dumps({"error": "invalid_token", "error_description": "", "log_id": "x"})
+        user = {
+            "open_id": person.open_id,
+            "union_id": "union-" + person.username,
+            "avatar_url": f"{LOOP}/v2/avatar/{person.open_id}.svg",
+            "display_name": person.display_name,
+            "username": person.username,
+        }
+        return 200, {}, json.dumps({"data": {"user": user}, "error": {"code": "ok", "message": "", "log_id": "x"}})
+
+    def _revoke(self, request: Any) -> tuple[int, dict[str, str], str]:
+        if self.down:
+            raise requests.ConnectionError("Loop is down")
+        form = {key: values[0] for key, values in parse_qs(request.body).items()}
+        self.revoked.append(form.get("token", ""))
+        self.access_tokens.pop(form.get("token", ""), None)
+        self.refresh_tokens.pop(form.get("token", ""), None)
+        return 200, {}, "{}"
+
+
+def callback_query(location: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+@pytest.fixture
+def fake_loop() -> Iterator[FakeLoop]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        loop = FakeLoop(mock)
+        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/token/", callback=loop._token)
+        mock.add_callback(responses.GET, f"{LOOP}/v2/user/info/", callback=loop._user_info)
+        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=loop._revoke)
+        yield loop
