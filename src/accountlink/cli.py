@@ -69,6 +69,55 @@ def run_manage(platform: str, data_dir: Path, *args: str) -> None:
         )
 
 
+def run_manage_output(platform: str, data_dir: Path, *args: str, stdin: str | None = None) -> str:
+    """Run a management command and return what it printed (errors go to the terminal)."""
+    command = [sys.executable, "-m", "accountlink.cli", "manage", platform, *args]
+    result = subprocess.run(
+        command, env=platform_env(platform, data_dir), input=stdin, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise CliError(
+            _("“%(command)s” failed on the %(platform)s platform (exit code %(code)s)")
+            % {"command": args[0], "platform": platform, "code": result.returncode}
+        )
+    return result.stdout
+
+
+def register_client(
+    data_dir: Path, *, name: str, redirect_uris: list[str], webhook_url: str, scopes: str, rotate_secret: bool = False
+) -> dict[str, Any]:
+    args = ["register_client", "--name", name, "--webhook-url", webhook_url, "--scopes", scopes]
+    for uri in redirect_uris:
+        args += ["--redirect-uri", uri]
+    if rotate_secret:
+        args.append("--rotate-secret")
+    registered: dict[str, Any] = json.loads(run_manage_output("consumer", data_dir, *args))
+    return registered
+
+
+def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str, Any]:
+    """Register Loop for Business as a client of Loop, at the addresses it runs on."""
+    return register_client(
+        data_dir,
+        name=_("%(brand)s for Business") % {"brand": BRAND},
+        redirect_uris=[f"{urls['business']}/oauth/loop/callback/"],
+        webhook_url=f"{urls['business']}/webhooks/loop/",
+        scopes="user.info.basic,user.info.profile",
+    )
+
+
+def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str]) -> None:
+    """The demo links of DESIGN §12: Loop grants access through its endpoints, the business side stores it."""
+    missing = json.loads(run_manage_output("business", data_dir, "load_demo_links", "--missing"))
+    if not missing:
+        return
+    grants = run_manage_output(
+        "consumer", data_dir, "demo_grants", "--client-key", client_key, "--site-url", urls["consumer"], *missing
+    )
+    print(run_manage_output("business", data_dir, "load_demo_links", stdin=grants).strip(), flush=True)
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -116,6 +165,8 @@ def command_up(args: argparse.Namespace) -> int:
         )
         run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
         run_manage(platform, data_dir, "load_demo")
+    client = register_business_platform(data_dir, urls)
+    load_demo_links(data_dir, client["client_key"], urls)
 
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
@@ -148,6 +199,9 @@ def command_up(args: argparse.Namespace) -> int:
             env["ACCOUNTLINK_SITE_URL"] = urls[platform]
             env["ACCOUNTLINK_CONSUMER_URL"] = urls["consumer"]
             env["ACCOUNTLINK_BUSINESS_URL"] = urls["business"]
+            if platform == "business":
+                env["ACCOUNTLINK_LOOP_CLIENT_KEY"] = client["client_key"]
+                env["ACCOUNTLINK_LOOP_CLIENT_SECRET"] = client["client_secret"]
             children.append(
                 subprocess.Popen(
                     [
@@ -255,6 +309,30 @@ def command_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_register_client(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir).resolve()
+    run_manage("consumer", data_dir, "migrate", "--noinput", "--verbosity", "0")
+    registered = register_client(
+        data_dir,
+        name=args.name,
+        redirect_uris=args.redirect_uris,
+        webhook_url=args.webhook_url,
+        scopes=args.scopes,
+        rotate_secret=args.rotate_secret,
+    )
+    if args.json:
+        print(json.dumps(registered, ensure_ascii=False, indent=2))
+        return 0
+    status = _("Registered") if registered["created"] else _("Updated")
+    print(f"{status}: {registered['name']}")
+    print(f"  client_key:    {registered['client_key']}")
+    print(f"  client_secret: {registered['client_secret']}")
+    print(_("  redirect URIs: %(uris)s") % {"uris": " ".join(registered["redirect_uris"])})
+    print(_("  webhook URL:   %(url)s") % {"url": registered["webhook_url"] or "-"})
+    print(_("  scopes:        %(scopes)s") % {"scopes": ",".join(registered["scopes"])})
+    return 0
+
+
 def command_manage(args: argparse.Namespace) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = PLATFORMS[args.platform]
     if args.data_dir:
@@ -290,6 +368,24 @@ def build_parser() -> argparse.ArgumentParser:
     box.add_argument("--last", action="store_true", help=_("only the newest message"))
     box.add_argument("--json", action="store_true", help=_("print JSON (an object with --last, else a list)"))
     box.set_defaults(handler=command_outbox)
+
+    register = commands.add_parser(
+        "register-client", help=_("register an app as an OAuth client of %(brand)s (or update it)") % {"brand": BRAND}
+    )
+    register.add_argument("--name", required=True, help=_("the app's name, shown on the consent screen"))
+    register.add_argument(
+        "--redirect-uri",
+        action="append",
+        required=True,
+        dest="redirect_uris",
+        help=_("an exact redirect URI (repeat for more)"),
+    )
+    register.add_argument("--webhook-url", default="", help=_("where authorization.removed webhooks are sent"))
+    register.add_argument("--scopes", default="user.info.basic,user.info.profile", help=_("comma-separated scopes"))
+    register.add_argument("--rotate-secret", action="store_true", help=_("issue a new client secret"))
+    register.add_argument("--data-dir", default="var")
+    register.add_argument("--json", action="store_true", help=_("print JSON"))
+    register.set_defaults(handler=command_register_client)
 
     manage = commands.add_parser("manage", help=_("run a Django management command on one platform"))
     manage.add_argument("platform", choices=sorted(PLATFORMS))

@@ -118,7 +118,7 @@ def authorization_request() -> AuthorizationRequest:
     return AuthorizationRequest(url, state, verifier)
 
 
-def _token_set(data: dict[str, Any]) -> TokenSet:
+def token_set(data: dict[str, Any]) -> TokenSet:
     now = timezone.now()
     try:
         return TokenSet(
@@ -156,7 +156,7 @@ def exchange_code(code: str, code_verifier: str) -> TokenSet:
             timeout=TIMEOUT_SECONDS,
         )
     )
-    return _token_set(dict(data))
+    return token_set(dict(data))
 
 
 def refresh(refresh_token: str) -> TokenSet:
@@ -166,7 +166,7 @@ def refresh(refresh_token: str) -> TokenSet:
             base_url() + "/v2/oauth/token/", refresh_token=refresh_token, timeout=TIMEOUT_SECONDS
         )
     )
-    return _token_set(dict(data))
+    return token_set(dict(data))
 
 
 def fetch_identity(access_token: str) -> LoopIdentity:
