@@ -34,7 +34,8 @@ class LoopAccountManager(BaseUserManager["LoopAccount"]):
         return self.get(handle=(username or "").lstrip("@").lower())
 
 
-class LoopAccount(HasContacts, AbstractBaseUser):
+# django-oauth-toolkit is untyped, so the plugin cannot see the manager its Client.user relation adds.
+class LoopAccount(HasContacts, AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A Loop ("organic") account. Usable once its email or phone is verified."""
 
     handle = models.CharField(_("username"), max_length=24, unique=True)

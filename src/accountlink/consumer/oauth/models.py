@@ -23,8 +23,8 @@ class Client(AbstractApplication):
     checked on every token request and also keys webhook signatures, DESIGN §8).
     """
 
-    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500)
-    allowed_scopes = models.CharField(max_length=200)
+    webhook_url: models.URLField[str, str] = models.URLField(_("webhook URL"), blank=True, max_length=500)
+    allowed_scopes: models.CharField[str, str] = models.CharField(max_length=200)
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

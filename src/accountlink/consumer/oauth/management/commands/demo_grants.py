@@ -40,9 +40,8 @@ class Command(BaseCommand):
         if client is None:
             raise CommandError("no client with this key; run register-client first")
         site = urlsplit(options["site_url"])
-        factory = RequestFactory(
-            HTTP_HOST=site.netloc, **({"wsgi.url_scheme": "https"} if site.scheme == "https" else {})
-        )
+        environ: dict[str, Any] = {"HTTP_HOST": site.netloc, "wsgi.url_scheme": site.scheme or "http"}
+        factory = RequestFactory(**environ)
         grants = []
         for handle in options["handles"]:
             account = LoopAccount.objects.filter(handle=handle).first()
