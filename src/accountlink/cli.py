@@ -76,6 +76,9 @@ def run_manage_output(platform: str, data_dir: Path, *args: str, stdin: str | No
         command, env=platform_env(platform, data_dir), input=stdin, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
+        last_line = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        if last_line.startswith("CommandError: "):  # a refusal the command explained: say just that
+            raise CliError(last_line.removeprefix("CommandError: "))
         sys.stderr.write(result.stderr)
         raise CliError(
             _("“%(command)s” failed on the %(platform)s platform (exit code %(code)s)")

@@ -102,3 +102,67 @@ def test_outbox_says_clearly_when_there_is_nothing(tmp_path: Path) -> None:
 def test_outbox_rejects_an_unknown_platform(tmp_path: Path) -> None:
     result = run("outbox", "--data-dir", str(tmp_path), "--platform", "both")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def register(data_dir: Path, *extra: str, language: str = "C") -> subprocess.CompletedProcess[str]:
+    return run(
+        "register-client",
+        "--data-dir",
+        str(data_dir),
+        "--name",
+        "Partner App",
+        "--redirect-uri",
+        "https://partner.example/oauth/callback",
+        "--webhook-url",
+        "https://partner.example/webhooks/loop",
+        *extra,
+        language=language,
+    )
+
+
+def test_register_client_prints_a_key_and_secret_and_keeps_them(tmp_path: Path) -> None:
+    first = register(tmp_path, "--json")
+    assert first.returncode == 0, first.stderr
+    created = json.loads(first.stdout)
+    assert created["created"] is True
+    assert created["redirect_uris"] == ["https://partner.example/oauth/callback"]
+    assert created["scopes"] == ["user.info.basic", "user.info.profile"]
+    assert len(created["client_secret"]) >= 43
+
+    again = json.loads(register(tmp_path, "--json").stdout)
+    assert again["created"] is False
+    assert (again["client_key"], again["client_secret"]) == (created["client_key"], created["client_secret"])
+
+    rotated = json.loads(register(tmp_path, "--json", "--rotate-secret").stdout)
+    assert rotated["client_key"] == created["client_key"]
+    assert rotated["client_secret"] != created["client_secret"]
+
+
+def test_register_client_stores_the_secret_sealed_not_in_plain_text(tmp_path: Path) -> None:
+    created = json.loads(register(tmp_path, "--json").stdout)
+    database = (tmp_path / "consumer.sqlite3").read_bytes()
+    assert created["client_key"].encode() in database
+    assert created["client_secret"].encode() not in database
+
+
+def test_register_client_prints_a_readable_summary(tmp_path: Path) -> None:
+    result = register(tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Registered: Partner App")
+    assert "client_secret:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        (("--redirect-uri", "not-a-url"), "accountlink: not a valid redirect URI: not-a-url"),
+        (("--redirect-uri", "https://partner.example/cb#frag"), "accountlink: a redirect URI cannot have a fragment"),
+        (("--scopes", "user.info.basic,video.upload"), "accountlink: unknown scopes: video.upload"),
+    ],
+)
+def test_register_client_refuses_bad_input_in_one_line(tmp_path: Path, argument: tuple[str, str], message: str) -> None:
+    result = register(tmp_path, *argument)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

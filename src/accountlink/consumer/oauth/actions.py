@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
@@ -38,15 +39,15 @@ class ClientRegistrationError(ValueError):
 
 def _check_redirect_uris(uris: list[str]) -> None:
     if not uris:
-        raise ClientRegistrationError("at least one redirect URI is required")
+        raise ClientRegistrationError(_("at least one redirect URI is required"))
     validate = URLValidator(schemes=["http", "https"])
     for uri in uris:
         try:
             validate(uri)
         except ValidationError as error:
-            raise ClientRegistrationError(f"not a valid redirect URI: {uri}") from error
+            raise ClientRegistrationError(_("not a valid redirect URI: %(uri)s") % {"uri": uri}) from error
         if "#" in uri:
-            raise ClientRegistrationError(f"a redirect URI cannot have a fragment: {uri}")
+            raise ClientRegistrationError(_("a redirect URI cannot have a fragment: %(uri)s") % {"uri": uri})
 
 
 def do_register_client(
@@ -58,10 +59,13 @@ def do_register_client(
         try:
             URLValidator(schemes=["http", "https"])(webhook_url)
         except ValidationError as error:
-            raise ClientRegistrationError(f"not a valid webhook URL: {webhook_url}") from error
+            raise ClientRegistrationError(_("not a valid webhook URL: %(url)s") % {"url": webhook_url}) from error
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
-        raise ClientRegistrationError(f"unknown scopes: {', '.join(unknown) or '(none)'}")
+        raise ClientRegistrationError(
+            _("unknown scopes: %(scopes)s (known: %(known)s)")
+            % {"scopes": ", ".join(unknown) or "-", "known": ", ".join(SCOPES)}
+        )
     with transaction.atomic(durable=True):
         client = Client.objects.select_for_update().filter(name=name).first()
         created = client is None

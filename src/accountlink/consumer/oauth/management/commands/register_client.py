@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from accountlink.consumer.oauth.actions import ClientRegistrationError, do_register_client
 from accountlink.consumer.oauth.scopes import parse_scopes
@@ -22,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--rotate-secret", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        terminal_language = (os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en")[:2]
+        translation.activate(terminal_language if terminal_language in dict(settings.LANGUAGES) else "en")
         try:
             registered = do_register_client(
                 name=options["name"],
