@@ -59,17 +59,21 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
     ErrorCode.LINK_ALREADY_LINKED: _(
-        "This %(brand)s account is already linked to another business account. Unlink it there first, then try again."
+        "This %(brand)s account is already linked to another %(business_brand)s account. "
+        "Unlink it there first, then try again."
     ),
     ErrorCode.LINK_BUSINESS_HAS_LINK: _(
-        "This business account is already linked to a %(brand)s account. Unlink it first to link a different one."
+        "This %(business_brand)s account is already linked to a %(brand)s account. "
+        "Unlink it first to link a different one."
     ),
-    ErrorCode.LINK_AGE_REQUIREMENT: _("You must be 18 or older to link a %(brand)s account to a business account."),
+    ErrorCode.LINK_AGE_REQUIREMENT: _("You must be 18 or older to link a %(brand)s account to %(business_brand)s."),
     ErrorCode.LINK_ACCOUNT_UNAVAILABLE: _("This %(brand)s account can't be linked because it is suspended or deleted."),
     ErrorCode.LINK_CONSENT_DENIED: _(
         "You cancelled on %(brand)s, so nothing was linked. You can try again whenever you like."
     ),
-    ErrorCode.LINK_SESSION_EXPIRED: _("This linking session expired or didn't match. Please start again."),
+    ErrorCode.LINK_SESSION_EXPIRED: _(
+        "This linking attempt has expired or was started in another browser, so nothing was linked. Please start again."
+    ),
     ErrorCode.LINK_PROVIDER_UNAVAILABLE: _("We couldn't reach %(brand)s just now. Please try again in a few minutes."),
     ErrorCode.ACCOUNT_TYPE_LINKED: _(
         "This account is linked to %(business_brand)s, so it can't become an organization account. "
