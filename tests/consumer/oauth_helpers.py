@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 from django.test import Client as HttpClient
 
@@ -82,3 +82,47 @@ def exchange(http: HttpClient, registered: RegisteredClient, code: str, verifier
         **overrides,
     }
     return http.post("/v2/oauth/token/", {k: v for k, v in data.items() if v is not None})
+
+
+def basic_auth(registered: RegisteredClient, secret: str | None = None) -> str:
+    """An ``Authorization: Basic`` value, form-encoded first as RFC 6749 §2.3.1 asks."""
+    pair = f"{quote_plus(registered.client.client_id)}:{quote_plus(secret or registered.client_secret)}"
+    return "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def client_credentials(registered: RegisteredClient) -> dict[str, str]:
+    return {"client_key": registered.client.client_id, "client_secret": registered.client_secret}
+
+
+def issue_tokens(browser: HttpClient, registered: RegisteredClient, **extra: str) -> dict[str, Any]:
+    """Consent as the logged-in browser, then redeem the code as the client: the token response."""
+    auth, query = consent(browser, registered, **extra)
+    response = exchange(HttpClient(), registered, query["code"], auth.verifier)
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def refresh(registered: RegisteredClient, refresh_token: str, **overrides: Any) -> Any:
+    data = {**client_credentials(registered), "grant_type": "refresh_token", "refresh_token": refresh_token}
+    data.update(overrides)
+    return HttpClient().post("/v2/oauth/token/", {k: v for k, v in data.items() if v is not None})
+
+
+def introspect(registered: RegisteredClient, token: str) -> dict[str, Any]:
+    response = HttpClient().post("/v2/oauth/introspect/", {**client_credentials(registered), "token": token})
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def is_active(registered: RegisteredClient, token: str) -> bool:
+    return bool(introspect(registered, token)["active"])
+
+
+def revoke(registered: RegisteredClient, token: str) -> Any:
+    return HttpClient().post("/v2/oauth/revoke/", {**client_credentials(registered), "token": token})
+
+
+def user_info(access_token: str, fields: str = "open_id,union_id,avatar_url,display_name,username") -> Any:
+    return HttpClient().get(f"/v2/user/info/?fields={fields}", HTTP_AUTHORIZATION=f"Bearer {access_token}")

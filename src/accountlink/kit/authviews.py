@@ -129,7 +129,8 @@ class AccountViews:
         if request.user.is_authenticated:
             accounts.do_record_logout(request.user)
         logout(request)
-        return redirect(self.url("home"))
+        # "Not you?" on the consent screen logs out and comes back to it, to log in as someone else.
+        return redirect(safe_next(request, self.url("home")))
 
     # Sign-up confirmation
 

@@ -6,14 +6,14 @@ import hashlib
 from typing import Any
 
 from django.utils.crypto import constant_time_compare
-from oauth2_provider.models import get_grant_model
+from oauth2_provider.models import get_grant_model, get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.common import Request
 
 from accountlink.kit.crypto import InvalidToken, open_sealed
 from accountlink.kit.errors import CodedError
 
-from .models import Client, RedeemedCode
+from .models import AppPermission, Client, RedeemedCode
 
 
 def code_digest(code: str) -> str:
@@ -75,9 +75,23 @@ class LoopOAuth2Validator(OAuth2Validator):
     def validate_refresh_token(
         self, refresh_token: str, client: Client, request: Request, *args: Any, **kwargs: Any
     ) -> bool:
-        from .actions import check_can_authorize
+        """Lock the token's row first, so that of parallel presentations one rotates it and the rest see reuse.
 
+        Without the lock they all pass validation before the first commits, and django-oauth-toolkit then
+        answers the late ones with the first one's (hashed, so blank) tokens.
+        """
+        from .actions import check_can_authorize, do_revoke_token_family
+
+        digest = code_digest(refresh_token)
+        locked = get_refresh_token_model().objects.select_for_update().filter(token_checksum=digest)
+        list(locked.values_list("pk", flat=True))
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            # A revoked token presented again: django-oauth-toolkit has revoked its family (reuse
+            # detection); finish the job as a code replay does, with the audit event, and end the
+            # app permission if that was the account's last grant to this client.
+            reused = locked.filter(application=client, revoked__isnull=False).exclude(token_family=None).first()
+            if reused is not None and AppPermission.objects.filter(account_id=reused.user_id, client=client).exists():
+                do_revoke_token_family(client, reused.token_family, reason="refresh_token_reused")
             return False
         try:
             check_can_authorize(request.user)
