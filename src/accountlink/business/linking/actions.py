@@ -45,6 +45,12 @@ def _discard(tokens: TokenSet) -> None:
     revoke_loop_token.enqueue(seal(tokens.refresh_token))
 
 
+def do_discard_tokens(tokens: TokenSet) -> None:
+    """A flow failed after Loop issued tokens (user info could not be read): revoke them, keep nothing."""
+    with transaction.atomic(durable=True):
+        _discard(tokens)
+
+
 def _refuse(tokens: TokenSet, code: ErrorCode, account: BusinessAccount | None) -> CodedError:
     with transaction.atomic():
         _discard(tokens)
@@ -83,15 +89,15 @@ def do_link_loop_account(account: BusinessAccount, identity: LoopIdentity, token
         raise _refuse(tokens, code, account) from None
 
 
-def linked_account(open_id: str) -> BusinessAccount | None:
-    link = LoopLink.objects.select_related("account").filter(open_id=open_id).first()
-    return link.account if link else None
+def do_log_in_with_loop(identity: LoopIdentity, tokens: TokenSet) -> BusinessAccount | None:
+    """Continue with Loop for a linked Loop account: keep the fresh tokens and profile, revoke the old grant.
 
-
-def do_log_in_with_loop(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> None:
-    """Continue with Loop for a linked account: keep the fresh tokens and profile, revoke the old grant."""
+    Returns the linked business account, or None when this Loop account is not linked (any more).
+    """
     with transaction.atomic(durable=True):
-        link = LoopLink.objects.select_for_update().get(account=account, open_id=tokens.open_id)
+        link = LoopLink.objects.select_for_update().select_related("account").filter(open_id=tokens.open_id).first()
+        if link is None:
+            return None
         old_refresh_token = link.sealed_refresh_token
         _copy_identity(link, identity)
         link.scopes = tokens.scopes
@@ -100,6 +106,7 @@ def do_log_in_with_loop(account: BusinessAccount, identity: LoopIdentity, tokens
         )
         link.save()
         revoke_loop_token.enqueue(old_refresh_token)
+        return link.account
 
 
 def do_create_account_with_loop(identity: LoopIdentity, tokens: TokenSet, *, language: str) -> BusinessAccount:

@@ -88,7 +88,13 @@ def callback(request: HttpRequest) -> HttpResponse:
     try:
         flow = get_flow(request, FLOW)
     except CodedError:
-        return _refused(request, "link" if request.user.is_authenticated else "login", ErrorCode.LINK_SESSION_EXPIRED)
+        # An expired flow still says where it started (the sign up page, say); a missing one does not.
+        stale = request.session.get(f"flow:{FLOW}")
+        end_flow(request, FLOW)
+        purpose = stale.get("purpose") if isinstance(stale, dict) else None
+        if purpose not in RETURN_PAGES:
+            purpose = "link" if request.user.is_authenticated else "login"
+        return _refused(request, str(purpose), ErrorCode.LINK_SESSION_EXPIRED)
     purpose = str(flow.get("purpose"))
     if not constant_time_compare(request.GET.get("state", ""), str(flow.get("state", ""))):
         return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
@@ -109,15 +115,18 @@ def callback(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if not code:
         return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+    tokens = None
     try:
         tokens = provider.exchange_code(code, str(flow["verifier"]))
         identity = provider.fetch_identity(tokens.access_token)
-    except provider.ProviderUnavailable:
+    except (provider.ProviderUnavailable, provider.ProviderRefused) as failure:
+        if tokens is not None:
+            actions.do_discard_tokens(tokens)  # a grant we will not keep must not outlive the flow at Loop
+        if isinstance(failure, provider.ProviderRefused):
+            log.info("Loop refused to finish a %s: %s", purpose, failure.error)
+            return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
         log.warning("Loop could not be reached to finish a %s", purpose)
         return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
-    except provider.ProviderRefused as refusal:
-        log.info("Loop refused to finish a %s: %s", purpose, refusal.error)
-        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
 
     if purpose == "link":
         account = request.user
@@ -129,9 +138,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your %(brand)s account @%(handle)s is now linked.") % _names(identity.username))
         return redirect("business:personal_information")
 
-    existing = actions.linked_account(tokens.open_id)
+    existing = actions.do_log_in_with_loop(identity, tokens)
     if existing is not None:
-        actions.do_log_in_with_loop(existing, identity, tokens)
         return account_views.finish_login(request, existing, "business:adsmanager")
     try:
         account = actions.do_create_account_with_loop(identity, tokens, language=language_of(request))
