@@ -78,6 +78,26 @@ MESSAGES = {
         ),
         ErrorCode.LINK_PROVIDER_UNAVAILABLE: "現在Loopに接続できません。数分後にもう一度お試しください。",
     },
+    "es": {
+        ErrorCode.LINK_ALREADY_LINKED: (
+            "Esta cuenta de Loop ya está vinculada a otra cuenta de Loop for Business. "
+            "Primero desvincúlala allí y luego vuelve a intentarlo."
+        ),
+        ErrorCode.LINK_BUSINESS_HAS_LINK: (
+            "Esta cuenta de Loop for Business ya está vinculada a una cuenta de Loop. "
+            "Desvincúlala primero para vincular otra."
+        ),
+        ErrorCode.LINK_AGE_REQUIREMENT: "Debes tener al menos 18 años para vincular una cuenta de Loop a Loop for Business.",
+        ErrorCode.LINK_ACCOUNT_UNAVAILABLE: "Esta cuenta de Loop no se puede vincular porque está suspendida o eliminada.",
+        ErrorCode.LINK_CONSENT_DENIED: (
+            "Cancelaste en Loop, así que no se vinculó nada. Puedes volver a intentarlo cuando quieras."
+        ),
+        ErrorCode.LINK_SESSION_EXPIRED: (
+            "Este intento de vinculación expiró o se inició en otro navegador, así que no se vinculó nada. "
+            "Vuelve a empezar."
+        ),
+        ErrorCode.LINK_PROVIDER_UNAVAILABLE: "No pudimos conectar con Loop en este momento. Vuelve a intentarlo en unos minutos.",
+    },
 }
 
 

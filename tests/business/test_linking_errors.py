@@ -43,7 +43,7 @@ from tests.business.test_linking import (
 pytestmark = pytest.mark.django_db
 
 PAGES = {"link": PERSONAL, "login": LOGIN, "signup": SIGNUP}
-LANGUAGES = ["en", "ja"]
+LANGUAGES = ["en", "ja", "es"]
 
 
 def speak(client: Any, language: str) -> None:

@@ -6,13 +6,11 @@ account, however many requests race; every loser gets its ``link.*`` code and it
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from threading import Barrier
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
@@ -20,17 +18,16 @@ from accountlink.business.linking import actions
 from accountlink.business.linking.models import LoopLink
 from accountlink.business.linking.provider import LoopIdentity, TokenSet
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.errors import ErrorCode
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
+from tests.concurrency import THREADS, in_parallel
 
 pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="race tests run on PostgreSQL"),
 ]
-
-THREADS = 20
 
 
 def identity(open_id: str) -> LoopIdentity:
@@ -53,23 +50,6 @@ def tokens(open_id: str, number: int) -> TokenSet:
         access_expires_at=now + timedelta(days=1),
         refresh_expires_at=now + timedelta(days=365),
     )
-
-
-def in_parallel(function: Any) -> list[Any]:
-    """``function(i)`` for i in 0..19, all released at once; a coded refusal comes back as its code."""
-    barrier = Barrier(THREADS)
-
-    def run(number: int) -> Any:
-        barrier.wait()
-        try:
-            return function(number)
-        except CodedError as error:
-            return error.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
 
 
 def test_one_loop_account_is_linked_to_one_of_twenty_business_accounts(

@@ -36,3 +36,10 @@ def loop_account(make_loop_account: Any) -> LoopAccount:
     return make_loop_account(
         handle="sakura", display_name="Sakura Tanaka", email="sakura@example.com", phone="+819012345678"
     )
+
+
+@pytest.fixture
+def browser(client: Any, loop_account: LoopAccount) -> Any:
+    """The test's browser, logged in to Loop as ``loop_account``."""
+    client.force_login(loop_account)
+    return client

@@ -126,3 +126,10 @@ def revoke(registered: RegisteredClient, token: str) -> Any:
 
 def user_info(access_token: str, fields: str = "open_id,union_id,avatar_url,display_name,username") -> Any:
     return HttpClient().get(f"/v2/user/info/?fields={fields}", HTTP_AUTHORIZATION=f"Bearer {access_token}")
+
+
+def logged_in(account: Any) -> HttpClient:
+    """A browser of its own, logged in to Loop as ``account``."""
+    browser = HttpClient()
+    browser.force_login(account)
+    return browser

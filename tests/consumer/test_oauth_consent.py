@@ -23,6 +23,7 @@ from tests.consumer.oauth_helpers import (
     exchange,
     introspect,
     issue_tokens,
+    logged_in,
     query_of,
     refresh,
     register,
@@ -33,18 +34,6 @@ from tests.consumer.oauth_helpers import (
 pytestmark = pytest.mark.django_db
 
 AUTHORIZED_SUBJECT = "Loop for Business can now access your Loop account"
-
-
-@pytest.fixture
-def browser(client: HttpClient, loop_account: Any) -> HttpClient:
-    client.force_login(loop_account)
-    return client
-
-
-def logged_in(account: Any) -> HttpClient:
-    browser = HttpClient()
-    browser.force_login(account)
-    return browser
 
 
 def refusal(response: Any, state: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from tests.consumer.oauth_helpers import (
     introspect,
     is_active,
     issue_tokens,
+    logged_in,
     query_of,
     refresh,
     register,
@@ -30,18 +31,6 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_KEYS = {"open_id", "scope", "access_token", "expires_in", "refresh_token", "refresh_expires_in", "token_type"}
 ALL_FIELDS = "open_id,union_id,avatar_url,display_name,username"
-
-
-@pytest.fixture
-def browser(client: HttpClient, loop_account: Any) -> HttpClient:
-    client.force_login(loop_account)
-    return client
-
-
-def logged_in(account: Any) -> HttpClient:
-    browser = HttpClient()
-    browser.force_login(account)
-    return browser
 
 
 # -- token ----------------------------------------------------------------------------------------

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client as HttpClient
 from oauth2_provider.models import AccessToken, RefreshToken
 
 from accountlink.consumer.oauth.models import AppPermission, ClientOpenId
 from accountlink.kit.audit.models import AuditEvent, EventKind
+from tests.concurrency import THREADS, in_parallel
 from tests.consumer.oauth_helpers import (
     authorize_url,
     consent,
@@ -34,24 +33,16 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="race tests run on PostgreSQL"),
 ]
 
-THREADS = 20
 
-
-def in_parallel(request: Callable[[int], Any]) -> list[tuple[int, dict[str, Any]]]:
+def answers(request: Callable[[int], Any]) -> list[tuple[int, dict[str, Any]]]:
     """Send THREADS requests at once; each answer as (status, JSON body or {})."""
-    barrier = Barrier(THREADS)
 
-    def run(index: int) -> tuple[int, dict[str, Any]]:
-        barrier.wait()
-        try:
-            response = request(index)
-            is_json = response.get("Content-Type") == "application/json"
-            return response.status_code, response.json() if is_json else {}
-        finally:
-            connections.close_all()
+    def send(index: int) -> tuple[int, dict[str, Any]]:
+        response = request(index)
+        is_json = response.get("Content-Type") == "application/json"
+        return response.status_code, response.json() if is_json else {}
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
+    return in_parallel(send)
 
 
 def test_one_code_redeemed_by_twenty_requests_at_once_issues_tokens_once(client: HttpClient, loop_account: Any) -> None:
@@ -59,7 +50,7 @@ def test_one_code_redeemed_by_twenty_requests_at_once_issues_tokens_once(client:
     client.force_login(loop_account)
     auth, query = consent(client, registered)
 
-    results = in_parallel(lambda _: exchange(HttpClient(), registered, query["code"], auth.verifier))
+    results = answers(lambda _: exchange(HttpClient(), registered, query["code"], auth.verifier))
 
     assert Counter(status for status, _ in results) == {200: 1, 400: THREADS - 1}
     assert {body["error"] for status, body in results if status == 400} == {"invalid_grant"}
@@ -81,7 +72,7 @@ def test_one_refresh_token_presented_twenty_times_at_once_is_honoured_once(
     client.force_login(loop_account)
     tokens = issue_tokens(client, registered)
 
-    results = in_parallel(lambda _: refresh(registered, tokens["refresh_token"]))
+    results = answers(lambda _: refresh(registered, tokens["refresh_token"]))
 
     # The first to get the token rotates it; to the other nineteen it is already a rotated one.
     assert Counter(status for status, _ in results) == {200: 1, 400: THREADS - 1}
@@ -107,7 +98,7 @@ def test_pressing_authorize_twenty_times_at_once_grants_once(loop_account: Any, 
         browser.force_login(loop_account)
         browsers.append(browser)
 
-    results = in_parallel(lambda index: browsers[index].post(auth.url, {"authorize": "1"}))
+    results = answers(lambda index: browsers[index].post(auth.url, {"authorize": "1"}))
 
     assert [status for status, _ in results] == [302] * THREADS
     assert AppPermission.objects.filter(account=loop_account, client=registered.client).count() == 1
@@ -131,7 +122,7 @@ def test_every_code_issued_in_parallel_redeems_to_the_same_open_id(loop_account:
         code = query_of(response["Location"])["code"]
         return exchange(HttpClient(), registered, code, auths[index].verifier)
 
-    results = in_parallel(authorize_and_redeem)
+    results = answers(authorize_and_redeem)
 
     assert [status for status, _ in results] == [200] * THREADS
     assert len({body["open_id"] for _, body in results}) == 1
@@ -144,7 +135,7 @@ def test_revoking_one_token_twenty_times_at_once_always_answers_an_empty_object(
     client.force_login(loop_account)
     tokens = issue_tokens(client, registered)
 
-    results = in_parallel(
+    results = answers(
         lambda index: revoke(registered, tokens["access_token"] if index % 2 else tokens["refresh_token"])
     )
 

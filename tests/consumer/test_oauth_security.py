@@ -46,12 +46,6 @@ def assert_oauth_error(response: Any, error: str, status: int = 400) -> None:
     assert body["log_id"]
 
 
-@pytest.fixture
-def browser(client: HttpClient, loop_account: Any) -> HttpClient:
-    client.force_login(loop_account)
-    return client
-
-
 # -- client authentication ---------------------------------------------------------------------
 
 

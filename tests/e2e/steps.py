@@ -46,3 +46,15 @@ def log_in_to_business(page: Page, business_url: str, identifier: str, password:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(path_is("/adsmanager/"))
+
+
+def capture_at_each_size(page: Page, name: str) -> list[str]:
+    """Save ``<name>-<width>x<height>.png`` at each size; return the sizes that scroll sideways."""
+    overflowing = []
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        save_screenshot(page, ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png", full_page=True)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if widths[0] > widths[1]:
+            overflowing.append(f"{size['width']}x{size['height']}: scrollWidth {widths[0]} > innerWidth {widths[1]}")
+    return overflowing

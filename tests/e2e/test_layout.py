@@ -7,24 +7,10 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import ARTIFACTS, DESKTOP, PHONE, log_in_to_business, log_in_to_loop, path_is, save_screenshot
+from tests.e2e.steps import PHONE, capture_at_each_size, log_in_to_business, log_in_to_loop, path_is
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import RunningSystem
-
-SIZES = [PHONE, DESKTOP]
-
-
-def capture_at_each_size(page: Page, name: str) -> list[str]:
-    """Save ``<name>-<width>x<height>.png`` at each size; return the sizes that scroll sideways."""
-    overflowing = []
-    for size in SIZES:
-        page.set_viewport_size(size)
-        save_screenshot(page, ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png", full_page=True)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        if widths[0] > widths[1]:
-            overflowing.append(f"{size['width']}x{size['height']}: scrollWidth {widths[0]} > innerWidth {widths[1]}")
-    return overflowing
 
 
 def test_loop_profile_fits_a_phone_and_a_desktop(open_page: Callable[..., Page], system: RunningSystem) -> None:

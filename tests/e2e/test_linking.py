@@ -15,14 +15,11 @@ import pytest
 from playwright.sync_api import Locator, Page, Response, expect
 
 from tests.e2e.steps import (
-    ARTIFACTS,
     DEMO_PASSWORD,
-    DESKTOP,
-    PHONE,
+    capture_at_each_size,
     log_in_to_business,
     new_email,
     path_is,
-    save_screenshot,
 )
 
 if TYPE_CHECKING:
@@ -156,21 +153,6 @@ def consent_pages_shown(page: Page) -> list[str]:
     return shown
 
 
-def screenshots_at_phone_and_desktop(page: Page, name: str) -> list[str]:
-    """Save ``<name>-<width>x<height>.png`` at each size; return the sizes that scroll sideways."""
-    overflowing = []
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        save_screenshot(page, ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png", full_page=True)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        if widths[0] > widths[1]:
-            overflowing.append(f"{size['width']}x{size['height']}: scrollWidth {widths[0]} > innerWidth {widths[1]}")
-    return overflowing
-
-
-# Link an existing business account (DESIGN §4.3)
-
-
 def test_link_an_existing_business_account_from_personal_information_after_consent_on_loop(
     page: Page, system: RunningSystem
 ) -> None:
@@ -188,7 +170,7 @@ def test_link_an_existing_business_account_from_personal_information_after_conse
     scopes = page.get_by_role("list").filter(has_text=SCOPE_DESCRIPTIONS[0]).get_by_role("listitem")
     expect(scopes).to_have_text(SCOPE_DESCRIPTIONS)
     expect(page.get_by_role("button", name="Cancel", exact=True)).to_be_visible()
-    assert screenshots_at_phone_and_desktop(page, "linking-consent") == []
+    assert capture_at_each_size(page, "linking-consent") == []
 
     authorized_after = system.now()
     page.get_by_role("button", name="Authorize", exact=True).click()
@@ -203,7 +185,7 @@ def test_link_an_existing_business_account_from_personal_information_after_conse
     avatar = card.locator("img")
     expect(avatar).to_be_visible()
     page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=avatar.element_handle())
-    assert screenshots_at_phone_and_desktop(page, "linking-linked") == []
+    assert capture_at_each_size(page, "linking-linked") == []
 
     # R8: the holder hears about it on both platforms (each in the account's own language).
     business_notice = system.last_message("aiko.biz@example.com", after=authorized_after)

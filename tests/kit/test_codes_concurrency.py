@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from accountlink.kit.codes.actions import issue_code, redeem_code
 from accountlink.kit.codes.models import Channel, VerificationCode
-from accountlink.kit.errors import CodedError
+from tests.concurrency import in_parallel
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="race tests run on PostgreSQL"),
 ]
 
-THREADS = 20
-
-
-def in_parallel(function: Any) -> list[Any]:
-    barrier = Barrier(THREADS)
-
-    def run(_: int) -> Any:
-        barrier.wait()
-        try:
-            return function()
-        except CodedError as error:
-            return error.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
-
 
 def test_a_code_is_redeemed_once_under_twenty_parallel_submissions(loop_account: Any) -> None:
     with transaction.atomic():
         code = issue_code(loop_account, purpose="race", channel=Channel.EMAIL, destination="sakura@example.com")
     results = in_parallel(
-        lambda: redeem_code(
+        lambda _: redeem_code(
             loop_account, purpose="race", destination="sakura@example.com", code=code, then=lambda row: "ok"
         )
     )
@@ -54,7 +34,7 @@ def test_wrong_tries_are_all_counted_under_parallel_submissions(loop_account: An
         code = issue_code(loop_account, purpose="race", channel=Channel.EMAIL, destination="sakura@example.com")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     in_parallel(
-        lambda: redeem_code(
+        lambda _: redeem_code(
             loop_account, purpose="race", destination="sakura@example.com", code=wrong, then=lambda row: "ok"
         )
     )
@@ -62,7 +42,7 @@ def test_wrong_tries_are_all_counted_under_parallel_submissions(loop_account: An
 
 
 def test_parallel_requests_cannot_go_round_the_resend_limit(loop_account: Any) -> None:
-    def request_code() -> str:
+    def request_code(_: int) -> str:
         with transaction.atomic():
             return issue_code(loop_account, purpose="race", channel=Channel.EMAIL, destination="sakura@example.com")
 

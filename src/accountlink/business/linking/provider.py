@@ -15,7 +15,6 @@ import requests
 from authlib.common.urls import add_params_to_qs
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -114,7 +113,6 @@ def authorization_request() -> AuthorizationRequest:
         code_verifier=verifier,
         client_key=settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
     )
-    assert create_s256_code_challenge(verifier) in url
     return AuthorizationRequest(url, state, verifier)
 
 

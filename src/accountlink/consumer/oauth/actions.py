@@ -117,7 +117,7 @@ def do_authorize_client(account: LoopAccount, client: Client, scopes: list[str])
     """
     check_can_authorize(account)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         ClientOpenId.objects.get_or_create(account=account, client=client)
         permission = AppPermission.objects.filter(account=account, client=client).first()

@@ -20,6 +20,17 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
+def _may_authorize(account: Any) -> bool:
+    """R4 again when a code or refresh token is redeemed: the account may have changed since consent."""
+    from .actions import check_can_authorize
+
+    try:
+        check_can_authorize(account)
+    except CodedError:
+        return False
+    return True
+
+
 class LoopOAuth2Validator(OAuth2Validator):
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
         """Secrets are sealed, not hashed: open and compare in constant time (DESIGN §8)."""
@@ -58,7 +69,7 @@ class LoopOAuth2Validator(OAuth2Validator):
         A code that was already redeemed revokes everything it issued (RFC 9700 §4.5): someone
         other than the client may hold it.
         """
-        from .actions import check_can_authorize, do_revoke_token_family
+        from .actions import do_revoke_token_family
 
         grant = get_grant_model().objects.select_for_update().filter(code=code, application=client).first()
         if grant is None:
@@ -66,9 +77,7 @@ class LoopOAuth2Validator(OAuth2Validator):
             if used is not None and used.token_family is not None:
                 do_revoke_token_family(client, used.token_family, reason="code_reused")
             return False
-        try:
-            check_can_authorize(grant.user)
-        except CodedError:
+        if not _may_authorize(grant.user):
             return False
         return bool(super().validate_code(client_id, code, client, request, *args, **kwargs))
 
@@ -80,7 +89,7 @@ class LoopOAuth2Validator(OAuth2Validator):
         Without the lock they all pass validation before the first commits, and django-oauth-toolkit then
         answers the late ones with the first one's (hashed, so blank) tokens.
         """
-        from .actions import check_can_authorize, do_revoke_token_family
+        from .actions import do_revoke_token_family
 
         digest = code_digest(refresh_token)
         locked = get_refresh_token_model().objects.select_for_update().filter(token_checksum=digest)
@@ -93,11 +102,7 @@ class LoopOAuth2Validator(OAuth2Validator):
             if reused is not None and AppPermission.objects.filter(account_id=reused.user_id, client=client).exists():
                 do_revoke_token_family(client, reused.token_family, reason="refresh_token_reused")
             return False
-        try:
-            check_can_authorize(request.user)
-        except CodedError:
-            return False
-        return True
+        return _may_authorize(request.user)
 
     def _create_refresh_token(
         self, request: Request, refresh_token_code: str, access_token: Any, previous_refresh_token: Any

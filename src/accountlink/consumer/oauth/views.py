@@ -14,7 +14,7 @@ import json
 import uuid
 from datetime import timedelta
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -129,7 +129,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
             "client": client,
             "account": account,
             "scope_descriptions": actions.scope_descriptions(scopes),
-            "redirect_host": redirect_uri.split("/")[2],
+            "redirect_host": urlsplit(redirect_uri).netloc,
         },
     )
 
@@ -195,15 +195,24 @@ def token(request: HttpRequest) -> HttpResponse:
     return JsonResponse(payload, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-@csrf_exempt
-@require_POST
-def revoke(request: HttpRequest) -> HttpResponse:
+def _client_and_token(request: HttpRequest) -> tuple[Client, str] | JsonResponse:
+    """What revoke and introspect both need: an authenticated client and the ``token`` it asks about."""
     client = authenticate_client(request)
     if client is None:
         return oauth_error("invalid_client", "Client authentication failed.", 401)
     value = request.POST.get("token", "")
     if not value:
         return oauth_error("invalid_request", "The token parameter is required.")
+    return client, value
+
+
+@csrf_exempt
+@require_POST
+def revoke(request: HttpRequest) -> HttpResponse:
+    asked = _client_and_token(request)
+    if isinstance(asked, JsonResponse):
+        return asked
+    client, value = asked
     actions.do_revoke_token(client, value)
     return JsonResponse({}, headers={"Cache-Control": "no-store"})
 
@@ -212,12 +221,10 @@ def revoke(request: HttpRequest) -> HttpResponse:
 @require_POST
 def introspect(request: HttpRequest) -> HttpResponse:
     """RFC 7662. A token of another client is reported inactive, like an unknown one."""
-    client = authenticate_client(request)
-    if client is None:
-        return oauth_error("invalid_client", "Client authentication failed.", 401)
-    value = request.POST.get("token", "")
-    if not value:
-        return oauth_error("invalid_request", "The token parameter is required.")
+    asked = _client_and_token(request)
+    if isinstance(asked, JsonResponse):
+        return asked
+    client, value = asked
     digest = code_digest(value)
     now = timezone.now()
     access = (
