@@ -249,6 +249,14 @@ def command_up(args: argparse.Namespace) -> int:
                     start_new_session=True,
                 )
             )
+            # Sweeps (webhook and revocation retries) and reconciliation, run by the worker above.
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "accountlink.cli", "manage", platform, "run_periodic", "--verbosity", "0"],
+                    env=env,
+                    start_new_session=True,
+                )
+            )
         deadline = time.monotonic() + 60
         for platform, port in ports.items():
             if not wait_for_port(port, deadline):

@@ -39,6 +39,18 @@ class ErrorCode(StrEnum):
     LINK_SESSION_EXPIRED = "link.session_expired"
     LINK_PROVIDER_UNAVAILABLE = "link.provider_unavailable"
     ACCOUNT_TYPE_LINKED = "account.type_linked"
+    UNLINK_MANAGED_ACCOUNT = "unlink.managed_account"
+    UNLINK_NO_CONTACT = "unlink.no_contact"
+    UNLINK_LAST_LOGIN_METHOD = "unlink.last_login_method"
+    UNLINK_NOT_LINKED = "unlink.not_linked"
+    UNLINK_UNKNOWN_CONTACT = "unlink.unknown_contact"
+    WEBHOOK_MALFORMED = "webhook.malformed"
+    WEBHOOK_BAD_SIGNATURE = "webhook.bad_signature"
+    WEBHOOK_STALE_TIMESTAMP = "webhook.stale_timestamp"
+    WEBHOOK_UNKNOWN_CLIENT = "webhook.unknown_client"
+    AUTH_REQUIRED = "auth.required"
+    REQUEST_INVALID = "request.invalid"
+    NOT_FOUND = "request.not_found"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -79,6 +91,25 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "This account is linked to %(business_brand)s, so it can't become an organization account. "
         "Organization accounts are not currently used to log in to %(business_brand)s."
     ),
+    ErrorCode.UNLINK_MANAGED_ACCOUNT: _(
+        "This account is managed. Contact your account manager, %(manager_name)s (%(manager_email)s), to unlink it."
+    ),
+    ErrorCode.UNLINK_NO_CONTACT: _(
+        "To unlink your %(brand)s account we need to send you a verification code, but this account has "
+        "no email address or phone number. Add one first."
+    ),
+    ErrorCode.UNLINK_LAST_LOGIN_METHOD: _(
+        "Set a password first. Without your %(brand)s account you would have no other way to log in to this account."
+    ),
+    ErrorCode.UNLINK_NOT_LINKED: _("This account isn't linked to a %(brand)s account."),
+    ErrorCode.UNLINK_UNKNOWN_CONTACT: _("Choose one of the email addresses or phone numbers on this account."),
+    ErrorCode.WEBHOOK_MALFORMED: _("The notification could not be read."),
+    ErrorCode.WEBHOOK_BAD_SIGNATURE: _("The notification's signature is missing or wrong."),
+    ErrorCode.WEBHOOK_STALE_TIMESTAMP: _("The notification's timestamp is too far from the current time."),
+    ErrorCode.WEBHOOK_UNKNOWN_CLIENT: _("The notification is for another app."),
+    ErrorCode.AUTH_REQUIRED: _("Log in to continue."),
+    ErrorCode.REQUEST_INVALID: _("Some of the information sent is missing or not valid."),
+    ErrorCode.NOT_FOUND: _("There is nothing here."),
 }
 
 

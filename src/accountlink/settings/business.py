@@ -1,7 +1,7 @@
 """The Loop for Business platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, caches, database, env, secret_key
+from .base import INSTALLED_APPS, caches, database, env, env_int, secret_key
 
 ACCOUNTLINK_PLATFORM = "business"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
@@ -12,6 +12,8 @@ INSTALLED_APPS = [
     "accountlink.business.adsmanager",
     "accountlink.business.settings_pages",
     "accountlink.business.linking",
+    "accountlink.business.webhooks_in",
+    "ninja",
 ]
 ROOT_URLCONF = "accountlink.business.urls"
 WSGI_APPLICATION = "accountlink.business.wsgi.application"
@@ -31,3 +33,11 @@ ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8002")
 ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL", "http://127.0.0.1:8001"))
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
+
+# Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
+ACCOUNTLINK_PERIODIC_TASKS = {
+    # Re-queues revocations at Loop whose retry is due or whose worker died mid-attempt.
+    "accountlink.business.linking.tasks.sweep_revocations": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Introspects every link's grant at Loop and ends links whose grant is gone.
+    "accountlink.business.linking.tasks.reconcile_links": env_int("ACCOUNTLINK_RECONCILE_SECONDS", 600),
+}

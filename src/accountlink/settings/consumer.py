@@ -6,7 +6,13 @@ from .base import INSTALLED_APPS, caches, database, env, env_int, secret_key
 ACCOUNTLINK_PLATFORM = "consumer"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
 CACHES = caches(ACCOUNTLINK_PLATFORM)
-INSTALLED_APPS = [*INSTALLED_APPS, "accountlink.consumer.accounts", "oauth2_provider", "accountlink.consumer.oauth"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "accountlink.consumer.accounts",
+    "oauth2_provider",
+    "accountlink.consumer.oauth",
+    "accountlink.consumer.webhooks",
+]
 ROOT_URLCONF = "accountlink.consumer.urls"
 WSGI_APPLICATION = "accountlink.consumer.wsgi.application"
 AUTH_USER_MODEL = "loop_accounts.LoopAccount"
@@ -39,4 +45,10 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+}
+
+# Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
+ACCOUNTLINK_PERIODIC_TASKS = {
+    # Re-queues webhook deliveries whose worker died mid-attempt or whose retry is due.
+    "accountlink.consumer.webhooks.tasks.sweep_deliveries": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
 }

@@ -30,6 +30,12 @@ class EventKind(models.TextChoices):
     APP_ACCESS_REMOVED = "oauth.access_removed", _("App access removed")
     LOOP_LINKED = "link.created", _("Account linked")
     LOOP_LINK_REFUSED = "link.refused", _("Account link refused")
+    LOOP_UNLINKED = "link.removed", _("Account unlinked")
+    LOOP_REVOKED = "link.grant_revoked", _("Linked account's access revoked")
+    WEBHOOK_IGNORED = "webhook.ignored", _("Notice from the linked platform ignored")
+    WEBHOOK_REPLAYED = "webhook.replayed", _("Webhook delivery replayed")
+    ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    BIRTH_DATE_CHANGED = "account.birth_date_changed", _("Date of birth changed")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,1 @@
+"""Webhooks out: Loop tells a client app that a holder's authorization was removed (DESIGN §7)."""

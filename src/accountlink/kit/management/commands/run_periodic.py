@@ -1,0 +1,46 @@
+"""Enqueue this platform's periodic tasks (``ACCOUNTLINK_PERIODIC_TASKS``) on their schedule.
+
+The workers run them. Started by ``accountlink up`` beside each platform's worker; running more
+than one is harmless, because every periodic task is idempotent.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+
+class Command(BaseCommand):
+    help = "Enqueue the periodic tasks of this platform on their schedule (--once: all of them now, then exit)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="enqueue every periodic task once and exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        schedule: dict[str, float] = dict(getattr(settings, "ACCOUNTLINK_PERIODIC_TASKS", {}))
+        if options["once"]:
+            for path in schedule:
+                import_string(path).enqueue()
+            return
+        stopping = False
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        # Each task first runs one period after start-up, not at once: a restart loop cannot flood the queue.
+        due = {path: time.monotonic() + period for path, period in schedule.items()}
+        while not stopping:
+            now = time.monotonic()
+            for path, period in schedule.items():
+                if now >= due[path]:
+                    import_string(path).enqueue()
+                    due[path] = now + period
+            time.sleep(0.5)
