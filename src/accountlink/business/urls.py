@@ -27,5 +27,6 @@ business_patterns = [
 
 urlpatterns = [
     path("", include((business_patterns, "business"))),
+    path("api/v1/", include("accountlink.business.api.urls")),
     path("dev/outbox/", outbox_page, name="outbox"),
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,13 +14,19 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.accounts import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
+from accountlink.kit.codes.actions import redeem_code
+from accountlink.kit.contacts import Contact
 from accountlink.kit.crypto import seal
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.retry import next_delay
+from accountlink.kit.sendcode import send_code
 
 from . import provider
-from .models import LoopLink
+from .models import LoopLink, LoopRevocation
 from .provider import LoopIdentity, TokenSet
-from .tasks import revoke_loop_token
+from .tasks import revoke_grant
+
+log = logging.getLogger(__name__)
 
 
 def check_can_start_link(account: BusinessAccount) -> None:
@@ -42,7 +52,7 @@ def _copy_identity(link: LoopLink, identity: LoopIdentity) -> None:
 
 def _discard(tokens: TokenSet) -> None:
     """Tokens we will not keep are revoked at Loop (their grant only), by the worker."""
-    revoke_loop_token.enqueue(seal(tokens.refresh_token))
+    queue_revocation(seal(tokens.refresh_token), open_id=tokens.open_id, reason="discarded")
 
 
 def do_discard_tokens(tokens: TokenSet) -> None:
@@ -105,7 +115,7 @@ def do_log_in_with_loop(identity: LoopIdentity, tokens: TokenSet) -> BusinessAcc
             tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at
         )
         link.save()
-        revoke_loop_token.enqueue(old_refresh_token)
+        queue_revocation(old_refresh_token, open_id=link.open_id, reason="replaced")
         return link.account
 
 
@@ -154,3 +164,232 @@ def do_refresh_link(link: LoopLink) -> LoopLink:
         _copy_identity(link, identity)
         link.save(update_fields=["union_id", "username", "display_name", "avatar_url", "profile_checked_at"])
         return link
+
+
+# Revocation at Loop: durable, retried until Loop confirms (R9)
+
+
+def queue_revocation(sealed_token: str, *, open_id: str, reason: str) -> LoopRevocation:
+    """In the caller's transaction: remember to revoke this grant at Loop, and ask a worker to do it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_revocation runs inside the calling action's transaction.")
+    revocation = LoopRevocation.objects.create(sealed_token=sealed_token, open_id=open_id, reason=reason)
+    revoke_grant.enqueue(revocation.pk)
+    return revocation
+
+
+# A claimed attempt keeps others off the row this long: more than one request to Loop can take.
+ATTEMPT_LEASE = timedelta(seconds=provider.TIMEOUT_SECONDS * 2)
+
+
+def do_attempt_revocation(revocation_id: int) -> bool:
+    """Try one revocation now. True when Loop confirmed it (now or before).
+
+    The row is claimed under a lock, then Loop is called outside any transaction; a failure records
+    the error and schedules the next try with backoff and jitter.
+    """
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        revocation = LoopRevocation.objects.select_for_update().filter(pk=revocation_id).first()
+        if revocation is None or revocation.done_at is not None:
+            return True
+        if revocation.next_attempt_at > now:
+            return False  # another worker holds it, or its next try is not due yet
+        revocation.next_attempt_at = now + ATTEMPT_LEASE
+        revocation.save(update_fields=["next_attempt_at"])
+    try:
+        provider.revoke(revocation.token)
+    except (provider.ProviderUnavailable, provider.ProviderRefused) as error:
+        with transaction.atomic(durable=True):
+            attempts = revocation.attempts + 1
+            next_at = timezone.now() + next_delay(attempts)
+            LoopRevocation.objects.filter(pk=revocation.pk).update(
+                attempts=attempts, next_attempt_at=next_at, last_error=str(error)[:300]
+            )
+            revoke_grant.using(run_after=next_at).enqueue(revocation.pk)
+        log.info("revocation %s failed (attempt %s), next at %s: %s", revocation.pk, attempts, next_at, error)
+        return False
+    with transaction.atomic(durable=True):
+        LoopRevocation.objects.filter(pk=revocation.pk).update(
+            attempts=revocation.attempts + 1, done_at=timezone.now(), last_error=""
+        )
+    return True
+
+
+def do_queue_due_revocations() -> int:
+    """Queue a task for every pending revocation that is due; returns how many."""
+    with transaction.atomic(durable=True):
+        due = list(
+            LoopRevocation.objects.filter(done_at=None, next_attempt_at__lte=timezone.now()).values_list(
+                "pk", flat=True
+            )
+        )
+        for revocation_id in due:
+            revoke_grant.enqueue(revocation_id)
+    return len(due)
+
+
+# Unlinking (DESIGN §4.1, R3)
+
+UNLINK_PURPOSE = "unlink_loop"
+
+
+def check_can_unlink(account: BusinessAccount) -> LoopLink:
+    """R3: the holder may unlink only a self-managed account that keeps a way to log in and get back in."""
+    link = LoopLink.objects.filter(account=account).first()
+    if link is None:
+        raise CodedError(ErrorCode.UNLINK_NOT_LINKED)
+    manager = account.account_manager
+    if manager is not None:
+        raise CodedError(ErrorCode.UNLINK_MANAGED_ACCOUNT, manager_name=manager.name, manager_email=manager.email or "")
+    if not account.contacts():
+        raise CodedError(ErrorCode.UNLINK_NO_CONTACT)
+    if not account.has_usable_password():
+        raise CodedError(ErrorCode.UNLINK_LAST_LOGIN_METHOD)
+    return link
+
+
+def _check_contact(account: BusinessAccount, contact: Contact) -> None:
+    if contact not in account.contacts():
+        raise CodedError(ErrorCode.UNLINK_UNKNOWN_CONTACT)
+
+
+def do_send_unlink_code(account: BusinessAccount, contact: Contact) -> None:
+    """**Send code** in the Unlink dialog: a code to one of the account's own addresses."""
+    check_can_unlink(account)
+    _check_contact(account, contact)
+    with transaction.atomic(durable=True):
+        send_code(account, purpose=UNLINK_PURPOSE, contact=contact, language=account.language)
+
+
+def do_unlink_loop_account(account: BusinessAccount, contact: Contact, code: str) -> LoopLink:
+    """**Confirm** in the Unlink dialog: with the right code the link ends, in one transaction with the
+    code's use, its audit event, both notices and the queued revocation at Loop.
+    """
+    check_can_unlink(account)
+    _check_contact(account, contact)
+
+    def unlink(_code: object) -> LoopLink:
+        link = LoopLink.objects.select_for_update().filter(account=account).first()
+        if link is None:
+            raise CodedError(ErrorCode.UNLINK_NOT_LINKED)
+        _end_link(
+            link,
+            reason="unlinked_by_holder",
+            actor=account,
+            revoke=True,
+            channel=str(contact.channel),
+            to=contact.masked,
+        )
+        return link
+
+    return redeem_code(account, purpose=UNLINK_PURPOSE, destination=contact.value, code=code, then=unlink)
+
+
+def _end_link(link: LoopLink, *, reason: str, actor: BusinessAccount | None, revoke: bool, **data: str) -> None:
+    """Delete the link, queue its revocation at Loop (unless Loop ended it), audit, notify (R7, R8)."""
+    account = link.account
+    link.delete()
+    if revoke:
+        queue_revocation(link.sealed_refresh_token, open_id=link.open_id, reason=reason)
+    record(
+        EventKind.LOOP_UNLINKED,
+        account=account,
+        actor=actor,
+        reason=reason,
+        username=link.username,
+        open_id=link.open_id,
+        **data,
+    )
+    notify_all_contacts(account, "loop_unlinked", handle=link.username, reason=reason)
+
+
+def do_end_link_by_staff(account: BusinessAccount, *, actor: BusinessAccount, reason: str) -> LoopLink:
+    """An account manager or support agent unlinks an account (managed accounts, DESIGN §4.6)."""
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().select_related("account").filter(account=account).first()
+        if link is None:
+            raise CodedError(ErrorCode.UNLINK_NOT_LINKED)
+        _end_link(link, reason="unlinked_by_staff", actor=actor, revoke=True, note=reason)
+        return link
+
+
+# Loop ended the grant: webhooks in and reconciliation
+
+# ``content.reason`` of ``authorization.removed`` (DESIGN §7).
+LOOP_REASONS = {
+    0: "unknown",
+    1: "removed_on_loop",
+    2: "loop_account_deleted",
+    3: "loop_age_changed",
+    4: "loop_account_suspended",
+    5: "revoked_by_client",
+}
+
+
+@dataclass(frozen=True)
+class RemovalOutcome:
+    ended: bool
+    why: str  # "ended", "not_linked" or "stale"
+
+
+def do_end_link_removed_on_loop(open_id: str, *, reason: int, event_time: int) -> RemovalOutcome:
+    """Loop says the holder's authorization is gone (webhook ``authorization.removed``).
+
+    A removal from before the current link was made (a delayed or replayed notice about an earlier
+    link of the same Loop account) is ignored, and so is one for an open_id that is not linked.
+    """
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().select_related("account").filter(open_id=open_id).first()
+        if link is None:
+            return RemovalOutcome(False, "not_linked")
+        linked_second = int(link.linked_at.timestamp())
+        if event_time < linked_second:
+            record(
+                EventKind.WEBHOOK_IGNORED,
+                account=link.account,
+                event="authorization.removed",
+                reason=LOOP_REASONS.get(reason, "unknown"),
+                event_time=datetime.fromtimestamp(event_time, UTC).isoformat(),
+            )
+            return RemovalOutcome(False, "stale")
+        _end_link(link, reason=LOOP_REASONS.get(reason, "unknown"), actor=None, revoke=False, via="webhook")
+        return RemovalOutcome(True, "ended")
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    checked: int
+    ended: list[tuple[int, str]]  # (business account id, Loop username) of each link ended
+    unreachable: bool
+
+
+def do_reconcile_links() -> ReconcileResult:
+    """Ask Loop about the grant behind every link (introspection of its refresh token) and end the
+    links whose grant is gone, with reason "reconciled". Stops, changing nothing more, if Loop
+    cannot be reached: an unreachable Loop is no evidence that a grant is gone.
+    """
+    checked = 0
+    ended: list[tuple[int, str]] = []
+    for link_id in LoopLink.objects.order_by("pk").values_list("pk", flat=True):
+        link = LoopLink.objects.filter(pk=link_id).first()
+        if link is None:
+            continue
+        checked += 1
+        try:
+            active = provider.introspect(link.refresh_token)
+        except provider.ProviderUnavailable:
+            return ReconcileResult(checked, ended, unreachable=True)
+        except provider.ProviderRefused as error:
+            log.warning("Loop refused to introspect link %s: %s", link_id, error)
+            return ReconcileResult(checked, ended, unreachable=True)
+        if active:
+            continue
+        with transaction.atomic(durable=True):
+            current = LoopLink.objects.select_for_update().select_related("account").filter(pk=link_id).first()
+            # A refresh in between rotated the token we asked about: the link is alive, leave it.
+            if current is None or current.sealed_refresh_token != link.sealed_refresh_token:
+                continue
+            _end_link(current, reason="reconciled", actor=None, revoke=False)
+            ended.append((current.account_id, current.username))
+    return ReconcileResult(checked, ended, unreachable=False)

@@ -200,3 +200,24 @@ def revoke(token: str) -> None:
     _refuse_server_errors(response)
     if response.status_code != 200:
         raise ProviderRefused(f"HTTP {response.status_code}")
+
+
+def introspect(token: str) -> bool:
+    """Whether Loop still honours ``token`` (RFC 7662). Raises ``ProviderUnavailable``/``ProviderRefused``."""
+
+    def post() -> requests.Response:
+        return requests.post(
+            base_url() + "/v2/oauth/introspect/",
+            data={
+                "client_key": settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
+                "client_secret": settings.ACCOUNTLINK_LOOP_CLIENT_SECRET,
+                "token": token,
+            },
+            timeout=TIMEOUT_SECONDS,
+        )
+
+    response = _refuse_server_errors(_call(post))
+    body = _call(response.json)
+    if response.status_code != 200 or not isinstance(body, dict):
+        raise ProviderRefused(str(body.get("error", "invalid_client") if isinstance(body, dict) else "invalid"))
+    return body.get("active") is True
