@@ -110,7 +110,7 @@ def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str
     )
 
 
-def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str]) -> None:
+def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str], *, quiet: bool = False) -> None:
     """The demo links of DESIGN §12: Loop grants access through its endpoints, the business side stores it."""
     missing = json.loads(run_manage_output("business", data_dir, "load_demo_links", "--missing"))
     if not missing:
@@ -118,7 +118,79 @@ def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str]) -> No
     grants = run_manage_output(
         "consumer", data_dir, "demo_grants", "--client-key", client_key, "--site-url", urls["consumer"], *missing
     )
-    print(run_manage_output("business", data_dir, "load_demo_links", stdin=grants).strip(), flush=True)
+    created = run_manage_output("business", data_dir, "load_demo_links", stdin=grants).strip()
+    if not quiet:
+        print(created, flush=True)
+
+
+def prepare_system(data_dir: Path, urls: dict[str, str], *, quiet: bool = False) -> dict[str, Any]:
+    """Everything before the processes start: both databases migrated with demo data, the business
+    platform registered at Loop (its key and secret are returned) and the demo links made.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for platform in PLATFORMS:
+        if not quiet:
+            print(
+                _("accountlink: preparing the %(platform)s database in %(dir)s")
+                % {"platform": platform, "dir": data_dir},
+                flush=True,
+            )
+        run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
+        run_manage(platform, data_dir, "load_demo")
+    client = register_business_platform(data_dir, urls)
+    load_demo_links(data_dir, client["client_key"], urls, quiet=quiet)
+    return client
+
+
+def child_env(
+    platform: str, data_dir: Path, urls: dict[str, str], client: dict[str, Any], base: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of one platform's processes: its data, both addresses, and (business) the client key."""
+    env = platform_env(platform, data_dir, base)
+    env["ACCOUNTLINK_SITE_URL"] = urls[platform]
+    env["ACCOUNTLINK_CONSUMER_URL"] = urls["consumer"]
+    env["ACCOUNTLINK_BUSINESS_URL"] = urls["business"]
+    if platform == "business":
+        env["ACCOUNTLINK_LOOP_CLIENT_KEY"] = client["client_key"]
+        env["ACCOUNTLINK_LOOP_CLIENT_SECRET"] = client["client_secret"]
+    return env
+
+
+def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list[str]]:
+    """The processes of one platform: its web server, its task worker and its periodic-task scheduler."""
+    manage = [sys.executable, "-m", "accountlink.cli", "manage", platform]
+    return {
+        "web": [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            f"accountlink.{platform}.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(web_workers),
+            "--threads",
+            "4",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        "worker": [
+            *manage,
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            "--no-reload",
+            "--verbosity",
+            "0",
+        ],
+        # Sweeps (webhook and revocation retries) and reconciliation, run by the worker above.
+        "periodic": [*manage, "run_periodic", "--verbosity", "0"],
+    }
 
 
 def port_is_free(port: int) -> bool:
@@ -161,15 +233,7 @@ def command_up(args: argparse.Namespace) -> int:
             )
     data_dir.mkdir(parents=True, exist_ok=True)
     urls = {platform: f"http://127.0.0.1:{port}" for platform, port in ports.items()}
-    for platform in PLATFORMS:
-        print(
-            _("accountlink: preparing the %(platform)s database in %(dir)s") % {"platform": platform, "dir": data_dir},
-            flush=True,
-        )
-        run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
-        run_manage(platform, data_dir, "load_demo")
-    client = register_business_platform(data_dir, urls)
-    load_demo_links(data_dir, client["client_key"], urls)
+    client = prepare_system(data_dir, urls)
 
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
@@ -198,65 +262,9 @@ def command_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         for platform, port in ports.items():
-            env = platform_env(platform, data_dir)
-            env["ACCOUNTLINK_SITE_URL"] = urls[platform]
-            env["ACCOUNTLINK_CONSUMER_URL"] = urls["consumer"]
-            env["ACCOUNTLINK_BUSINESS_URL"] = urls["business"]
-            if platform == "business":
-                env["ACCOUNTLINK_LOOP_CLIENT_KEY"] = client["client_key"]
-                env["ACCOUNTLINK_LOOP_CLIENT_SECRET"] = client["client_secret"]
-            children.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        f"accountlink.{platform}.wsgi:application",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        str(args.web_workers),
-                        "--threads",
-                        "4",
-                        "--graceful-timeout",
-                        "5",
-                        "--log-level",
-                        "warning",
-                    ],
-                    env=env,
-                    start_new_session=True,
-                )
-            )
-            children.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "accountlink.cli",
-                        "manage",
-                        platform,
-                        "db_worker",
-                        "--queue-name",
-                        "*",
-                        "--interval",
-                        "0.2",
-                        "--no-startup-delay",
-                        "--no-reload",
-                        "--verbosity",
-                        "0",
-                    ],
-                    env=env,
-                    start_new_session=True,
-                )
-            )
-            # Sweeps (webhook and revocation retries) and reconciliation, run by the worker above.
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "accountlink.cli", "manage", platform, "run_periodic", "--verbosity", "0"],
-                    env=env,
-                    start_new_session=True,
-                )
-            )
+            env = child_env(platform, data_dir, urls, client)
+            for command in child_commands(platform, port, args.web_workers).values():
+                children.append(subprocess.Popen(command, env=env, start_new_session=True))
         deadline = time.monotonic() + 60
         for platform, port in ports.items():
             if not wait_for_port(port, deadline):
