@@ -30,16 +30,22 @@ class LoopPerson:
 
 @dataclass
 class FakeLoop:
-    """Issues codes for people, trades them for tokens, answers user info and records revocations."""
+    """Issues codes for people, trades them for tokens, answers user info and introspection, and records
+    revocations. Every code starts a grant; refreshing stays in the grant; revoking either of its tokens
+    ends the whole grant (RFC 7009, DESIGN §7). With ``down`` every endpoint is unreachable.
+    """
 
     mock: responses.RequestsMock
     codes: dict[str, LoopPerson] = field(default_factory=dict)
     access_tokens: dict[str, LoopPerson] = field(default_factory=dict)
     refresh_tokens: dict[str, LoopPerson] = field(default_factory=dict)
+    grant_of: dict[str, int] = field(default_factory=dict)  # token → the grant it belongs to
     revoked: list[str] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    introspected: list[str] = field(default_factory=list)
     down: bool = False
     expires_in: int = 86400
+    grants_issued: int = 0
 
     def person(self, username: str, display_name: str = "") -> LoopPerson:
         return LoopPerson(f"open-{username}", username, display_name or username.title())
@@ -49,10 +55,14 @@ class FakeLoop:
         self.codes[code] = person
         return code
 
-    def _issue(self, person: LoopPerson) -> dict[str, Any]:
+    def _issue(self, person: LoopPerson, grant: int | None = None) -> dict[str, Any]:
+        if grant is None:
+            self.grants_issued += 1
+            grant = self.grants_issued
         access, refresh = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         self.access_tokens[access] = person
         self.refresh_tokens[refresh] = person
+        self.grant_of[access] = self.grant_of[refresh] = grant
         return {
             "open_id": person.open_id,
             "scope": "user.info.basic,user.info.profile",
@@ -68,15 +78,20 @@ class FakeLoop:
             raise requests.ConnectionError("Loop is down")
         form = {key: values[0] for key, values in parse_qs(request.body).items()}
         self.token_requests.append(form)
-        if form.get("client_key") != "test-client-key" or form.get("client_secret") != "test-client-secret":
+        if not self._client_authenticated(form):
             return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
+        grant = None
         if form.get("grant_type") == "authorization_code":
             person = self.codes.pop(form.get("code", ""), None)
         else:
             person = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+            grant = self.grant_of.get(form.get("refresh_token", ""))
         if person is None:
             return 400, {}, json.dumps({"error": "invalid_grant", "error_description": "", "log_id": "x"})
-        return 200, {}, json.dumps(self._issue(person))
+        return 200, {}, json.dumps(self._issue(person, grant))
+
+    def _client_authenticated(self, form: dict[str, str]) -> bool:
+        return form.get("client_key") == "test-client-key" and form.get("client_secret") == "test-client-secret"
 
     def _user_info(self, request: Any) -> tuple[int, dict[str, str], str]:
         if self.down:
@@ -98,10 +113,45 @@ class FakeLoop:
         if self.down:
             raise requests.ConnectionError("Loop is down")
         form = {key: values[0] for key, values in parse_qs(request.body).items()}
-        self.revoked.append(form.get("token", ""))
-        self.access_tokens.pop(form.get("token", ""), None)
-        self.refresh_tokens.pop(form.get("token", ""), None)
-        return 200, {}, "{}"
+        if not self._client_authenticated(form):
+            return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
+        token = form.get("token", "")
+        self.revoked.append(token)
+        grant = self.grant_of.get(token)
+        if grant is not None:
+            self.end_grant(grant)
+        return 200, {}, "{}"  # RFC 7009: an unknown or already revoked token is no error
+
+    def _introspect(self, request: Any) -> tuple[int, dict[str, str], str]:
+        if self.down:
+            raise requests.ConnectionError("Loop is down")
+        form = {key: values[0] for key, values in parse_qs(request.body).items()}
+        if not self._client_authenticated(form):
+            return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
+        token = form.get("token", "")
+        self.introspected.append(token)
+        return 200, {}, json.dumps({"active": self.is_active(token)})
+
+    # What tests ask of Loop, or do on Loop's side
+
+    def is_active(self, token: str) -> bool:
+        return token in self.access_tokens or token in self.refresh_tokens
+
+    def end_grant(self, grant: int) -> None:
+        """The grant and every token of it are gone (revoked, or removed by the holder on Loop)."""
+        for tokens in (self.access_tokens, self.refresh_tokens):
+            for token in [token for token in tokens if self.grant_of.get(token) == grant]:
+                del tokens[token]
+
+    def remove_access(self, person: LoopPerson) -> None:
+        """The holder pressed **Remove access** on Loop: every grant of theirs ends."""
+        grants = {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
+        grants |= {self.grant_of[token] for token, holder in self.access_tokens.items() if holder is person}
+        for grant in grants:
+            self.end_grant(grant)
+
+    def live_grants(self, person: LoopPerson) -> set[int]:
+        return {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
 
 
 def callback_query(location: str) -> dict[str, str]:
@@ -115,4 +165,5 @@ def fake_loop() -> Iterator[FakeLoop]:
         mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/token/", callback=loop._token)
         mock.add_callback(responses.GET, f"{LOOP}/v2/user/info/", callback=loop._user_info)
         mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=loop._revoke)
+        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/introspect/", callback=loop._introspect)
         yield loop
