@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+import responses
 
 from accountlink.consumer.accounts import actions
 from accountlink.consumer.accounts.models import LoopAccount
+from tests.consumer.webhook_helpers import WebhookEndpoint
 from tests.django_fixtures import *  # noqa: F403
 
 PASSWORD = "correct-horse-battery"
@@ -43,3 +47,19 @@ def browser(client: Any, loop_account: LoopAccount) -> Any:
     """The test's browser, logged in to Loop as ``loop_account``."""
     client.force_login(loop_account)
     return client
+
+
+@pytest.fixture(autouse=True)
+def http() -> Iterator[responses.RequestsMock]:
+    """No test reaches the network: Loop's outgoing requests (webhooks) meet this mock, and fail as
+    unreachable unless a test gives them an answer. Requests to a live server on loopback go through.
+    """
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(re.compile(r"https?://(localhost|127\.0\.0\.1)(:\d+)?/"))
+        yield mock
+
+
+@pytest.fixture
+def webhook_endpoint(http: responses.RequestsMock) -> WebhookEndpoint:
+    """The app's webhook endpoint, answering 200."""
+    return WebhookEndpoint(http)

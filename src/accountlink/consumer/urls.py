@@ -4,6 +4,7 @@ from django.urls import include, path
 from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
+from accountlink.consumer.webhooks.urls import urlpatterns as webhook_staff_urls
 from accountlink.kit.notify.views import outbox_page
 
 loop_patterns = [
@@ -16,6 +17,7 @@ loop_patterns = [
     path("settings/security/", views.settings_security, name="settings_security"),
     path("settings/security/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/activity/", login_required(account_views.security_activity), name="security_activity"),
+    *webhook_staff_urls,
 ]
 
 urlpatterns = [

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
+from accountlink.consumer.webhooks.actions import queue_authorization_removed
+from accountlink.consumer.webhooks.models import RemovalReason
 from accountlink.kit.accounts import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
@@ -24,6 +26,24 @@ from .models import AppPermission, Client, ClientOpenId
 from .scopes import SCOPES, format_scopes, parse_scopes
 
 LINKING_AGE = 18
+
+# Why an app permission ended (audit ``reason``) → the ``content.reason`` its webhook carries (DESIGN §7).
+REMOVED_BY_HOLDER = "removed_by_holder"
+ACCOUNT_DELETED = "account_deleted"
+AGE_CHANGED = "age_changed"
+ACCOUNT_SUSPENDED = "account_suspended"
+REVOKED_BY_CLIENT = "revoked_by_client"
+CODE_REUSED = "code_reused"
+REFRESH_TOKEN_REUSED = "refresh_token_reused"
+WEBHOOK_REASONS: dict[str, RemovalReason] = {
+    REMOVED_BY_HOLDER: RemovalReason.HOLDER_REMOVED_ACCESS,
+    ACCOUNT_DELETED: RemovalReason.ACCOUNT_DELETED,
+    AGE_CHANGED: RemovalReason.AGE_CHANGED,
+    ACCOUNT_SUSPENDED: RemovalReason.ACCOUNT_SUSPENDED,
+    REVOKED_BY_CLIENT: RemovalReason.REVOKED_BY_CLIENT,
+    CODE_REUSED: RemovalReason.REVOKED_BY_CLIENT,
+    REFRESH_TOKEN_REUSED: RemovalReason.REVOKED_BY_CLIENT,
+}
 
 
 @dataclass(frozen=True)
@@ -168,11 +188,13 @@ def do_revoke_token_family(client: Client, family: uuid.UUID, *, reason: str) ->
 
 
 def _end_permission(account: LoopAccount, client: Client, *, reason: str, actor: LoopAccount | None = None) -> None:
+    """The one place an app permission ends: audited, the holder notified and the app told by webhook."""
     deleted, _ = AppPermission.objects.filter(account=account, client=client).delete()
     get_grant_model().objects.filter(user=account, application=client).delete()
     if deleted:
         record(EventKind.APP_ACCESS_REMOVED, account=account, actor=actor, client=client.name, reason=reason)
         notify_all_contacts(account, "app_access_removed", app_name=client.name)
+        queue_authorization_removed(account, client, WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN))
 
 
 def find_token_family(client: Client, token: str) -> uuid.UUID | None:
@@ -198,7 +220,7 @@ def do_revoke_token(client: Client, token: str) -> None:
     with transaction.atomic(durable=True):
         family = find_token_family(client, token)
         if family is not None:
-            do_revoke_token_family(client, family, reason="revoked_by_client")
+            do_revoke_token_family(client, family, reason=REVOKED_BY_CLIENT)
 
 
 def scope_descriptions(scopes: str | list[str]) -> list[str]:

@@ -69,13 +69,13 @@ class LoopOAuth2Validator(OAuth2Validator):
         A code that was already redeemed revokes everything it issued (RFC 9700 §4.5): someone
         other than the client may hold it.
         """
-        from .actions import do_revoke_token_family
+        from .actions import CODE_REUSED, do_revoke_token_family
 
         grant = get_grant_model().objects.select_for_update().filter(code=code, application=client).first()
         if grant is None:
             used = RedeemedCode.objects.filter(code_digest=code_digest(code), client=client).first()
             if used is not None and used.token_family is not None:
-                do_revoke_token_family(client, used.token_family, reason="code_reused")
+                do_revoke_token_family(client, used.token_family, reason=CODE_REUSED)
             return False
         if not _may_authorize(grant.user):
             return False
@@ -89,7 +89,7 @@ class LoopOAuth2Validator(OAuth2Validator):
         Without the lock they all pass validation before the first commits, and django-oauth-toolkit then
         answers the late ones with the first one's (hashed, so blank) tokens.
         """
-        from .actions import do_revoke_token_family
+        from .actions import REFRESH_TOKEN_REUSED, do_revoke_token_family
 
         digest = code_digest(refresh_token)
         locked = get_refresh_token_model().objects.select_for_update().filter(token_checksum=digest)
@@ -100,7 +100,7 @@ class LoopOAuth2Validator(OAuth2Validator):
             # app permission if that was the account's last grant to this client.
             reused = locked.filter(application=client, revoked__isnull=False).exclude(token_family=None).first()
             if reused is not None and AppPermission.objects.filter(account_id=reused.user_id, client=client).exists():
-                do_revoke_token_family(client, reused.token_family, reason="refresh_token_reused")
+                do_revoke_token_family(client, reused.token_family, reason=REFRESH_TOKEN_REUSED)
             return False
         return _may_authorize(request.user)
 

@@ -1,0 +1,68 @@
+"""Staff pages of the webhook delivery log: every delivery, every attempt, and **Replay**.
+
+Support agents only: others get 403, anonymous visitors the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import actions
+from .models import DeliveryStatus, WebhookDelivery
+
+PAGE_SIZE = 50
+
+
+def support_agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_support_agent", False):
+            return render(request, "loop/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@support_agent_required
+@require_GET
+def delivery_list(request: HttpRequest) -> HttpResponse:
+    deliveries = WebhookDelivery.objects.select_related("client")
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "loop/staff_webhooks.html",
+        {"page": page, "status": status, "statuses": DeliveryStatus.choices},
+    )
+
+
+@support_agent_required
+@require_GET
+def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("client"), pk=delivery_id)
+    return render(
+        request,
+        "loop/staff_webhook.html",
+        {"delivery": delivery, "attempts": delivery.attempt_log.all()},
+    )
+
+
+@support_agent_required
+@require_POST
+def replay_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = get_object_or_404(WebhookDelivery, pk=delivery_id)
+    actions.do_replay_delivery(delivery, actor=request.user)
+    messages.success(request, _("The delivery was queued to be sent again."))
+    return redirect("loop:staff_webhook", delivery_id=delivery.pk)
