@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views
+from accountlink.consumer.oauth import permission_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
 from accountlink.consumer.webhooks.urls import urlpatterns as webhook_staff_urls
 from accountlink.kit.notify.views import outbox_page
@@ -17,6 +18,13 @@ loop_patterns = [
     path("settings/security/", views.settings_security, name="settings_security"),
     path("settings/security/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/activity/", login_required(account_views.security_activity), name="security_activity"),
+    path("settings/security/apps/", permission_views.app_permissions, name="app_permissions"),
+    path("settings/security/apps/<str:client_key>/", permission_views.app_permission, name="app_permission"),
+    path(
+        "settings/security/apps/<str:client_key>/remove/",
+        permission_views.remove_app_access,
+        name="remove_app_access",
+    ),
     *webhook_staff_urls,
 ]
 

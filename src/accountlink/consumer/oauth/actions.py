@@ -197,6 +197,39 @@ def _end_permission(account: LoopAccount, client: Client, *, reason: str, actor:
         queue_authorization_removed(account, client, WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN))
 
 
+def _revoke_all_tokens(account: LoopAccount, client: Client, *, reason: str) -> None:
+    """Every access and refresh token the app holds for the account stops working at once."""
+    refresh_model = get_refresh_token_model()
+    access_model = get_access_token_model()
+    live = refresh_model.objects.filter(user=account, application=client, revoked__isnull=True)
+    # Wait for a refresh under way; the statements below then see the tokens it issued.
+    list(live.select_for_update().values_list("pk", flat=True))
+    access_deleted, _ = access_model.objects.filter(user=account, application=client).delete()
+    revoked = live.update(revoked=timezone.now())
+    if revoked or access_deleted:
+        record(EventKind.APP_TOKENS_REVOKED, account=account, client=client.name, reason=reason)
+
+
+def end_app_access(account: LoopAccount, client: Client, *, reason: str, actor: LoopAccount | None = None) -> None:
+    """Revoke every grant of the app for the account and end its permission, in the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("end_app_access() runs inside the calling action's transaction.")
+    # Codes first: one being redeemed holds its row, so its tokens exist by the time they are revoked.
+    get_grant_model().objects.filter(user=account, application=client).delete()
+    _revoke_all_tokens(account, client, reason=reason)
+    _end_permission(account, client, reason=reason, actor=actor)
+
+
+def do_remove_app_access(account: LoopAccount, client: Client, *, actor: LoopAccount) -> bool:
+    """**Remove access** on Manage app permissions (DESIGN §4.2). False when the app had no access left."""
+    with transaction.atomic(durable=True):
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
+        if not AppPermission.objects.filter(account=account, client=client).exists():
+            return False
+        end_app_access(account, client, reason=REMOVED_BY_HOLDER, actor=actor)
+        return True
+
+
 def find_token_family(client: Client, token: str) -> uuid.UUID | None:
     """The grant a token belongs to, if the token was issued to this client."""
     from .validators import code_digest
