@@ -8,6 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accountlink.consumer.oauth import actions as oauth_actions
+from accountlink.consumer.oauth.actions import end_all_app_access
 from accountlink.kit.accounts import PendingVerification, notify_all_contacts, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
@@ -81,12 +83,62 @@ def do_change_account_type(account: LoopAccount, account_type: AccountType, *, a
 
 
 def do_suspend_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
+    """Suspend the account: its sessions end on their next request and every app loses access (R6)."""
     with transaction.atomic(durable=True):
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         account.status = AccountStatus.SUSPENDED
         account.status_reason = reason
         account.save(update_fields=["status", "status_reason"])
         record(EventKind.ACCOUNT_SUSPENDED, account=account, actor=actor, reason=reason)
+        end_all_app_access(account, reason=oauth_actions.ACCOUNT_SUSPENDED, actor=actor)
         notify_all_contacts(account, "account_suspended")
+
+
+def check_password_confirmation(account: LoopAccount, password: str) -> None:
+    """A destructive change asks for the password again (DESIGN §8: a recent authentication)."""
+    if not account.check_password(password):
+        raise CodedError(ErrorCode.PASSWORD_INCORRECT)
+
+
+def do_delete_account(account: LoopAccount, *, actor: LoopAccount | None, reason: str) -> None:
+    """Delete the account: it cannot log in again (login answers as for an unknown account), its
+    sessions end on their next request, and every app loses access (R6).
+
+    The row stays, marked deleted, so its audit trail and its handle, email and phone stay taken.
+    """
+    with transaction.atomic(durable=True):
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
+        account.refresh_from_db(fields=["status"])
+        if account.status == AccountStatus.DELETED:
+            return
+        end_all_app_access(account, reason=oauth_actions.ACCOUNT_DELETED, actor=actor)
+        account.status = AccountStatus.DELETED
+        account.status_reason = reason
+        account.save(update_fields=["status", "status_reason"])
+        record(EventKind.ACCOUNT_DELETED, account=account, actor=actor, reason=reason)
+        notify_all_contacts(account, "account_deleted")
+
+
+def do_change_birth_date(account: LoopAccount, birth_date: date, *, actor: LoopAccount | None) -> None:
+    """Correct the date of birth. If the holder is now under 18, every app loses access (R4, R6)."""
+    if age_on(birth_date, timezone.localdate()) < MINIMUM_AGE:
+        raise CodedError(ErrorCode.SIGNUP_TOO_YOUNG)
+    with transaction.atomic(durable=True):
+        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
+        previous = account.birth_date
+        if previous == birth_date:
+            return
+        account.birth_date = birth_date
+        account.save(update_fields=["birth_date"])
+        record(
+            EventKind.BIRTH_DATE_CHANGED,
+            account=account,
+            actor=actor,
+            old=previous.isoformat(),
+            new=birth_date.isoformat(),
+        )
+        if account.age < oauth_actions.LINKING_AGE:
+            end_all_app_access(account, reason=oauth_actions.AGE_CHANGED, actor=actor)
 
 
 def do_restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:

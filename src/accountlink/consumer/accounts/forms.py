@@ -17,6 +17,13 @@ from .models import AccountType
 HANDLE_PATTERN = re.compile(r"^[a-z0-9._]{2,24}$")
 
 
+def check_real_birthday(born: date) -> date:
+    today = timezone.localdate()
+    if born > today or born.year < today.year - 120:
+        raise ValidationError(_("Enter your real birthday."), code="birth_date")
+    return born
+
+
 class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -52,11 +59,7 @@ class SignupForm(forms.Form):
         return name
 
     def clean_birth_date(self) -> date:
-        born: date = self.cleaned_data["birth_date"]
-        today = timezone.localdate()
-        if born > today or born.year < today.year - 120:
-            raise ValidationError(_("Enter your real birthday."), code="birth_date")
-        return born
+        return check_real_birthday(self.cleaned_data["birth_date"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -71,3 +74,16 @@ class SignupForm(forms.Form):
 
 class AccountTypeForm(forms.Form):
     account_type = forms.ChoiceField(label=_("Account type"), choices=AccountType.choices, widget=forms.RadioSelect)
+
+
+class BirthDateForm(forms.Form):
+    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_birth_date(self) -> date:
+        return check_real_birthday(self.cleaned_data["birth_date"])
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )

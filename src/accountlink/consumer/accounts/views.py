@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from accountlink.kit.forms import add_coded_error
 from accountlink.kit.views import language_of, posted
 
 from . import actions
-from .forms import AccountTypeForm, SignupForm
+from .forms import AccountTypeForm, BirthDateForm, DeleteAccountForm, SignupForm
 from .lookup import find_account
 from .models import AccountStatus, AccountType, LoopAccount
 
@@ -81,19 +83,53 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_account(request: HttpRequest) -> HttpResponse:
+    """Account: switch account type, correct the date of birth, delete the account. Each form names
+    itself with the ``action`` of its submit button (switching type is the default).
+    """
     account = _user(request)
-    form = AccountTypeForm(posted(request), initial={"account_type": account.account_type})
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "account_type") if request.method == "POST" else ""
+    type_form = AccountTypeForm(
+        posted(request) if action == "account_type" else None, initial={"account_type": account.account_type}
+    )
+    birth_date_form = BirthDateForm(
+        posted(request) if action == "birth_date" else None, initial={"birth_date": account.birth_date}
+    )
+    delete_form = DeleteAccountForm(posted(request) if action == "delete" else None)
+    if action == "account_type" and type_form.is_valid():
         try:
-            actions.do_change_account_type(account, AccountType(form.cleaned_data["account_type"]), actor=account)
+            actions.do_change_account_type(account, AccountType(type_form.cleaned_data["account_type"]), actor=account)
         except CodedError as error:
-            add_coded_error(form, error)
+            add_coded_error(type_form, error)
         else:
             messages.success(
                 request, _("Your account type is now: %(type)s.") % {"type": account.get_account_type_display()}
             )
             return redirect("loop:settings_account")
-    return render(request, "loop/settings_account.html", {"account": account, "form": form})
+    elif action == "birth_date" and birth_date_form.is_valid():
+        try:
+            actions.do_change_birth_date(account, birth_date_form.cleaned_data["birth_date"], actor=account)
+        except CodedError as error:
+            add_coded_error(birth_date_form, error, "birth_date")
+        else:
+            messages.success(request, _("Your date of birth has been saved."))
+            return redirect("loop:settings_account")
+    elif action == "delete" and delete_form.is_valid():
+        try:
+            actions.check_password_confirmation(account, delete_form.cleaned_data["password"])
+        except CodedError as error:
+            add_coded_error(delete_form, error, "password")
+        else:
+            actions.do_delete_account(account, actor=account, reason="deleted_by_holder")
+            logout(request)
+            messages.success(
+                request, _("Your %(brand)s account has been deleted.") % {"brand": settings.ACCOUNTLINK_BRAND}
+            )
+            return redirect("loop:home")
+    return render(
+        request,
+        "loop/settings_account.html",
+        {"account": account, "form": type_form, "birth_date_form": birth_date_form, "delete_form": delete_form},
+    )
 
 
 @login_required

@@ -220,6 +220,14 @@ def end_app_access(account: LoopAccount, client: Client, *, reason: str, actor: 
     _end_permission(account, client, reason=reason, actor=actor)
 
 
+def end_all_app_access(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> int:
+    """R6: the account was suspended, deleted or made too young; every app loses access. Returns how many."""
+    clients = list(Client.objects.filter(permissions__account=account).order_by("pk"))
+    for client in clients:
+        end_app_access(account, client, reason=reason, actor=actor)
+    return len(clients)
+
+
 def do_remove_app_access(account: LoopAccount, client: Client, *, actor: LoopAccount) -> bool:
     """**Remove access** on Manage app permissions (DESIGN §4.2). False when the app had no access left."""
     with transaction.atomic(durable=True):
