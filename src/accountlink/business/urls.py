@@ -5,6 +5,7 @@ from accountlink.business.accounts import views as account_pages
 from accountlink.business.accounts.views import account_views
 from accountlink.business.adsmanager import views as adsmanager
 from accountlink.business.linking import views as linking
+from accountlink.business.settings_pages import unlink
 from accountlink.business.settings_pages import views as settings_pages
 from accountlink.kit.notify.views import outbox_page
 
@@ -19,6 +20,8 @@ business_patterns = [
     re_path(r"^settings/personal/(?P<kind>email|phone)/$", settings_pages.change_contact, name="change_contact"),
     re_path(r"^settings/personal/(?P<kind>email|phone)/verify/$", settings_pages.verify_contact, name="verify_contact"),
     path("settings/personal/link-loop/", linking.start_link, name="link_loop"),
+    path("settings/personal/unlink-loop/", unlink.unlink_loop, name="unlink_loop"),
+    path("settings/personal/unlink-loop/confirm/", unlink.unlink_loop_confirm, name="unlink_loop_confirm"),
     path("login/loop/", linking.continue_with_loop, name="continue_with_loop"),
     path("oauth/loop/callback/", linking.callback, name="loop_callback"),
     path("settings/password/", login_required(account_views.change_password), name="change_password"),

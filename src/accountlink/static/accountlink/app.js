@@ -30,3 +30,36 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
 });
+// Modal dialogs drawn by the server ([data-modal]; the page behind is inert): focus starts inside,
+// Tab stays inside, Escape follows the dialog's Cancel link.
+(() => {
+  const dialog = document.querySelector("[data-modal]");
+  if (!dialog) return;
+  const focusable = () =>
+    [...dialog.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea")]
+      .filter((element) => element.getClientRects().length > 0);
+  const first =
+    dialog.querySelector("[aria-invalid=true]") ||
+    dialog.querySelector("input:checked") ||
+    dialog.querySelector("input:not([type=hidden])") ||
+    focusable()[0];
+  if (first && !dialog.contains(document.activeElement)) first.focus();
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      const cancel = dialog.querySelector("[data-dialog-cancel]");
+      if (cancel) window.location.assign(cancel.href);
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const items = focusable();
+    if (!items.length) return;
+    const [head, tail] = [items[0], items[items.length - 1]];
+    if (event.shiftKey && (document.activeElement === head || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      tail.focus();
+    } else if (!event.shiftKey && (document.activeElement === tail || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      head.focus();
+    }
+  });
+})();
