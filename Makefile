@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext
+.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench
 
 run: setup messages
 	$(BIN)/accountlink up
@@ -25,8 +25,8 @@ messages: setup
 	$(BIN)/python -m accountlink.kit.i18n.compile
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 # Each platform has its own AUTH_USER_MODEL, so each is type-checked under its own settings.
 typecheck: setup
@@ -48,6 +48,10 @@ test-system: setup messages gettext
 
 test-browser: setup messages browser
 	$(PYTEST) -p no:django tests/e2e
+
+# Not part of `make test`: prints how fast an unlink reaches the other side (see the README).
+bench: setup messages
+	$(BIN)/python bench/propagation.py
 
 browser:
 	scripts/ensure-system-packages.sh chromium

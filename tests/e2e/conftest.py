@@ -7,6 +7,7 @@ servers and read the development outbox files.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -92,6 +94,38 @@ class RunningSystem:
         match = re.search(r"(?<!\d)(\d{6})(?!\d)", message["body"])
         assert match, f"no 6-digit code in the message to {to}: {message['body']!r}"
         return match.group(1)
+
+    def python(self, platform: str, code: str) -> Any:
+        """Run Python in a platform's Django (``accountlink manage <platform> shell -c``) against the
+        running system's database; the code must print one JSON value, which is returned."""
+        from accountlink.cli import platform_env
+
+        base = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
+        result = subprocess.run(
+            [*accountlink_command(), "manage", platform, "shell", "-c", code],
+            env=platform_env(platform, self.data_dir, base),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"manage {platform} shell failed:\n{result.stderr[-3000:]}"
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def introspect(self, token: str) -> bool:
+        """Loop's RFC 7662 answer about a token, asked with the business platform's client credentials."""
+        if not hasattr(self, "_client"):
+            self._client = self.python(
+                "consumer",
+                "import json\n"
+                "from accountlink.consumer.oauth.models import Client\n"
+                "from accountlink.kit.crypto import open_sealed\n"
+                "c = Client.objects.get(webhook_url__endswith='/webhooks/loop/')\n"
+                "print(json.dumps([c.client_id, open_sealed(c.client_secret)]))",
+            )
+        key, secret = self._client
+        data = urllib.parse.urlencode({"client_key": key, "client_secret": secret, "token": token}).encode()
+        with urllib.request.urlopen(f"{self.consumer_url}/v2/oauth/introspect/", data=data, timeout=10) as answer:
+            return bool(json.loads(answer.read())["active"])
 
     def log_tail(self, lines: int = 40) -> str:
         try:

@@ -1,0 +1,130 @@
+"""Faults while unlinking, with both platforms as real processes (DESIGN §5 R2, R9; §7 delivery).
+
+One part at a time is taken down or killed: Loop's web server during a business-side unlink, the
+business web server during Remove access, Loop's worker in the middle of a webhook delivery. In
+each case the unlink completes once the part is back, and both sides end up agreeing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cluster import Cluster, running_cluster
+from tests.e2e.http_flows import (
+    business_link,
+    confirm_unlink,
+    create_people,
+    link,
+    remove_access,
+    send_unlink_code,
+    tokens_of,
+    wait_until,
+)
+
+# Retries are quick at first (1 s, 2 s, 4 s …); the sweep runs every second instead of every 15.
+FAST_SWEEPS = {"ACCOUNTLINK_SWEEP_SECONDS": "1"}
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with running_cluster(Path(tmp_path_factory.mktemp("faults")), FAST_SWEEPS) as running:
+        yield running
+
+
+def pending_revocations(cluster: Cluster) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = cluster.python(
+        "business",
+        "import json\n"
+        "from accountlink.business.linking.models import LoopRevocation\n"
+        "print(json.dumps(list(LoopRevocation.objects.filter(done_at=None, reason='unlinked_by_holder')"
+        ".values('id', 'attempts', 'last_error'))))",
+    )
+    return rows
+
+
+def delivery_for(cluster: Cluster, handle: str) -> dict[str, object]:
+    """The newest webhook delivery Loop made about @handle."""
+    found: dict[str, object] = cluster.python(
+        "consumer",
+        "import json\n"
+        "from accountlink.consumer.accounts.models import LoopAccount\n"
+        "from accountlink.consumer.oauth.models import ClientOpenId\n"
+        "from accountlink.consumer.webhooks.models import WebhookDelivery\n"
+        f"ids = ClientOpenId.objects.filter(account__handle={handle!r}).values_list('value', flat=True)\n"
+        "d = WebhookDelivery.objects.filter(user_openid__in=list(ids)).order_by('-id').first()\n"
+        "print(json.dumps(None if d is None else {'id': d.id, 'status': d.status, 'attempts': d.attempts,"
+        " 'logged': d.attempt_log.count(), 'succeeded': d.attempt_log.filter(succeeded=True).count()}))",
+    )
+    return found
+
+
+def test_loop_down_during_a_business_unlink_the_link_ends_and_revocation_completes_when_loop_is_back(
+    cluster: Cluster,
+) -> None:
+    [pair] = create_people(cluster, 1)
+    link(cluster, pair)
+    access, refresh = tokens_of(cluster, [pair])[pair.business_email]
+    code = send_unlink_code(cluster, pair)
+
+    cluster.stop("consumer", "web")
+    try:
+        confirm_unlink(cluster, pair, code)
+        assert business_link(cluster, pair)["linked"] is False
+        # The worker tried and failed; the revocation waits, with its error, for the next try.
+        wait_until(lambda: any(row["attempts"] for row in pending_revocations(cluster)), timeout=20, interval=0.3)
+    finally:
+        cluster.start("consumer", "web")
+
+    wait_until(lambda: not pending_revocations(cluster), timeout=30, interval=0.3)
+    assert cluster.introspect(access) is False
+    assert cluster.introspect(refresh) is False
+
+
+def test_business_down_during_remove_access_the_webhook_arrives_after_it_comes_back(cluster: Cluster) -> None:
+    [pair] = create_people(cluster, 1)
+    link(cluster, pair)
+    access, refresh = tokens_of(cluster, [pair])[pair.business_email]
+
+    cluster.stop("business", "web")
+    try:
+        remove_access(cluster, pair)
+        # Loop's side is done at once, whatever the business platform's state.
+        assert cluster.introspect(access) is False
+        assert cluster.introspect(refresh) is False
+        wait_until(lambda: int(str(delivery_for(cluster, pair.handle)["logged"])) >= 1, timeout=20, interval=0.3)
+        assert delivery_for(cluster, pair.handle)["status"] == "pending"
+    finally:
+        cluster.start("business", "web")
+
+    wait_until(lambda: business_link(cluster, pair)["linked"] is False, timeout=30, interval=0.3)
+    delivery = delivery_for(cluster, pair.handle)
+    assert delivery["status"] == "delivered"
+    assert int(str(delivery["logged"])) >= 2  # the failed attempts and the one that worked
+
+
+def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_the_restarted_worker(cluster: Cluster) -> None:
+    [pair] = create_people(cluster, 1)
+    link(cluster, pair)
+
+    # A frozen business server accepts the connection and never answers: the attempt hangs.
+    cluster.pause("business", "web")
+    try:
+        remove_access(cluster, pair)
+        wait_until(lambda: delivery_for(cluster, pair.handle) is not None, timeout=10, interval=0.2)
+        time.sleep(1)  # the worker (polling every 0.1 s) has claimed it and is waiting for an answer
+        cluster.stop("consumer", "worker", kill=True)
+        delivery = delivery_for(cluster, pair.handle)
+        assert delivery["status"] == "pending"
+        assert delivery["logged"] == 0  # the killed worker recorded nothing
+    finally:
+        cluster.resume("business", "web")
+
+    cluster.start("consumer", "worker")
+    # Once the dead worker's lease runs out, the sweep queues the delivery again for the new worker.
+    wait_until(lambda: delivery_for(cluster, pair.handle)["status"] == "delivered", timeout=60, interval=0.5)
+    assert business_link(cluster, pair)["linked"] is False
+    assert delivery_for(cluster, pair.handle)["succeeded"] == 1
