@@ -7,6 +7,7 @@ from accountlink.business.adsmanager import views as adsmanager
 from accountlink.business.linking import views as linking
 from accountlink.business.settings_pages import unlink
 from accountlink.business.settings_pages import views as settings_pages
+from accountlink.business.webhooks_in import views as webhooks_in
 from accountlink.kit.notify.views import outbox_page
 
 business_patterns = [
@@ -31,5 +32,7 @@ business_patterns = [
 urlpatterns = [
     path("", include((business_patterns, "business"))),
     path("api/v1/", include("accountlink.business.api.urls")),
+    # Loop's signed notices (DESIGN §7); `accountlink up` registers this address at Loop.
+    path("webhooks/loop/", webhooks_in.loop_webhook, name="loop_webhook"),
     path("dev/outbox/", outbox_page, name="outbox"),
 ]
