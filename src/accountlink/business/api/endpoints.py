@@ -1,0 +1,124 @@
+"""The holder's link to Loop, and **Unlink Loop account** (DESIGN §4.1) as JSON.
+
+One flow, many doors (STYLE rule 5): these endpoints call the same actions as the Personal
+information page; every refusal is the action's ``CodedError`` (see ``errors.py`` for the statuses).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from ninja import Router, Status
+from ninja.errors import ValidationError
+
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.business.linking import actions
+from accountlink.business.linking.views import current_link
+from accountlink.kit.codes.models import Channel
+from accountlink.kit.contacts import Contact
+from accountlink.kit.errors import CodedError
+from accountlink.kit.forms import CodeForm
+
+from . import schemas
+from .schemas import Error, InvalidRequest
+
+router = Router(tags=["Loop account link"])
+
+# What the session auth, the CSRF check and the body's schema answer, besides each operation's own.
+SAFE = {401: Error}
+UNSAFE = {**SAFE, 403: Error, 422: InvalidRequest}
+
+
+def _account(request: HttpRequest) -> BusinessAccount:
+    account = request.auth  # type: ignore[attr-defined]  # set by the session auth
+    assert isinstance(account, BusinessAccount)
+    return account
+
+
+def _contact(account: BusinessAccount, contact_id: str) -> Contact:
+    """The account's address on that channel. A channel it has no address on names no contact of the
+    account, so the action refuses it (``unlink.unknown_contact``) after its own state checks.
+    """
+    channel = Channel(contact_id)
+    return Contact(channel, account.contact_for(channel) or "")
+
+
+def _link_state(account: BusinessAccount) -> schemas.LinkState:
+    link = current_link(account)
+    linked = None
+    if link is not None:
+        linked = schemas.LinkedAccount(
+            username=link.username,
+            display_name=link.display_name,
+            avatar_url=link.avatar_url,
+            scopes=[scope.strip() for scope in link.scopes.split(",") if scope.strip()],
+            linked_at=link.linked_at,
+        )
+    try:
+        actions.check_can_unlink(account)
+    except CodedError as refusal:
+        unlink = schemas.UnlinkState(allowed=False, refusal=Error(**refusal.as_json()), contacts=[])
+    else:
+        contacts = [schemas.Contact(id=str(c.channel), masked=c.masked) for c in account.contacts()]  # type: ignore[arg-type]
+        unlink = schemas.UnlinkState(allowed=True, refusal=None, contacts=contacts)
+    return schemas.LinkState(linked=linked is not None, link=linked, unlink=unlink)
+
+
+@router.get(
+    "/link",
+    response={200: schemas.LinkState, **SAFE},
+    summary="The linked Loop account and whether it can be unlinked",
+    operation_id="get_link",
+)
+def get_link(request: HttpRequest) -> schemas.LinkState:
+    """The Loop account linked to the logged-in business account (or none), and what **Unlink Loop
+    account** would do now: allowed (and where a code can be sent, masked) or refused with a code.
+
+    Also sets the CSRF cookie, whose value the unlink operations need in the `X-CSRFToken` header.
+    """
+    get_token(request)
+    return _link_state(_account(request))
+
+
+@router.post(
+    "/link/unlink-code",
+    response={202: schemas.CodeSent, 400: Error, 409: Error, 429: Error, **UNSAFE},
+    summary="Send a verification code for unlinking",
+    operation_id="send_unlink_code",
+)
+def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Status:
+    """**Send code** in the Unlink dialog: a 6-digit code to one of the account's own addresses,
+    valid 10 minutes. A new code voids the previous one.
+
+    Refusals: 409 `unlink.not_linked`, `unlink.managed_account`, `unlink.no_contact`,
+    `unlink.last_login_method`; 400 `unlink.unknown_contact`; 429 `code.resend_too_soon`,
+    `code.rate_limited` (with `Retry-After`).
+    """
+    account = _account(request)
+    contact = _contact(account, payload.contact)
+    actions.do_send_unlink_code(account, contact)
+    return Status(202, schemas.CodeSent(sent_to=contact.masked))
+
+
+@router.post(
+    "/link/unlink",
+    response={200: schemas.Unlinked, 400: Error, 409: Error, **UNSAFE},
+    summary="Unlink the Loop account with the code that was sent",
+    operation_id="unlink",
+)
+def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked:
+    """**Confirm** in the Unlink dialog: with the right code the link ends at once; Loop is told
+    (the grant is revoked) and the holder is notified on both platforms.
+
+    Refusals: 409 as for sending a code; 400 `unlink.unknown_contact`, `code.invalid`,
+    `code.expired`, `code.too_many_attempts`; 422 `request.invalid` for a code that is not 6 digits
+    (not counted as a try).
+    """
+    account = _account(request)
+    form = CodeForm({"code": payload.code})  # the same check as the page's form
+    if not form.is_valid():
+        raise ValidationError(
+            [{"loc": ["body", "payload", "code"], "msg": str(form.errors["code"][0]), "type": "code_format"}]
+        )
+    link = actions.do_unlink_loop_account(account, _contact(account, payload.contact), form.cleaned_data["code"])
+    return schemas.Unlinked(unlinked=True, username=link.username)
