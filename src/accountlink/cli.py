@@ -352,6 +352,33 @@ def command_register_client(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_reconcile(args: argparse.Namespace) -> int:
+    """End the business links whose grant Loop no longer knows; says what changed (exit 1 if Loop is unreachable)."""
+    data_dir = Path(args.data_dir).resolve()
+    urls = {"consumer": f"http://127.0.0.1:{args.consumer_port}", "business": f"http://127.0.0.1:{args.business_port}"}
+    if os.environ.get("ACCOUNTLINK_LOOP_CLIENT_KEY"):
+        env = platform_env("business", data_dir)  # a deployment: its settings come from the environment
+    else:
+        # The embedded default keeps the business platform's client key and secret only at Loop, as
+        # `accountlink up` does: register (idempotently, with the same addresses) to learn them.
+        for platform in PLATFORMS:
+            run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
+        env = child_env("business", data_dir, urls, register_business_platform(data_dir, urls))
+    command = [sys.executable, "-m", "accountlink.cli", "manage", "business", "reconcile"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    sys.stdout.write(result.stdout)
+    if result.returncode != 0:
+        last_line = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        if last_line.startswith("CommandError: "):
+            raise CliError(last_line.removeprefix("CommandError: "))
+        sys.stderr.write(result.stderr)
+        raise CliError(
+            _("“%(command)s” failed on the %(platform)s platform (exit code %(code)s)")
+            % {"command": "reconcile", "platform": "business", "code": result.returncode}
+        )
+    return 0
+
+
 def command_manage(args: argparse.Namespace) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = PLATFORMS[args.platform]
     if args.data_dir:
@@ -405,6 +432,25 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--data-dir", default="var")
     register.add_argument("--json", action="store_true", help=_("print JSON"))
     register.set_defaults(handler=command_register_client)
+
+    reconcile = commands.add_parser(
+        "reconcile",
+        help=_("end the links whose grant %(brand)s no longer knows, and say which") % {"brand": BRAND},
+    )
+    reconcile.add_argument("--data-dir", default="var")
+    reconcile.add_argument(
+        "--consumer-port",
+        type=int,
+        default=8001,
+        help=_("the port `accountlink up` runs %(brand)s on") % {"brand": BRAND},
+    )
+    reconcile.add_argument(
+        "--business-port",
+        type=int,
+        default=8002,
+        help=_("the port `accountlink up` runs %(brand)s for Business on") % {"brand": BRAND},
+    )
+    reconcile.set_defaults(handler=command_reconcile)
 
     manage = commands.add_parser("manage", help=_("run a Django management command on one platform"))
     manage.add_argument("platform", choices=sorted(PLATFORMS))
