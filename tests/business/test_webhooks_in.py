@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from typing import Any
@@ -11,6 +12,7 @@ from django.test import Client as HttpClient
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink, LoopRevocation
+from accountlink.business.webhooks_in import actions as webhook_actions
 from accountlink.business.webhooks_in.models import ReceivedNotice
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.webhooks import sign
@@ -298,3 +300,48 @@ def test_no_browser_session_or_csrf_token_is_needed(linked: Any, business_accoun
     response = deliver(notice())  # deliver() uses a client with CSRF checks and no cookies
     assert response.status_code == 200
     assert "lfb_session" not in response.cookies and "lfb_csrftoken" not in response.cookies
+
+
+# -- two deliveries of one notice at once (the PostgreSQL race test runs real threads) -------------
+
+
+def competing_delivery(monkeypatch: pytest.MonkeyPatch, body: bytes, outcome: str) -> None:
+    """Another delivery of the same body is recorded while this one acts on it."""
+    real = webhook_actions.do_end_link_removed_on_loop
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        data = json.loads(body)
+        ReceivedNotice.objects.create(
+            body_sha256=hashlib.sha256(body).hexdigest(),
+            event=data["event"],
+            open_id=data["user_openid"],
+            reason=1,
+            create_time=data["create_time"],
+            outcome=outcome,
+        )
+        return result
+
+    monkeypatch.setattr(webhook_actions, "do_end_link_removed_on_loop", meanwhile)
+
+
+def test_the_delivery_that_ended_the_link_says_so_even_if_another_was_recorded_first(
+    monkeypatch: pytest.MonkeyPatch, linked: Any, business_account: BusinessAccount
+) -> None:
+    body = json.dumps(notice()).encode()
+    competing_delivery(monkeypatch, body, outcome="not_linked")
+
+    response = deliver(body)
+
+    assert response.json() == {"status": "ended"}
+    assert not is_linked(business_account)
+    assert ReceivedNotice.objects.get().outcome == "ended"
+
+
+def test_a_delivery_that_changed_nothing_is_a_duplicate_of_one_recorded_first(
+    monkeypatch: pytest.MonkeyPatch, linked: Any, business_account: BusinessAccount
+) -> None:
+    body = json.dumps(notice("open-nobody")).encode()
+    competing_delivery(monkeypatch, body, outcome="not_linked")
+    assert deliver(body).json() == {"status": "duplicate"}
+    assert ReceivedNotice.objects.get().outcome == "not_linked"

@@ -39,5 +39,10 @@ def do_receive_notice(notice: Notice) -> str:
                 outcome=outcome,
             )
     except IntegrityError:
-        return DUPLICATE  # a parallel delivery of the same notice was recorded first
+        # A parallel delivery of the same notice was recorded first. If this one is the delivery
+        # that ended the link, the record says so (the other found the link already gone).
+        if outcome != Outcome.ENDED:
+            return DUPLICATE
+        with transaction.atomic(durable=True):
+            ReceivedNotice.objects.filter(body_sha256=notice.body_sha256).update(outcome=outcome)
     return str(outcome)
