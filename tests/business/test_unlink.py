@@ -18,6 +18,7 @@ from accountlink.business.linking import actions as linking_actions
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError, ErrorCode
+from tests.business.conftest import PASSWORD
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop, LoopPerson
 from tests.business.test_linking import PERSONAL, link, live_access_tokens, live_refresh_tokens
@@ -498,3 +499,49 @@ def test_a_code_that_is_not_six_digits_is_refused_before_it_is_checked(
     assert error_code(response) == "format"
     assert "Enter the 6-digit code." in response.content.decode()
     assert LoopLink.objects.filter(account=business_account).exists()
+
+
+def test_the_help_articles_steps_in_order(
+    client: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+) -> None:
+    """DESIGN §4.1 step by step, following only what each page offers."""
+    other = HttpClient()
+    other.force_login(business_account)
+    link(other, fake_loop, sakura)
+    # 1. Log in.
+    response = client.post("/login/", {"identifier": SAKURA_EMAIL, "password": PASSWORD}, follow=True)
+    ads_manager = response.content.decode()
+    # 2. Profile menu → User settings.
+    assert 'aria-label="Profile menu"' in ads_manager
+    user_settings = re.search(r'<a href="([^"]+)">User settings</a>', ads_manager)
+    assert user_settings
+    settings_page = client.get(user_settings.group(1)).content.decode()
+    # 3. Personal information.
+    personal = re.search(r'<a href="([^"]+)"[^>]*>Personal information</a>', settings_page)
+    assert personal
+    page = client.get(personal.group(1)).content.decode()
+    # 4. Unlink Loop account, in the Loop account card.
+    button = re.search(
+        r'<form method="get" action="([^"]+)" class="card-actions">\s*'
+        r'<button type="submit" class="secondary">Unlink Loop account</button>',
+        page,
+    )
+    assert button
+    # 5. The dialog titled Unlink Loop account asks to verify identity.
+    dialog = dialog_of(client.get(button.group(1)).content.decode())
+    assert '<h2 id="unlink-loop-title">Unlink Loop account</h2>' in dialog
+    # 6. Choose the masked address and Send code.
+    assert f"{MASKED_EMAIL}</label>" in dialog
+    action = re.search(r'<form method="post" action="([^"]+)"', dialog)
+    assert action
+    sent = client.post(action.group(1), {"contact": "email"}, follow=True)
+    dialog = dialog_of(sent.content.decode())
+    # 7. Verification code.
+    assert '<label for="id_code">Verification code</label>' in dialog
+    action = re.search(r'<form method="post" action="([^"]+)"', dialog)
+    assert action
+    # 8. Confirm: the link ends.
+    done = client.post(action.group(1), {"code": code_sent_to(outbox, run_tasks, SAKURA_EMAIL)}, follow=True)
+    assert done.redirect_chain == [(PERSONAL, 302)]
+    assert "Link Loop account</button>" in done.content.decode()
+    assert not LoopLink.objects.filter(account=business_account).exists()
