@@ -27,8 +27,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.cluster import Cluster, running_cluster  # noqa: E402
-from tests.e2e.http_flows import (  # noqa: E402
+from tests.e2e.cluster import Cluster, running_cluster
+from tests.e2e.http_flows import (
     Pair,
     business_link,
     confirm_unlink,

@@ -497,7 +497,7 @@ def test_anonymous_requests_are_401(method: str, path: str) -> None:
 def test_posts_without_the_csrf_token_are_403(api: Api, linked: LoopLink, operation: str) -> None:
     path, body = POSTS[operation]
 
-    assert_refusal(api.post(path, body, csrf=False), 403, ErrorCode.REQUEST_INVALID)
+    assert_refusal(api.post(path, body, csrf=False), 403, ErrorCode.CSRF_FAILED)
 
     assert not VerificationCode.objects.exists()
     assert LoopLink.objects.filter(pk=linked.pk).exists()
@@ -508,7 +508,7 @@ def test_a_wrong_csrf_token_is_403(api: Api, linked: LoopLink) -> None:
     response = api.client.post(
         SEND_CODE, {"contact": "email"}, content_type="application/json", HTTP_X_CSRFTOKEN="x" * 32
     )
-    assert_refusal(response, 403, ErrorCode.REQUEST_INVALID)
+    assert_refusal(response, 403, ErrorCode.CSRF_FAILED)
     assert not VerificationCode.objects.exists()
 
 
@@ -518,7 +518,7 @@ def test_a_csrf_token_from_another_session_is_403(api: Api, linked: LoopLink, ma
     response = api.client.post(
         SEND_CODE, {"contact": "email"}, content_type="application/json", HTTP_X_CSRFTOKEN=stolen
     )
-    assert_refusal(response, 403, ErrorCode.REQUEST_INVALID)
+    assert_refusal(response, 403, ErrorCode.CSRF_FAILED)
 
 
 def test_a_suspended_session_is_401(api: Api, business_account: BusinessAccount, linked: LoopLink) -> None:

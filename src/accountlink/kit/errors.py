@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     AUTH_REQUIRED = "auth.required"
     REQUEST_INVALID = "request.invalid"
     NOT_FOUND = "request.not_found"
+    CSRF_FAILED = "request.csrf_failed"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -110,6 +111,10 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.AUTH_REQUIRED: _("Log in to continue."),
     ErrorCode.REQUEST_INVALID: _("Some of the information sent is missing or not valid."),
     ErrorCode.NOT_FOUND: _("There is nothing here."),
+    ErrorCode.CSRF_FAILED: _(
+        "This request could not be verified (its security token is missing or out of date). Reload the page "
+        "and try again."
+    ),
 }
 
 

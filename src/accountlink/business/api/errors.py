@@ -43,8 +43,8 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.REQUEST_INVALID: 400,
 }
-# There is no dedicated code for a missing or wrong CSRF token yet: it is an invalid request, said with 403.
-CSRF_FAILED = ErrorCode.REQUEST_INVALID
+# A missing or wrong CSRF token: nothing was changed (403).
+CSRF_FAILED = ErrorCode.CSRF_FAILED
 # How long a client should wait after ``code.rate_limited`` (the hourly caps of DESIGN §8).
 RATE_LIMIT_RETRY_SECONDS = 3600
 

@@ -15,6 +15,7 @@ from accountlink.kit.accounts import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.codes.actions import redeem_code
+from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.crypto import seal
 from accountlink.kit.errors import CodedError, ErrorCode
@@ -174,10 +175,12 @@ def queue_revocation(sealed_token: str, *, open_id: str, reason: str) -> LoopRev
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_revocation runs inside the calling action's transaction.")
     revocation = LoopRevocation.objects.create(sealed_token=sealed_token, open_id=open_id, reason=reason)
-    revoke_grant.enqueue(revocation.pk)
+    revoke_grant.using(priority=REVOCATION_PRIORITY).enqueue(revocation.pk)
     return revocation
 
 
+# Revocations go before emails in the worker's queue: they are what makes an unlink reach Loop.
+REVOCATION_PRIORITY = 10
 # A claimed attempt keeps others off the row this long: more than one request to Loop can take.
 ATTEMPT_LEASE = timedelta(seconds=provider.TIMEOUT_SECONDS * 2)
 
@@ -206,7 +209,7 @@ def do_attempt_revocation(revocation_id: int) -> bool:
             LoopRevocation.objects.filter(pk=revocation.pk).update(
                 attempts=attempts, next_attempt_at=next_at, last_error=str(error)[:300]
             )
-            revoke_grant.using(run_after=next_at).enqueue(revocation.pk)
+            revoke_grant.using(priority=REVOCATION_PRIORITY, run_after=next_at).enqueue(revocation.pk)
         log.info("revocation %s failed (attempt %s), next at %s: %s", revocation.pk, attempts, next_at, error)
         return False
     with transaction.atomic(durable=True):
@@ -225,7 +228,7 @@ def do_queue_due_revocations() -> int:
             )
         )
         for revocation_id in due:
-            revoke_grant.enqueue(revocation_id)
+            revoke_grant.using(priority=REVOCATION_PRIORITY).enqueue(revocation_id)
     return len(due)
 
 
@@ -269,10 +272,13 @@ def do_unlink_loop_account(account: BusinessAccount, contact: Contact, code: str
     check_can_unlink(account)
     _check_contact(account, contact)
 
-    def unlink(_code: object) -> LoopLink:
+    def unlink(code_row: VerificationCode) -> LoopLink:
         link = LoopLink.objects.select_for_update().filter(account=account).first()
         if link is None:
             raise CodedError(ErrorCode.UNLINK_NOT_LINKED)
+        if code_row.created_at < link.linked_at:
+            # A code asked for before this link existed (an earlier link, since ended) cannot end it.
+            raise CodedError(ErrorCode.CODE_INVALID)
         _end_link(
             link,
             reason="unlinked_by_holder",

@@ -29,10 +29,13 @@ from .models import AUTHORIZATION_REMOVED, DeliveryStatus, RemovalReason, Webhoo
 
 REQUEST_TIMEOUT_SECONDS = 5.0
 # Connecting and reading each get the timeout; the lease covers both and some slack.
-LEASE = timedelta(seconds=4 * REQUEST_TIMEOUT_SECONDS)
+LEASE = timedelta(seconds=3 * REQUEST_TIMEOUT_SECONDS)
 RETRY_WINDOW = timedelta(hours=72)
 # A delivery this far past due has lost its task (a worker died, a task failed): queue it again.
-SWEEP_GRACE = timedelta(seconds=60)
+# The worker polls every 0.1 s, so a few seconds late already means lost; a double is harmless.
+SWEEP_GRACE = timedelta(seconds=5)
+# Deliveries go before emails in the worker's queue: they are what makes an unlink reach the app.
+PRIORITY = 10
 SWEEP_BATCH = 500
 USER_AGENT = "accountlink-webhooks/1.0"
 
@@ -54,9 +57,9 @@ def _enqueue(delivery_id: int, run_after: datetime | None = None) -> None:
     from .tasks import deliver_webhook
 
     if run_after is None:
-        deliver_webhook.enqueue(delivery_id)
+        deliver_webhook.using(priority=PRIORITY).enqueue(delivery_id)
     else:
-        deliver_webhook.using(run_after=run_after).enqueue(delivery_id)
+        deliver_webhook.using(priority=PRIORITY, run_after=run_after).enqueue(delivery_id)
 
 
 def queue_authorization_removed(account: Any, client: Client, reason: RemovalReason) -> WebhookDelivery | None:
