@@ -177,7 +177,8 @@ def unlink_on_business(page: Page, system: RunningSystem, labels: dict[str, str]
 def open_manage_app_permissions(page: Page, system: RunningSystem, labels: dict[str, str]) -> None:
     """DESIGN §4.2 steps 3-7: Profile → Menu → Settings and privacy → Security and login → Manage app permissions."""
     page.goto(f"{system.consumer_url}/")
-    page.get_by_role("link", name=labels["profile"], exact=True).click()
+    # The Profile tab of the bottom tab bar.
+    page.get_by_role("navigation").get_by_role("link", name=labels["profile"], exact=True).click()
     page.get_by_role("button", name=labels["menu"], exact=True).click()
     page.get_by_role("link", name=labels["settings_and_privacy"], exact=True).click()
     page.get_by_role("link", name=labels["security_and_login"], exact=True).click()
