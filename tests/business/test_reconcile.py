@@ -154,7 +154,11 @@ def accountlink(*args: str, env: dict[str, str], stdin: str | None = None) -> su
 
 def clean_env(**extra: str) -> dict[str, str]:
     """A terminal's environment: none of the test settings, English messages."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ACCOUNTLINK_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("ACCOUNTLINK_", "DJANGO_")) and key != "DATABASE_URL"
+    }
     env.update({"LANGUAGE": "C", "LC_ALL": "C.UTF-8", **extra})
     return env
 

@@ -231,9 +231,6 @@ def test_the_dialog_in_japanese_uses_the_seed_articles_labels(linked: Any, outbo
     assert "コードが正しくありません。" in wrong.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the ja catalog gets the new unlink strings with the translations; remove this mark then"
-)
 def test_the_unlink_button_and_dialog_title_are_in_japanese(linked: Any) -> None:
     linked.cookies["lfb_language"] = "ja"
     page = linked.get(PERSONAL).content.decode()
