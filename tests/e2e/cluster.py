@@ -191,13 +191,16 @@ class Cluster:
 
 
 @contextmanager
-def running_cluster(directory: Path, extra_env: dict[str, str] | None = None) -> Iterator[Cluster]:
+def running_cluster(
+    directory: Path, extra_env: dict[str, str] | None = None, web_workers: int = 1
+) -> Iterator[Cluster]:
     consumer_port, business_port = free_ports(2)
     with open(directory / "cluster.log", "ab") as log:
         cluster = Cluster(
             data_dir=directory / "data",
             ports={"consumer": consumer_port, "business": business_port},
             extra_env=extra_env or {},
+            web_workers=web_workers,
             log=log,
         )
         cluster.prepare()
