@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accountlink.kit.notify import outbox
+from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,16 +43,6 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT = 90  # migrating two databases and loading demo data on a slow 2-core machine
 STOP_TIMEOUT = 15
-# Settings that would point the servers somewhere other than the temporary data directory.
-FOREIGN_SETTINGS = (
-    "DATABASE_URL",
-    "ACCOUNTLINK_DATA_DIR",
-    "ACCOUNTLINK_SQLITE_NAME",
-    "ACCOUNTLINK_OUTBOX_DIR",
-    "EMAIL_HOST",
-    "EMAIL_BACKEND",
-    "ACCOUNTLINK_SMS_BACKEND",
-)
 
 expect.set_options(timeout=10_000)
 
@@ -132,30 +122,6 @@ class RunningSystem:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel has just handed out on 127.0.0.1 (all held open together, so they differ)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            probe.bind(("127.0.0.1", 0))
-            sockets.append(probe)
-        return [probe.getsockname()[1] for probe in sockets]
-    finally:
-        for probe in sockets:
-            probe.close()
-
-
-def answers_http(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True  # an error page is still an HTTP answer
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def process_info(pid: int) -> tuple[int, str, str] | None:

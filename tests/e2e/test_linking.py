@@ -181,7 +181,7 @@ def test_link_an_existing_business_account_from_personal_information_after_conse
     expect(card).to_contain_text("Aiko Mori")
     expect(card).to_contain_text("@aiko")
     expect(card).to_contain_text("Linked since")
-    expect(card.get_by_role("button", name="Link Loop account")).to_have_count(0)
+    expect(card.get_by_role("button", name="Link Loop account", exact=True)).to_have_count(0)
     avatar = card.locator("img")
     expect(avatar).to_be_visible()
     page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=avatar.element_handle())
