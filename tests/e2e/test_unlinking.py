@@ -1,4 +1,4 @@
-"""Unlinking in a real browser, from either side (DESIGN §4.1, §4.2, §4.5; R2), in English and Japanese.
+"""Unlinking in a real browser, from either side (DESIGN §4.1, §4.2, §4.5; R2), in English, Japanese and Spanish.
 
 Each test makes its own people (a fresh Loop account and two fresh business accounts), links them
 through the pages, unlinks along the exact path of the help article, checks that both sides agree
@@ -68,8 +68,31 @@ LABELS = {
         "remove_access": "アクセス権限を削除",
         "log_out": "ログアウト",
     },
+    "es": {
+        "log_in": "Iniciar sesión",
+        "identifier_loop": "Nombre de usuario, correo electrónico o teléfono",
+        "identifier_business": "Correo electrónico o número de teléfono",
+        "password": "Contraseña",
+        "profile_menu": "Menú del perfil",
+        "user_settings": "Configuración de usuario",
+        "personal_information": "Información personal",
+        "link": "Vincular cuenta de Loop",
+        "authorize": "Autorizar",
+        "unlink": "Desvincular cuenta de Loop",
+        "unlink_dialog": "Desvincular cuenta de Loop",
+        "send_code": "Enviar código",
+        "code": "Código de verificación",
+        "confirm": "Confirmar",
+        "profile": "Perfil",
+        "menu": "Menú",
+        "settings_and_privacy": "Ajustes y privacidad",
+        "security_and_login": "Seguridad e inicio de sesión",
+        "manage_app_permissions": "Administrar permisos de apps",
+        "remove_access": "Quitar acceso",
+        "log_out": "Cerrar sesión",
+    },
 }
-BROWSER_LOCALES = {"en": "en-US", "ja": "ja-JP"}
+BROWSER_LOCALES = {"en": "en-US", "ja": "ja-JP", "es": "es-ES"}
 APP_NAME = "Loop for Business"
 
 
@@ -227,7 +250,7 @@ def linked_person(
     return page, labels, person, tokens_held_for(system, person["business_email"])
 
 
-@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("language", ["en", "ja", "es"])
 def test_unlink_from_user_settings_with_a_code_then_link_elsewhere(
     open_page: Any, system: RunningSystem, language: str
 ) -> None:
@@ -250,7 +273,7 @@ def test_unlink_from_user_settings_with_a_code_then_link_elsewhere(
     relink_to_other_business_account(page, system, labels, person)
 
 
-@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("language", ["en", "ja", "es"])
 def test_remove_access_in_loop_then_link_elsewhere(open_page: Any, system: RunningSystem, language: str) -> None:
     page, labels, person, tokens = linked_person(open_page, system, language)
 
