@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking import provider
+from accountlink.business.linking.actions import FIRST_ATTEMPT_TIMEOUT_SECONDS
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.linking.tasks import sweep_revocations
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
@@ -60,9 +61,71 @@ def test_the_unlink_queues_the_revocation_with_the_link_ending(
     assert refresh not in revocation.sealed_token  # sealed at rest like the link's
     (task,) = queued_revocations(status="READY")
     assert task.args_kwargs["args"] == [revocation.pk]
-    # The request itself did not call Loop: the grant is still live until the worker runs.
+    # Nothing was committed here (the test's transaction), so nothing ran after a commit: the
+    # grant stays live until the worker runs the task.
     assert fake_loop.revoked == []
     assert fake_loop.is_active(refresh) and fake_loop.is_active(access)
+
+
+def test_right_after_the_commit_the_request_itself_revokes_the_grant_and_the_task_finds_it_done(
+    linked: Any,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    access, refresh = grant_tokens(fake_loop, sakura)
+    send_code(linked, "email")
+    code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(linked, code)
+
+    assert response.status_code == 302
+    # The grant was dead before the page answered.
+    assert fake_loop.revoked == [refresh]
+    assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
+    revocation = LoopRevocation.objects.get()
+    assert revocation.done_at is not None and revocation.attempts == 1
+    run_tasks()  # the durable fallback runs and does not call Loop again
+    assert fake_loop.revoked == [refresh]
+    assert queued_revocations(status="SUCCESSFUL").count() == 1
+
+
+def test_with_loop_down_the_requests_attempt_is_recorded_and_the_worker_retries_later(
+    linked: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _access, refresh = grant_tokens(fake_loop, sakura)
+    send_code(linked, "email")
+    code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        fake_loop.down = True
+        with django_capture_on_commit_callbacks(execute=True):
+            response = confirm(linked, code, follow=True)
+
+        assert response.redirect_chain == [(PERSONAL, 302)]
+        assert not LoopLink.objects.filter(account=business_account).exists()
+        revocation = LoopRevocation.objects.get()
+        assert revocation.attempts == 1 and revocation.done_at is None and "Loop is down" in revocation.last_error
+        run_tasks()  # the first task finds the retry not due yet
+        revocation.refresh_from_db()
+        assert revocation.attempts == 1
+
+        fake_loop.down = False
+        clock.move_to(revocation.next_attempt_at)
+        run_tasks()
+
+    revocation.refresh_from_db()
+    assert revocation.done_at is not None and revocation.attempts == 2
+    assert fake_loop.revoked == [refresh]
 
 
 def test_the_worker_revokes_the_whole_grant_at_loop(
@@ -135,6 +198,22 @@ def test_with_loop_down_the_link_ends_and_the_revocation_is_retried_with_backoff
     assert fake_loop.revoked == [refresh]
     assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
     assert not queued_revocations(status="READY").exists()
+
+
+def test_the_requests_attempt_waits_less_for_loop_than_the_workers(
+    linked: Any,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    send_code(linked, "email")
+    code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(linked, code)
+    [call] = [call for call in fake_loop.mock.calls if call.request.url == f"{LOOP}/v2/oauth/revoke/"]
+    assert call.request.req_kwargs["timeout"] == FIRST_ATTEMPT_TIMEOUT_SECONDS < provider.TIMEOUT_SECONDS
 
 
 def test_a_refusal_from_loop_is_retried_too(

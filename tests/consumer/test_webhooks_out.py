@@ -20,7 +20,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accountlink.consumer.oauth.actions import do_register_client
 from accountlink.consumer.webhooks.actions import (
+    FIRST_ATTEMPT_TIMEOUT_SECONDS,
     LEASE,
+    REQUEST_TIMEOUT_SECONDS,
     RETRY_WINDOW,
     SWEEP_GRACE,
     queue_authorization_removed,
@@ -293,6 +295,54 @@ def test_a_delivery_queued_twice_is_sent_once(
     run_tasks()
     assert len(webhook_endpoint.requests) == 1
     assert WebhookDelivery.objects.get().attempts == 1
+
+
+# -- the first attempt, right after the commit ------------------------------------------------
+
+
+def test_right_after_the_commit_the_committing_process_delivers_and_the_task_finds_it_delivered(
+    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = queue(loop_account, app.client)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert len(webhook_endpoint.requests) == 1
+    run_tasks()  # the queued task is the fallback: nothing more is sent
+    assert len(webhook_endpoint.requests) == 1
+    assert WebhookDelivery.objects.get().attempts == 1
+
+
+def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
+    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    webhook_endpoint.answer(503)
+    with time_machine.travel(START, tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            delivery = queue(loop_account, app.client)
+        delivery.refresh_from_db()
+        assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 503
+        run_tasks()  # the first task finds the retry not due yet
+        assert len(webhook_endpoint.requests) == 1
+
+        webhook_endpoint.answer(200)
+        assert delivery.next_attempt_at is not None
+        clock.move_to(delivery.next_attempt_at)
+        run_tasks()
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 2
+
+
+def test_the_first_attempt_waits_less_than_the_workers_for_a_slow_app(
+    loop_account: Any, app: Any, webhook_endpoint: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    webhook_endpoint.fail_with(requests.ReadTimeout("read timed out"))
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(loop_account, app.client)
+    [sent] = webhook_endpoint.requests
+    assert sent.req_kwargs["timeout"] == FIRST_ATTEMPT_TIMEOUT_SECONDS < REQUEST_TIMEOUT_SECONDS
 
 
 # -- the app revoked the grant: reason 5 -------------------------------------------------------

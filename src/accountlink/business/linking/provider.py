@@ -192,11 +192,9 @@ def fetch_identity(access_token: str) -> LoopIdentity:
     )
 
 
-def revoke(token: str) -> None:
+def revoke(token: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
     session = _session()
-    response = _call(
-        lambda: session.revoke_token(base_url() + "/v2/oauth/revoke/", token=token, timeout=TIMEOUT_SECONDS)
-    )
+    response = _call(lambda: session.revoke_token(base_url() + "/v2/oauth/revoke/", token=token, timeout=timeout))
     _refuse_server_errors(response)
     if response.status_code != 200:
         raise ProviderRefused(f"HTTP {response.status_code}")

@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import requests
@@ -28,6 +29,8 @@ from accountlink.kit.webhooks import SIGNATURE_HEADER, sign
 from .models import AUTHORIZATION_REMOVED, DeliveryStatus, RemovalReason, WebhookAttempt, WebhookDelivery
 
 REQUEST_TIMEOUT_SECONDS = 5.0
+# The first attempt runs in the request that made the change: an app that hangs must not hold the page.
+FIRST_ATTEMPT_TIMEOUT_SECONDS = 2.0
 # Connecting and reading each get the timeout; the lease covers both and some slack.
 LEASE = timedelta(seconds=3 * REQUEST_TIMEOUT_SECONDS)
 RETRY_WINDOW = timedelta(hours=72)
@@ -66,6 +69,10 @@ def queue_authorization_removed(account: Any, client: Client, reason: RemovalRea
     """Tell the app that the account's authorization is gone. Runs inside the caller's transaction,
     so the delivery and its task are committed with the change or not at all. An app without a
     webhook URL is not told.
+
+    The process that commits makes the first attempt itself, right after the commit, so the app
+    hears of it at once even when many removals happen together; the task is the durable fallback
+    (R9) and finds the delivery delivered, or makes the attempt the committing process never made.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_authorization_removed() runs inside the calling action's transaction.")
@@ -85,6 +92,7 @@ def queue_authorization_removed(account: Any, client: Client, reason: RemovalRea
         next_attempt_at=now,
     )
     _enqueue(delivery.pk)
+    transaction.on_commit(partial(do_deliver_webhook, delivery.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True)
     return delivery
 
 
@@ -132,7 +140,7 @@ def _claim(delivery_id: int) -> _Claim | None:
         )
 
 
-def _post(claim: _Claim) -> _Outcome:
+def _post(claim: _Claim, timeout: float) -> _Outcome:
     """One HTTP attempt. The signature is made now, over the stored body's exact bytes."""
     started_at = timezone.now()
     clock = time.perf_counter()
@@ -147,9 +155,7 @@ def _post(claim: _Claim) -> _Outcome:
             SIGNATURE_HEADER: sign(open_sealed(claim.sealed_secret), body),
             "User-Agent": USER_AGENT,
         }
-        response = requests.post(
-            claim.url, data=body, headers=headers, timeout=REQUEST_TIMEOUT_SECONDS, allow_redirects=False
-        )
+        response = requests.post(claim.url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code} {response.reason or ''}".strip()
@@ -196,12 +202,12 @@ def _record(delivery_id: int, claim: _Claim, outcome: _Outcome) -> None:
         delivery.save()
 
 
-def do_deliver_webhook(delivery_id: int) -> None:
+def do_deliver_webhook(delivery_id: int, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
     """One attempt at a delivery, if it is pending and due (the ``deliver_webhook`` task)."""
     claim = _claim(delivery_id)
     if claim is None:
         return
-    outcome = _post(claim)
+    outcome = _post(claim, timeout)
     _record(delivery_id, claim, outcome)
 
 
