@@ -314,6 +314,19 @@ def test_right_after_the_commit_the_committing_process_delivers_and_the_task_fin
     assert WebhookDelivery.objects.get().attempts == 1
 
 
+def test_when_the_app_revoked_the_grant_itself_only_the_worker_tells_it(
+    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The app is waiting on its revocation request: calling it back from inside that request could
+    # wait on the server threads its own revocations hold.
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = queue(loop_account, app.client, RemovalReason.REVOKED_BY_CLIENT)
+    assert webhook_endpoint.requests == []
+    run_tasks()
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and len(webhook_endpoint.requests) == 1
+
+
 def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
     loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -73,6 +73,8 @@ def queue_authorization_removed(account: Any, client: Client, reason: RemovalRea
     The process that commits makes the first attempt itself, right after the commit, so the app
     hears of it at once even when many removals happen together; the task is the durable fallback
     (R9) and finds the delivery delivered, or makes the attempt the committing process never made.
+    Not when the app itself revoked the grant: it is waiting on that request, and a call back to it
+    from inside its own request could wait on the very server threads its revocations hold.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_authorization_removed() runs inside the calling action's transaction.")
@@ -92,7 +94,10 @@ def queue_authorization_removed(account: Any, client: Client, reason: RemovalRea
         next_attempt_at=now,
     )
     _enqueue(delivery.pk)
-    transaction.on_commit(partial(do_deliver_webhook, delivery.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True)
+    if reason != RemovalReason.REVOKED_BY_CLIENT:
+        transaction.on_commit(
+            partial(do_deliver_webhook, delivery.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True
+        )
     return delivery
 
 
