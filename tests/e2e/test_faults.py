@@ -7,7 +7,6 @@ each case the unlink completes once the part is back, and both sides end up agre
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,8 +55,10 @@ def delivery_for(cluster: Cluster, handle: str) -> dict[str, object]:
         "from accountlink.consumer.webhooks.models import WebhookDelivery\n"
         f"ids = ClientOpenId.objects.filter(account__handle={handle!r}).values_list('value', flat=True)\n"
         "d = WebhookDelivery.objects.filter(user_openid__in=list(ids)).order_by('-id').first()\n"
+        "from django.utils import timezone\n"
         "print(json.dumps(None if d is None else {'id': d.id, 'status': d.status, 'attempts': d.attempts,"
-        " 'logged': d.attempt_log.count(), 'succeeded': d.attempt_log.filter(succeeded=True).count()}))",
+        " 'logged': d.attempt_log.count(), 'succeeded': d.attempt_log.filter(succeeded=True).count(),"
+        " 'due_in': None if d.next_attempt_at is None else (d.next_attempt_at - timezone.now()).total_seconds()}))",
     )
     return found
 
@@ -74,7 +75,7 @@ def test_loop_down_during_a_business_unlink_the_link_ends_and_revocation_complet
     try:
         confirm_unlink(cluster, pair, code)
         assert business_link(cluster, pair)["linked"] is False
-        # The worker tried and failed; the revocation waits, with its error, for the next try.
+        # The request's own attempt failed; the revocation waits, with its error, for the next try.
         wait_until(lambda: any(row["attempts"] for row in pending_revocations(cluster)), timeout=20, interval=0.3)
     finally:
         cluster.start("consumer", "web")
@@ -110,16 +111,19 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_the_restarted_worker
     [pair] = create_people(cluster, 1)
     link(cluster, pair)
 
-    # A frozen business server accepts the connection and never answers: the attempt hangs.
+    # A frozen business server accepts the connection and never answers: an attempt hangs.
     cluster.pause("business", "web")
     try:
         remove_access(cluster, pair)
-        wait_until(lambda: delivery_for(cluster, pair.handle) is not None, timeout=10, interval=0.2)
-        time.sleep(1)  # the worker (polling every 0.1 s) has claimed it and is waiting for an answer
+        # The request's own attempt gave up after its 2-second timeout, and is on record.
+        delivery = delivery_for(cluster, pair.handle)
+        assert (delivery["status"], delivery["logged"], delivery["succeeded"]) == ("pending", 1, 0)
+        # The worker takes the retry (due within a second): it leases the delivery for 15 s and waits.
+        wait_until(lambda: float(str(delivery_for(cluster, pair.handle)["due_in"])) > 10, timeout=10, interval=0.1)
         cluster.stop("consumer", "worker", kill=True)
         delivery = delivery_for(cluster, pair.handle)
         assert delivery["status"] == "pending"
-        assert delivery["logged"] == 0  # the killed worker recorded nothing
+        assert delivery["logged"] == 1  # the killed worker recorded nothing
     finally:
         cluster.resume("business", "web")
 
@@ -127,4 +131,5 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_the_restarted_worker
     # Once the dead worker's lease runs out, the sweep queues the delivery again for the new worker.
     wait_until(lambda: delivery_for(cluster, pair.handle)["status"] == "delivered", timeout=60, interval=0.5)
     assert business_link(cluster, pair)["linked"] is False
-    assert delivery_for(cluster, pair.handle)["succeeded"] == 1
+    delivery = delivery_for(cluster, pair.handle)
+    assert (delivery["logged"], delivery["succeeded"]) == (2, 1)
