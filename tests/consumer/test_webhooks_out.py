@@ -42,6 +42,7 @@ from tests.consumer.oauth_helpers import (
     revoke,
 )
 from tests.consumer.webhook_helpers import WEBHOOK_URL, reason_of
+from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -408,9 +409,7 @@ def staff(make_loop_account: Any) -> Any:
 
 
 def staff_browser(account: Any, *, csrf: bool = False) -> HttpClient:
-    browser = HttpClient(enforce_csrf_checks=csrf)
-    browser.force_login(account)
-    return browser
+    return staff_client(account, csrf=csrf)
 
 
 def test_staff_pages_ask_anonymous_visitors_to_log_in(client: HttpClient, loop_account: Any, app: Any) -> None:

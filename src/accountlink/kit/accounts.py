@@ -165,3 +165,26 @@ def do_resend_signup_code(account: Any, contact: Contact, language: str) -> None
         if target is None or (account is not None and account.verified_at is not None):
             return
         send_signup_code(target, contact, language)
+
+
+# Staff sign in with their password and then a code (DESIGN §8: a second factor for staff).
+STAFF_LOGIN_PURPOSE = "staff_login"
+
+
+def do_send_staff_login_code(account: Any) -> Contact:
+    """The password was right and the account is staff: send the second factor to its first address."""
+    contacts: list[Contact] = account.contacts()
+    if not contacts:
+        raise CodedError(ErrorCode.STAFF_NO_CONTACT)
+    with transaction.atomic(durable=True):
+        send_code(account, purpose=STAFF_LOGIN_PURPOSE, contact=contacts[0], language=account.language)
+    return contacts[0]
+
+
+def do_confirm_staff_login(account: Any, contact: Contact, code: str) -> Any:
+    """The staff member's code; the caller logs them in when it is right."""
+    if account is None or not account.is_active or not account.is_staff:
+        raise CodedError(ErrorCode.CODE_INVALID)
+    return redeem_code(
+        account, purpose=STAFF_LOGIN_PURPOSE, destination=contact.value, code=code, then=lambda _code: account
+    )

@@ -27,6 +27,7 @@ from accountlink.kit.audit.models import AuditEvent
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
+from accountlink.kit.staff import start_staff_session
 from accountlink.kit.views import (
     contact_from_session,
     contact_to_session,
@@ -112,10 +113,54 @@ class AccountViews:
         )
 
     def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
+        if account.is_staff:
+            return self._start_staff_login(request, account, next_url)
+        return self._log_in(request, account, next_url)
+
+    def _log_in(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
         login(request, account)
         mark_authenticated_now(request)
         accounts.do_record_login(account)
         return redirect(next_url)
+
+    # Staff: the password, then a code (the second factor), then a short session
+
+    def _start_staff_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
+        try:
+            contact = accounts.do_send_staff_login_code(account)
+        except CodedError as error:
+            if error.code != ErrorCode.CODE_RESEND_TOO_SOON:  # a code sent a moment ago still works
+                messages.error(request, error.message, extra_tags=error.code.value)
+                return redirect(self.url("login"))
+            contact = account.contacts()[0]
+        start_flow(request, "staff_login", account_id=account.pk, contact=contact_to_session(contact), next=next_url)
+        return redirect(self.url("staff_login_verify"))
+
+    def staff_login_verify(self, request: HttpRequest) -> HttpResponse:
+        try:
+            state = get_flow(request, "staff_login")
+        except CodedError as error:
+            messages.error(request, error.message)
+            return redirect(self.url("login"))
+        contact = contact_from_session(state["contact"])
+        form = CodeForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                account = accounts.do_confirm_staff_login(
+                    self._account(state["account_id"]), contact, form.cleaned_data["code"]
+                )
+            except CodedError as error:
+                add_coded_error(form, error, "code")
+            else:
+                end_flow(request, "staff_login")
+                response = self._log_in(request, account, state["next"])
+                start_staff_session(request)
+                return response
+        return render(
+            request,
+            self.template("code"),
+            {"form": form, "title": _("Enter your staff sign-in code"), "sent_to": contact.masked},
+        )
 
     def _continue_signup(self, request: HttpRequest, account: Any) -> HttpResponse:
         """The password was right but the address was never confirmed: send a code again."""
@@ -259,6 +304,7 @@ class AccountViews:
             path("login/", self.login, name="login"),
             path("logout/", require_POST(self.logout), name="logout"),
             path("signup/verify/", self.signup_verify, name="signup_verify"),
+            path("login/staff-code/", self.staff_login_verify, name="staff_login_verify"),
             path("password/forgot/", self.forgot_password, name="forgot_password"),
             path("password/reset/", self.password_reset, name="password_reset"),
             path("language/", language_view(self.save_language), name="set_language"),

@@ -52,6 +52,15 @@ class ErrorCode(StrEnum):
     REQUEST_INVALID = "request.invalid"
     NOT_FOUND = "request.not_found"
     CSRF_FAILED = "request.csrf_failed"
+    FORBIDDEN = "request.forbidden"
+    SUPPORT_REASON_REQUIRED = "support.reason_required"
+    SUPPORT_EVIDENCE_REQUIRED = "support.evidence_required"
+    SUPPORT_CASE_CLOSED = "support.case_closed"
+    SUPPORT_NO_ACCOUNT = "support.no_account"
+    RECOVERY_LINK_INVALID = "recovery.link_invalid"
+    RECOVERY_LINK_EXPIRED = "recovery.link_expired"
+    RECOVERY_LINK_USED = "recovery.link_used"
+    STAFF_NO_CONTACT = "staff.no_contact"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -114,6 +123,20 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CSRF_FAILED: _(
         "This request could not be verified (its security token is missing or out of date). Reload the page "
         "and try again."
+    ),
+    ErrorCode.FORBIDDEN: _("You don't have permission to do this."),
+    ErrorCode.SUPPORT_REASON_REQUIRED: _("Write down the reason for this action. It is kept in the audit log."),
+    ErrorCode.SUPPORT_EVIDENCE_REQUIRED: _(
+        "Record how the requester proved they own the account before approving the case."
+    ),
+    ErrorCode.SUPPORT_CASE_CLOSED: _("This case has already been decided."),
+    ErrorCode.SUPPORT_NO_ACCOUNT: _("Choose the account this case is about first."),
+    ErrorCode.RECOVERY_LINK_INVALID: _("This link isn't valid. Copy the whole link from the message we sent you."),
+    ErrorCode.RECOVERY_LINK_EXPIRED: _("This link has expired. Contact support again to get a new one."),
+    ErrorCode.RECOVERY_LINK_USED: _("This link has already been used. Each link works only once."),
+    ErrorCode.STAFF_NO_CONTACT: _(
+        "Staff accounts sign in with a code sent to their email or phone, and this account has neither. "
+        "Ask an administrator to add one."
     ),
 }
 

@@ -11,7 +11,11 @@ from accountlink.kit.contacts import Contact
 from accountlink.kit.notify.send import notify
 
 # The code message has one wording for both kinds of contact change.
-MESSAGE_PURPOSE = {"change_email": "change_contact", "change_phone": "change_contact"}
+MESSAGE_PURPOSE = {
+    "change_email": "change_contact",
+    "change_phone": "change_contact",
+    "recovery_contact": "change_contact",
+}
 
 
 def send_code(account: Any, *, purpose: str, contact: Contact, language: str) -> None:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accountlink.kit.audit",
     "accountlink.kit.codes",
     "accountlink.kit.notify",
+    "accountlink.kit.support",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Staff sessions (password and a code) expire much sooner than holders' (DESIGN §8).
+ACCOUNTLINK_STAFF_SESSION_SECONDS = env_int("ACCOUNTLINK_STAFF_SESSION_SECONDS", 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "accountlink.kit.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,21 +1,18 @@
 """Staff pages of the webhook delivery log: every delivery, every attempt, and **Replay**.
 
-Support agents only: others get 403, anonymous visitors the login page.
+Support agents only (``kit.staff``): others get 403, anonymous visitors the login page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from accountlink.kit.staff import is_support_agent, staff_only
 
 from . import actions
 from .models import DeliveryStatus, WebhookDelivery
@@ -23,17 +20,7 @@ from .models import DeliveryStatus, WebhookDelivery
 PAGE_SIZE = 50
 
 
-def support_agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_support_agent", False):
-            return render(request, "loop/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
-@support_agent_required
+@staff_only(is_support_agent)
 @require_GET
 def delivery_list(request: HttpRequest) -> HttpResponse:
     deliveries = WebhookDelivery.objects.select_related("client")
@@ -48,7 +35,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@support_agent_required
+@staff_only(is_support_agent)
 @require_GET
 def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery.objects.select_related("client"), pk=delivery_id)
@@ -59,7 +46,7 @@ def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
     )
 
 
-@support_agent_required
+@staff_only(is_support_agent)
 @require_POST
 def replay_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery, pk=delivery_id)

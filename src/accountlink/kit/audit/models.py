@@ -36,6 +36,11 @@ class EventKind(models.TextChoices):
     WEBHOOK_REPLAYED = "webhook.replayed", _("Webhook delivery replayed")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
     BIRTH_DATE_CHANGED = "account.birth_date_changed", _("Date of birth changed")
+    SUPPORT_CASE_OPENED = "support.case_opened", _("Support case opened")
+    SUPPORT_EVIDENCE_RECORDED = "support.evidence_recorded", _("Proof of ownership recorded")
+    SUPPORT_CASE_DECLINED = "support.case_declined", _("Support case declined")
+    RECOVERY_APPROVED = "support.recovery_approved", _("Account recovery approved")
+    RECOVERY_COMPLETED = "support.recovery_completed", _("Email or phone added through account recovery")
 
 
 class AuditEvent(models.Model):
