@@ -7,6 +7,8 @@ from accountlink.business.adsmanager import views as adsmanager
 from accountlink.business.linking import views as linking
 from accountlink.business.settings_pages import unlink
 from accountlink.business.settings_pages import views as settings_pages
+from accountlink.business.support.urls import urlpatterns as support_console_urls
+from accountlink.business.support_pages import support_pages
 from accountlink.business.webhooks_in import views as webhooks_in
 from accountlink.kit.notify.views import outbox_page
 
@@ -27,6 +29,8 @@ business_patterns = [
     path("oauth/loop/callback/", linking.callback, name="loop_callback"),
     path("settings/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/", login_required(account_views.security_activity), name="security_activity"),
+    *support_console_urls,
+    *support_pages.urls(),
 ]
 
 urlpatterns = [

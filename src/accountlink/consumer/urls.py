@@ -5,6 +5,8 @@ from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views
 from accountlink.consumer.oauth import permission_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
+from accountlink.consumer.support.urls import urlpatterns as support_console_urls
+from accountlink.consumer.support_pages import support_pages
 from accountlink.consumer.webhooks.urls import urlpatterns as webhook_staff_urls
 from accountlink.kit.notify.views import outbox_page
 
@@ -26,6 +28,8 @@ loop_patterns = [
         name="remove_app_access",
     ),
     *webhook_staff_urls,
+    *support_console_urls,
+    *support_pages.urls(),
 ]
 
 urlpatterns = [

@@ -93,6 +93,7 @@ class AccountViews:
         form = LoginForm(posted(request))
         form.fields["identifier"].label = self.identifier_label
         error_code: ErrorCode | None = None
+        refused_account = None  # a suspended account, whose holder is shown why and how to appeal
         if request.method == "POST" and form.is_valid():
             identifier = form.cleaned_data["identifier"]
             account = authenticate(request, identifier=identifier, password=form.cleaned_data["password"])
@@ -103,13 +104,16 @@ class AccountViews:
                 error_code = ErrorCode.LOGIN_INVALID_CREDENTIALS
             else:
                 error_code = self.login_refusal(account)
+                refused_account = account if error_code is not None else None
             if error_code is None and account is not None and account.verified_at is None:
                 return self._continue_signup(request, account)
             if error_code is None and account is not None:
                 return self.finish_login(request, account, safe_next(request, self.url("home")))
             add_coded_error(form, CodedError(error_code or ErrorCode.LOGIN_INVALID_CREDENTIALS))
         return render(
-            request, self.template("login"), {"form": form, "error_code": error_code, "next": safe_next(request, "")}
+            request,
+            self.template("login"),
+            {"form": form, "error_code": error_code, "refused_account": refused_account, "next": safe_next(request, "")},
         )
 
     def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:

@@ -73,7 +73,9 @@ def do_open_case(
             message=message.strip()[:2000],
             language=language,
         )
-        record(EventKind.SUPPORT_CASE_OPENED, account=account, case=case.pk, case_kind=str(kind), reply_to=reply_to.masked)
+        record(
+            EventKind.SUPPORT_CASE_OPENED, account=account, case=case.pk, case_kind=str(kind), reply_to=reply_to.masked
+        )
         _tell_requester(case, "support_case_opened")
     return case
 
@@ -187,6 +189,14 @@ def do_approve_recovery(
 def check_recovery_link(token: str) -> RecoveryLink:
     """The link behind ``token`` if it can still be used; otherwise a coded refusal."""
     link = RecoveryLink.objects.select_related("case", "account").filter(token_hash=_token_hash(token or "")).first()
+    if link is None:
+        raise CodedError(ErrorCode.RECOVERY_LINK_INVALID)
+    return _check_usable(link)
+
+
+def check_recovery_link_id(link_id: int | None) -> RecoveryLink:
+    """The link a recovery flow holds in its session, checked again on every step."""
+    link = RecoveryLink.objects.select_related("case", "account").filter(pk=link_id).first()
     if link is None:
         raise CodedError(ErrorCode.RECOVERY_LINK_INVALID)
     return _check_usable(link)

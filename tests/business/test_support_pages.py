@@ -1,0 +1,164 @@
+"""Contact support and the recovery link on Loop for Business (DESIGN §4.6; issue 5).
+
+A holder who cannot log in and has no email or phone on the account opens a case from the login
+page, support approves it, and the link lets them add a phone; then Forgot password works.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.audit.models import AuditEvent, EventKind
+from accountlink.kit.errors import ErrorCode
+from accountlink.kit.support import actions
+from accountlink.kit.support.models import CaseKind, CaseStatus, SupportCase
+from tests.business.conftest import log_in
+from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
+from tests.business.fake_loop import FakeLoop
+from tests.business.test_unlink import linked_browser
+
+pytestmark = pytest.mark.django_db
+
+REPLY = "owner.personal@example.net"
+NEW_PHONE = "+819055556666"
+NEW_PASSWORD = "back-in-business-2468"
+
+
+@pytest.fixture
+def agent(make_business_account: Any) -> BusinessAccount:
+    return make_business_account(email="agent@example.com", is_support_agent=True)
+
+
+@pytest.fixture
+def locked_out(make_business_account: Any, fake_loop: FakeLoop) -> BusinessAccount:
+    """Made with Continue with Loop: no email, no phone, no password; linked to @kenji."""
+    account = make_business_account(email=None, password=None, display_name="Kenji Sato")
+    linked_browser(account, fake_loop, fake_loop.person("kenji", "Kenji Sato"))
+    return account
+
+
+def contact_support(client: HttpClient, identifier: str, **extra: Any) -> Any:
+    data = {
+        "kind": "recovery",
+        "requester_name": "Kenji Sato",
+        "identifier": identifier,
+        "reply_to": REPLY,
+        "message": "I made the account with Loop and can't get in any more.",
+        **extra,
+    }
+    return client.post(reverse("business:contact_support"), data)
+
+
+def approve(case: SupportCase, agent: BusinessAccount, account: BusinessAccount) -> None:
+    from accountlink.business.support_pages import support_pages
+
+    actions.do_record_evidence(case, actor=agent, evidence="Named the ad account and its last invoice.")
+    actions.do_approve_recovery(
+        case, actor=agent, reason="Evidence matches", account=account, link_url=support_pages.recovery_link_url
+    )
+
+
+def link_in(outbox: Any, run_tasks: Any) -> str:
+    run_tasks()
+    match = re.search(r"http://\S+/support/recover/\S+/", outbox.last(REPLY).body)
+    assert match is not None
+    return match.group(0)
+
+
+def test_the_login_page_offers_contact_support(client: HttpClient) -> None:
+    page = client.get(reverse("business:login")).content.decode()
+    assert f'href="{reverse("business:contact_support")}">Contact support<' in page
+    forgot = client.get(reverse("business:forgot_password")).content.decode()
+    assert reverse("business:contact_support") in forgot
+
+
+def test_the_whole_recovery_from_case_to_logging_in_again(
+    client: HttpClient, locked_out: BusinessAccount, agent: BusinessAccount, outbox: Any, run_tasks: Any
+) -> None:
+    # 1. Contact support, from the login page, without logging in: the @username of the linked Loop account.
+    response = contact_support(client, "@kenji")
+    assert response.status_code == 302 and response["Location"] == reverse("business:support_case_sent")
+    case = SupportCase.objects.get()
+    assert (case.kind, case.account, case.status) == (CaseKind.RECOVERY, locked_out, CaseStatus.OPEN)
+    page = client.get(response["Location"]).content.decode()
+    assert case.reference in page and "o************l@example.net" in page
+    run_tasks()
+    assert case.reference in outbox.last(REPLY).subject
+
+    # 2. An agent records the evidence and approves: the requester gets a link.
+    approve(case, agent, locked_out)
+    url = link_in(outbox, run_tasks)
+
+    # 3. The link: its token leaves the address at once.
+    response = client.get(url.replace("http://127.0.0.1:8002", ""))
+    assert response.status_code == 302 and response["Location"] == reverse("business:recover_contact")
+    page = client.get(response["Location"]).content.decode()
+    assert "Add an email or phone" in page and case.reference in page
+    response = client.post(reverse("business:recover_contact"), {"value": "+81 90-5555-6666"})
+    assert response.status_code == 302 and response["Location"] == reverse("business:recover_verify")
+    run_tasks()
+    code = outbox.code_for(NEW_PHONE)
+    response = client.post(reverse("business:recover_verify"), {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("business:forgot_password")
+    assert "is now on your account. Reset your password to log in again." in response.content.decode()
+    locked_out.refresh_from_db()
+    assert locked_out.phone == NEW_PHONE
+    assert AuditEvent.objects.filter(account=locked_out, kind=EventKind.RECOVERY_COMPLETED).exists()
+
+    # 4. Forgot password now reaches the phone, and the holder logs in with the new password.
+    client.post(reverse("business:forgot_password"), {"identifier": NEW_PHONE})
+    run_tasks()
+    response = client.post(
+        reverse("business:password_reset"),
+        {"code": outbox.code_for(NEW_PHONE), "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    response = log_in(client, NEW_PHONE, NEW_PASSWORD)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(locked_out.pk)
+
+
+def test_the_link_cannot_be_used_again(
+    client: HttpClient, locked_out: BusinessAccount, agent: BusinessAccount, outbox: Any, run_tasks: Any
+) -> None:
+    contact_support(client, "@kenji")
+    approve(SupportCase.objects.get(), agent, locked_out)
+    path = link_in(outbox, run_tasks).replace("http://127.0.0.1:8002", "")
+    client.get(path)
+    client.post(reverse("business:recover_contact"), {"value": NEW_PHONE})
+    run_tasks()
+    client.post(reverse("business:recover_verify"), {"code": outbox.code_for(NEW_PHONE)})
+
+    again = HttpClient().get(path)
+    assert again.status_code == 410
+    assert f'data-error-code="{ErrorCode.RECOVERY_LINK_USED}"' in again.content.decode()
+
+
+def test_an_altered_link_is_refused_and_a_step_page_without_one_too(client: HttpClient) -> None:
+    response = client.get(reverse("business:recover", args=["not-a-real-token"]))
+    assert response.status_code == 404
+    assert f'data-error-code="{ErrorCode.RECOVERY_LINK_INVALID}"' in response.content.decode()
+    assert client.get(reverse("business:recover_contact")).status_code == 404
+    assert client.get(reverse("business:recover_verify")).status_code == 404
+
+
+def test_a_request_for_an_unknown_account_is_answered_the_same(client: HttpClient, outbox: Any, run_tasks: Any) -> None:
+    response = contact_support(client, "nobody@example.com")
+    assert response.status_code == 302
+    assert SupportCase.objects.get().account is None
+    run_tasks()
+    assert "We received your request" in outbox.last(REPLY).subject
+
+
+def test_bad_input_is_refused_with_the_input_kept(client: HttpClient) -> None:
+    response = contact_support(client, "@kenji", reply_to="not an address", message="")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid phone number" in page and "This field is required." in page
+    assert 'value="@kenji"' in page
+    assert not SupportCase.objects.exists()
