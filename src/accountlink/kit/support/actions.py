@@ -196,7 +196,7 @@ def check_recovery_link(token: str) -> RecoveryLink:
 
 def check_recovery_link_id(link_id: int | None) -> RecoveryLink:
     """The link a recovery flow holds in its session, checked again on every step."""
-    link = RecoveryLink.objects.select_related("case", "account").filter(pk=link_id).first()
+    link = RecoveryLink.objects.select_related("case", "account").filter(pk=link_id).first() if link_id else None
     if link is None:
         raise CodedError(ErrorCode.RECOVERY_LINK_INVALID)
     return _check_usable(link)
