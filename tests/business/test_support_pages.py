@@ -14,13 +14,15 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from accountlink.business.accounts.models import BusinessAccount
+from accountlink.business.linking.models import LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import ErrorCode
 from accountlink.kit.support import actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, SupportCase
 from tests.business.conftest import log_in
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop
+from tests.business.fake_loop import FakeLoop, LoopPerson
+from tests.business.test_linking import AUTHORIZE, authorize, callback_query, live_refresh_tokens
 from tests.business.test_unlink import linked_browser
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +38,15 @@ def agent(make_business_account: Any) -> BusinessAccount:
 
 
 @pytest.fixture
-def locked_out(make_business_account: Any, fake_loop: FakeLoop) -> BusinessAccount:
+def kenji(fake_loop: FakeLoop) -> LoopPerson:
+    return fake_loop.person("kenji", "Kenji Sato")
+
+
+@pytest.fixture
+def locked_out(make_business_account: Any, fake_loop: FakeLoop, kenji: LoopPerson) -> BusinessAccount:
     """Made with Continue with Loop: no email, no phone, no password; linked to @kenji."""
     account = make_business_account(email=None, password=None, display_name="Kenji Sato")
-    linked_browser(account, fake_loop, fake_loop.person("kenji", "Kenji Sato"))
+    linked_browser(account, fake_loop, kenji)
     return account
 
 
@@ -162,3 +169,51 @@ def test_bad_input_is_refused_with_the_input_kept(client: HttpClient) -> None:
     assert "Enter a valid phone number" in page and "This field is required." in page
     assert 'value="@kenji"' in page
     assert not SupportCase.objects.exists()
+
+
+# -- proof of ownership: logging in with the linked Loop account ---------------------------------
+
+
+def verify_with_loop(client: HttpClient, fake_loop: FakeLoop, person: Any) -> Any:
+    response = client.post(reverse("business:support_prove_with_loop"))
+    assert response.status_code == 302 and response["Location"].startswith(AUTHORIZE + "?")
+    return authorize(client, fake_loop, callback_query(response["Location"]), person)
+
+
+def test_logging_in_with_the_linked_loop_account_is_recorded_as_proof(
+    client: HttpClient, locked_out: BusinessAccount, fake_loop: FakeLoop, kenji: LoopPerson, run_tasks: Any
+) -> None:
+    link_tokens = live_refresh_tokens(fake_loop, kenji)
+    contact_support(client, "@kenji")
+    page = client.get(reverse("business:support_case_sent")).content.decode()
+    assert ">Verify with Loop</button>" in page
+
+    response = verify_with_loop(client, fake_loop, kenji)
+
+    assert response.request["PATH_INFO"] == reverse("business:support_case_sent")
+    page = response.content.decode()
+    assert "You logged in with the linked Loop account @kenji" in page
+    assert ">Verify with Loop</button>" not in page
+    case = SupportCase.objects.get()
+    assert case.proven_with_loop_at is not None and case.account == locked_out
+    assert AuditEvent.objects.filter(account=locked_out, kind=EventKind.SUPPORT_EVIDENCE_RECORDED).exists()
+    # The sign-in's own tokens are revoked at Loop; the link's grant is untouched.
+    run_tasks()
+    assert len(fake_loop.revoked) == 1 and fake_loop.revoked[0] not in link_tokens
+    assert LoopLink.objects.filter(account=locked_out).exists()
+    assert live_refresh_tokens(fake_loop, kenji) == link_tokens
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_loop_account_that_is_not_linked_proves_nothing(
+    client: HttpClient, locked_out: BusinessAccount, fake_loop: FakeLoop
+) -> None:
+    contact_support(client, "@kenji")
+    response = verify_with_loop(client, fake_loop, fake_loop.person("aiko", "Aiko Mori"))
+    assert f'data-error-code="{ErrorCode.SUPPORT_PROOF_NOT_LINKED}"' in response.content.decode()
+    assert SupportCase.objects.get().proven_with_loop_at is None
+
+
+def test_verify_with_loop_needs_an_open_case_in_this_browser(client: HttpClient) -> None:
+    response = client.post(reverse("business:support_prove_with_loop"))
+    assert response.status_code == 302 and response["Location"] == reverse("business:contact_support")

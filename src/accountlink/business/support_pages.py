@@ -27,4 +27,5 @@ support_pages = SupportPages(
     code_template="business/code.html",
     identifier_label=gettext_lazy("The account's email or phone number, or the @username of its linked Loop account"),
     find_account=find_account_for_support,
+    proof_url_name="business:support_prove_with_loop",
 )

@@ -27,6 +27,7 @@ business_patterns = [
     path("settings/personal/unlink-loop/confirm/", unlink.unlink_loop_confirm, name="unlink_loop_confirm"),
     path("login/loop/", linking.continue_with_loop, name="continue_with_loop"),
     path("oauth/loop/callback/", linking.callback, name="loop_callback"),
+    path("support/contact/verify-with-loop/", linking.prove_with_loop, name="support_prove_with_loop"),
     path("settings/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/", login_required(account_views.security_activity), name="security_activity"),
     *support_console_urls,

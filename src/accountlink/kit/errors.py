@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     SUPPORT_EVIDENCE_REQUIRED = "support.evidence_required"
     SUPPORT_CASE_CLOSED = "support.case_closed"
     SUPPORT_NO_ACCOUNT = "support.no_account"
+    SUPPORT_PROOF_NOT_LINKED = "support.proof_not_linked"
     RECOVERY_LINK_INVALID = "recovery.link_invalid"
     RECOVERY_LINK_EXPIRED = "recovery.link_expired"
     RECOVERY_LINK_USED = "recovery.link_used"
@@ -131,6 +132,10 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ),
     ErrorCode.SUPPORT_CASE_CLOSED: _("This case has already been decided."),
     ErrorCode.SUPPORT_NO_ACCOUNT: _("Choose the account this case is about first."),
+    ErrorCode.SUPPORT_PROOF_NOT_LINKED: _(
+        "The %(brand)s account you logged in with isn't linked to the account in your request, so it can't "
+        "prove that account is yours. Our team will review your request in the usual way."
+    ),
     ErrorCode.RECOVERY_LINK_INVALID: _("This link isn't valid. Copy the whole link from the message we sent you."),
     ErrorCode.RECOVERY_LINK_EXPIRED: _("This link has expired. Contact support again to get a new one."),
     ErrorCode.RECOVERY_LINK_USED: _("This link has already been used. Each link works only once."),

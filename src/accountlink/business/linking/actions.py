@@ -22,6 +22,8 @@ from accountlink.kit.crypto import seal
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.retry import next_delay
 from accountlink.kit.sendcode import send_code
+from accountlink.kit.support.actions import do_record_loop_proof
+from accountlink.kit.support.models import SupportCase
 
 from . import provider
 from .models import LoopLink, LoopRevocation
@@ -411,3 +413,18 @@ def do_reconcile_links() -> ReconcileResult:
             _end_link(current, reason="reconciled", actor=None, revoke=False)
             ended.append((current.account_id, current.username))
     return ReconcileResult(checked, ended, unreachable=False)
+
+
+# Proof of ownership for a support case (DESIGN §4.6)
+
+
+def do_prove_case_with_loop(case: SupportCase, identity: LoopIdentity, tokens: TokenSet) -> BusinessAccount:
+    """The requester of a recovery case signed in with a Loop account. If that Loop account is the one
+    linked to the business account of the case (or, when the case names none, to any business
+    account), the case records it as proof. The tokens of this sign-in are never kept."""
+    do_discard_tokens(tokens)
+    link = LoopLink.objects.select_related("account").filter(open_id=tokens.open_id).first()
+    if link is None or (case.account_id is not None and case.account_id != link.account_id):
+        raise CodedError(ErrorCode.SUPPORT_PROOF_NOT_LINKED)
+    do_record_loop_proof(case, account=link.account, handle=identity.username)
+    return link.account

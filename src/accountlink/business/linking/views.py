@@ -25,6 +25,7 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.accounts.views import account_views
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.support.models import SupportCase
 from accountlink.kit.views import language_of
 
 from . import actions, provider
@@ -35,10 +36,15 @@ log = logging.getLogger(__name__)
 FLOW = "loop"
 # Refusals Loop explains itself on the way back (``error_code`` beside ``error=access_denied``).
 PROVIDER_CODES = {ErrorCode.LINK_AGE_REQUIREMENT.value, ErrorCode.LINK_ACCOUNT_UNAVAILABLE.value}
-RETURN_PAGES = {"link": "business:personal_information", "login": "business:login", "signup": "business:signup"}
+RETURN_PAGES = {
+    "link": "business:personal_information",
+    "login": "business:login",
+    "signup": "business:signup",
+    "support_proof": "business:support_case_sent",
+}
 
 
-def _start(request: HttpRequest, purpose: str) -> HttpResponse:
+def _start(request: HttpRequest, purpose: str, case_id: int | None = None) -> HttpResponse:
     if not settings.ACCOUNTLINK_LOOP_CLIENT_KEY:
         return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
     auth = provider.authorization_request()
@@ -49,6 +55,7 @@ def _start(request: HttpRequest, purpose: str) -> HttpResponse:
         state=auth.state,
         verifier=auth.code_verifier,
         account_id=request.user.pk if request.user.is_authenticated else None,
+        case_id=case_id,
     )
     return redirect(auth.url)
 
@@ -81,6 +88,16 @@ def continue_with_loop(request: HttpRequest) -> HttpResponse:
         return redirect("business:adsmanager")
     source = "signup" if request.POST.get("source") == "signup" else "login"
     return _start(request, source)
+
+
+@require_POST
+def prove_with_loop(request: HttpRequest) -> HttpResponse:
+    """**Verify with Loop** after opening a recovery case: log in to the linked Loop account as proof."""
+    try:
+        case_id = get_flow(request, "support_case")["case_id"]
+    except CodedError:
+        return redirect("business:contact_support")
+    return _start(request, "support_proof", case_id=case_id)
 
 
 @require_GET
@@ -127,6 +144,22 @@ def callback(request: HttpRequest) -> HttpResponse:
             return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
         log.warning("Loop could not be reached to finish a %s", purpose)
         return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
+
+    if purpose == "support_proof":
+        case = SupportCase.objects.filter(pk=flow.get("case_id")).first()
+        if case is None or not case.is_open:
+            actions.do_discard_tokens(tokens)
+            return _refused(request, purpose, ErrorCode.SUPPORT_CASE_CLOSED)
+        try:
+            actions.do_prove_case_with_loop(case, identity, tokens)
+        except CodedError as refusal:
+            return _refused(request, purpose, refusal.code)
+        messages.success(
+            request,
+            _("Thank you. You logged in with the linked %(brand)s account @%(handle)s, and our team can see it.")
+            % _names(identity.username),
+        )
+        return redirect("business:support_case_sent")
 
     if purpose == "link":
         account = request.user
