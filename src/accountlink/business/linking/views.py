@@ -146,7 +146,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
 
     if purpose == "support_proof":
-        case = SupportCase.objects.filter(pk=flow.get("case_id")).first()
+        case = SupportCase.objects.filter(pk=int(flow.get("case_id") or 0)).first()
         if case is None or not case.is_open:
             actions.do_discard_tokens(tokens)
             return _refused(request, purpose, ErrorCode.SUPPORT_CASE_CLOSED)
