@@ -20,6 +20,8 @@ AUTHENTICATION_BACKENDS = ["accountlink.consumer.accounts.backends.LoopAccountBa
 DATABASES = {"default": database(env("ACCOUNTLINK_SQLITE_NAME", "consumer.sqlite3"))}
 LOGIN_URL = "loop:login"
 LOGIN_REDIRECT_URL = "loop:profile"
+# Where this site is reached from outside: absolute links in messages (a recovery link) start here.
+ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8001")
 
 SESSION_COOKIE_NAME = "loop_session"
 CSRF_COOKIE_NAME = "loop_csrftoken"
