@@ -303,6 +303,10 @@ def unlink_managed_account(request: HttpRequest, account_id: int) -> HttpRespons
         except CodedError as error:
             if error.code == ErrorCode.NOT_FOUND:
                 raise Http404 from error
+            if error.code == ErrorCode.UNLINK_NOT_LINKED:
+                # Ended meanwhile (another tab, the holder on Loop): the page shows it is not linked.
+                messages.error(request, error.message, extra_tags=error.code.value)
+                return redirect("business:staff_managed_account", account_id=account.pk)
             _fail(form, error, {ErrorCode.SUPPORT_REASON_REQUIRED: "reason"})
         else:
             messages.success(
