@@ -143,11 +143,18 @@ def do_change_birth_date(account: LoopAccount, birth_date: date, *, actor: LoopA
 
 def do_restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
     with transaction.atomic(durable=True):
-        account.status = AccountStatus.ACTIVE
-        account.status_reason = ""
-        account.save(update_fields=["status", "status_reason"])
-        record(EventKind.ACCOUNT_RESTORED, account=account, actor=actor, reason=reason)
-        notify_all_contacts(account, "account_restored")
+        restore_account(account, reason=reason, actor=actor)
+
+
+def restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None, **audit: object) -> None:
+    """The body of :func:`do_restore_account`, for an action that restores inside its own
+    transaction (an appeal granted from the support console). ``audit`` adds to the audit event."""
+    LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
+    account.status = AccountStatus.ACTIVE
+    account.status_reason = ""
+    account.save(update_fields=["status", "status_reason"])
+    record(EventKind.ACCOUNT_RESTORED, account=account, actor=actor, reason=reason, **audit)
+    notify_all_contacts(account, "account_restored")
 
 
 def do_create_account(
