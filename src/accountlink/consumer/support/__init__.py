@@ -1,0 +1,1 @@
+"""Loop's support console (issue 5): find accounts, suspend and restore them, decide support cases."""

@@ -1,0 +1,71 @@
+"""Finding Loop accounts from what a support agent types: a handle, an email, a phone number or an ID."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from accountlink.consumer.accounts.models import LoopAccount
+from accountlink.kit.contacts import DEFAULT_REGIONS, parse_contact
+
+SEARCH_LIMIT = 50
+
+
+def _contact_values(text: str, language: str) -> tuple[list[str], list[str]]:
+    """The emails and E.164 phone numbers ``text`` can be. A number without a country code is read
+    in the agent's region first, then in the other regions the product serves."""
+    emails: list[str] = []
+    phones: list[str] = []
+    for region_language in dict.fromkeys([language[:2], *DEFAULT_REGIONS]):
+        try:
+            contact = parse_contact(text, region_language)
+        except ValidationError:
+            continue
+        target = emails if contact.is_email else phones
+        if contact.value not in target:
+            target.append(contact.value)
+    return emails, phones
+
+
+def exact_matches(text: str, language: str = "en") -> list[LoopAccount]:
+    """Accounts ``text`` names exactly: by ID, email, phone number (any format) or handle (with or
+    without @), in that order."""
+    text = text.strip()
+    if not text:
+        return []
+    emails, phones = _contact_values(text, language)
+    handle = text.lstrip("@").lower()
+    found: dict[int, LoopAccount] = {}
+    if text.isdigit() and len(text) <= 18:
+        for account in LoopAccount.objects.filter(pk=int(text)):
+            found[account.pk] = account
+    lookups = [Q(email__iexact=email) for email in emails] + [Q(phone=phone) for phone in phones]
+    if handle:
+        lookups.append(Q(handle=handle))
+    for lookup in lookups:
+        for account in LoopAccount.objects.filter(lookup):
+            found.setdefault(account.pk, account)
+    return list(found.values())
+
+
+def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
+    """The console's search: exact matches first, then handles that start with the text and names
+    that contain it."""
+    text = text.strip()
+    exact = exact_matches(text, language)
+    handle = text.lstrip("@").lower()
+    partial = Q(display_name__icontains=text)
+    if handle:
+        partial |= Q(handle__startswith=handle)
+    more = (
+        LoopAccount.objects.filter(partial).exclude(pk__in=[account.pk for account in exact]).order_by("handle")
+        if text
+        else LoopAccount.objects.none()
+    )
+    return [*exact, *more[: max(0, SEARCH_LIMIT - len(exact))]]
+
+
+def resolve_account(text: str, language: str = "en") -> LoopAccount | None:
+    """The one account a form field names (handle, email, phone or ID), or None."""
+    matches = exact_matches(text, language)
+    return matches[0] if matches else None
