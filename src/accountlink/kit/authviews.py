@@ -113,7 +113,12 @@ class AccountViews:
         return render(
             request,
             self.template("login"),
-            {"form": form, "error_code": error_code, "refused_account": refused_account, "next": safe_next(request, "")},
+            {
+                "form": form,
+                "error_code": error_code,
+                "refused_account": refused_account,
+                "next": safe_next(request, ""),
+            },
         )
 
     def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
