@@ -34,7 +34,7 @@ from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
 
-UNKNOWN_ID = 987654
+UNKNOWN_IDS = [987654, 10**22]  # the second is beyond the database's integers
 
 
 @dataclass(frozen=True)
@@ -250,11 +250,12 @@ def test_a_manager_who_is_also_an_agent_still_cannot_unlink_others_accounts(worl
     assert "@theirs" in page and "<form" not in page[page.index("<main") : page.index("</main>")]
 
 
+@pytest.mark.parametrize("unknown_id", UNKNOWN_IDS)
 @pytest.mark.parametrize("route", WITH_ID, ids=str)
-def test_unknown_ids_are_not_found(world: World, route: Route) -> None:
+def test_unknown_ids_are_not_found(world: World, route: Route, unknown_id: int) -> None:
     browser = staff_client(world.staff_for(route))
     before = state(world)
-    assert request(browser, world, route, UNKNOWN_ID).status_code == 404
+    assert request(browser, world, route, unknown_id).status_code == 404
     assert state(world) == before
 
 

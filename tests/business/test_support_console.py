@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -375,6 +376,7 @@ def test_approving_sends_a_working_single_use_link_to_the_reply_address(
     page = text(console.get(case_url(case)))
     assert f"The case is approved. A link to add an email or phone was sent to {REPLY}." in page
     token = token_in(outbox, run_tasks)
+    assert f"{settings.ACCOUNTLINK_SITE_URL}/support/recover/{token}/" in outbox.last(REPLY).body
     link = support_actions.check_recovery_link(token)
     assert (link.account, link.case) == (locked_out, case)
     assert RecoveryLink.objects.get().token_hash != token  # only a hash is kept
