@@ -81,3 +81,16 @@ def test_an_unknown_kind_is_a_recovery_request(client: HttpClient) -> None:
     page = client.get(reverse("loop:contact_support"), {"kind": "<script>"}).content.decode()
     assert 'name="kind" value="recovery"' in page and "<script>" not in page
     assert "send you a link to add an email or phone" in page
+
+
+def test_support_agents_find_the_console_in_settings(make_loop_account: Any) -> None:
+    from tests.staff_helpers import staff_client
+
+    agent = make_loop_account(handle="agent", email="agent@example.com")
+    agent.is_support_agent = True
+    agent.save()
+    console = f'href="{reverse("loop:staff_home")}">Support console<'
+    assert console in staff_client(agent).get(reverse("loop:settings")).content.decode()
+    holder = HttpClient()
+    holder.force_login(make_loop_account(handle="holder", email="holder@example.com"))
+    assert "Support console" not in holder.get(reverse("loop:settings")).content.decode()
