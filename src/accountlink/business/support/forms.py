@@ -5,37 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.support import console_forms as kit_forms
+from accountlink.kit.support.console_forms import EvidenceForm, ReasonForm
 
 from .search import resolve_account
 
-REASON_MAX_LENGTH = 1000
+__all__ = ["ApproveRecoveryForm", "EvidenceForm", "ReasonForm", "SearchForm", "account_identifier"]
 
 
-def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Find an account"),
-        required=False,
-        max_length=254,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
-    )
-
+class SearchForm(kit_forms.SearchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].help_text = gettext(
@@ -43,40 +26,11 @@ class SearchForm(forms.Form):
         ) % {"brand": settings.ACCOUNTLINK_BRAND}
 
 
-class EvidenceForm(forms.Form):
-    evidence = _text(
-        _("Evidence"),
-        _("How the requester proved they own the account, or what is still missing. It is kept in the audit log."),
-        rows=4,
-    )
+class ApproveRecoveryForm(kit_forms.ApproveRecoveryForm):
+    account_help = _("Email address, phone number or account ID of the account to recover")
 
-
-class ReasonForm(forms.Form):
-    reason = _text(_("Reason"), _("Kept in the audit log."))
-
-
-class ApproveRecoveryForm(ReasonForm):
-    account = forms.CharField(
-        label=_("Account"),
-        help_text=_("Email address, phone number or account ID of the account to recover"),
-        required=False,
-        max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    field_order = ["account", "reason"]
-
-    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
-        self.language = language
-        super().__init__(*args, **kwargs)
-
-    def clean_account(self) -> BusinessAccount | None:
-        text = self.cleaned_data["account"].strip()
-        if not text:
-            return None  # the action answers support.no_account
-        account = resolve_account(text, self.language)
-        if account is None:
-            raise ValidationError(_("No account matches this. Check it, or search for the account."), code="unknown")
-        return account
+    def resolve(self, text: str) -> BusinessAccount | None:
+        return resolve_account(text, self.language)
 
 
 def account_identifier(account: BusinessAccount | None) -> str:

@@ -1,0 +1,74 @@
+"""Forms both staff consoles share. Reasons are not required by the forms: the actions require them
+and answer with the coded error ``support.reason_required`` (DESIGN §6), shown on the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+REASON_MAX_LENGTH = 1000
+
+
+def text_field(label: Any, help_text: Any = "", rows: int = 3, max_length: int = REASON_MAX_LENGTH) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, "required": True}),
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find an account"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    evidence = text_field(
+        _("Evidence"),
+        _("How the requester proved they own the account, or what is still missing. It is kept in the audit log."),
+        rows=4,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = text_field(_("Reason"), _("Kept in the audit log."))
+
+
+class ApproveRecoveryForm(ReasonForm):
+    """**Approve and send link**: which account the link recovers, and why. Each platform says how
+    what the agent typed is found (``resolve``) and what may be typed (``account_help``)."""
+
+    account_help: Any = ""
+    account = forms.CharField(
+        label=_("Account"),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    field_order = ["account", "reason"]
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        self.language = language
+        super().__init__(*args, **kwargs)
+        self.fields["account"].help_text = self.account_help
+
+    def resolve(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def clean_account(self) -> Any:
+        text = self.cleaned_data["account"].strip()
+        if not text:
+            return None  # the action answers support.no_account
+        account = self.resolve(text)
+        if account is None:
+            raise ValidationError(_("No account matches this. Check it, or search for the account."), code="unknown")
+        return account
