@@ -310,6 +310,7 @@ def test_the_case_page_shows_the_request(console: HttpClient, suspended: Any) ->
     for action in ("evidence", "restore", "decline"):
         assert f'data-action="{action}"' in page
     assert ">Keep suspension</button>" in page and ">Restore account</button>" in page
+    assert "<dd>English</dd>" in page  # the requester's language, by name
 
 
 def test_a_case_naming_no_account_says_so(console: HttpClient) -> None:

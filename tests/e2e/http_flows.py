@@ -153,28 +153,29 @@ def api_post(cluster: Cluster, pair: Pair, path: str, body: dict[str, Any]) -> r
     )
 
 
-def newest_code(data_dir: Path, to: str, after: float, timeout: float = 20) -> str:
-    """The 6-digit code of the newest message to ``to`` written after ``after`` (epoch seconds)."""
+def next_code(data_dir: Path, to: str, seen: int, timeout: float = 20) -> str:
+    """The 6-digit code of the first message to ``to`` after the ``seen`` already there.
+
+    Counting messages, not comparing times: a sign-up code sent a moment earlier must not be taken
+    for the code just asked for when the worker has not written that one yet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for message in reversed(outbox.read(data_dir / "outbox", to=to)):
-            from datetime import datetime
-
-            if datetime.fromisoformat(message.sent_at).timestamp() >= after:
-                match = re.search(r"(?<!\d)(\d{6})(?!\d)", message.body)
-                if match:
-                    return match.group(1)
+        for message in outbox.read(data_dir / "outbox", to=to)[seen:]:
+            # The code message's subject carries the code; other notices (linked, say) have none.
+            match = re.search(r"(?<!\d)(\d{6})(?!\d)", message.subject)
+            if match:
+                return match.group(1)
         time.sleep(0.05)
     raise AssertionError(f"no code reached {to} within {timeout} s")
 
 
 def send_unlink_code(cluster: Cluster, pair: Pair) -> str:
     """Send code (to the account's email) through the JSON API and read it from the outbox."""
-    asked = time.time() - 1
+    seen = len(outbox.read(cluster.data_dir / "outbox", to=pair.business_email))
     answer = api_post(cluster, pair, "link/unlink-code", {"contact": "email"})
     if answer.status_code != 202:
         raise AssertionError(f"unlink-code answered {answer.status_code}: {answer.text}")
-    return newest_code(cluster.data_dir, pair.business_email, asked)
+    return next_code(cluster.data_dir, pair.business_email, seen)
 
 
 def confirm_unlink(cluster: Cluster, pair: Pair, code: str) -> None:
