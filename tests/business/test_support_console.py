@@ -295,7 +295,7 @@ def test_open_cases_are_listed_newest_first_with_the_proof_marker(
     proven_row = proven_row[: proven_row.index("</tr>")]
     assert f'<a href="{case_url(proven)}">{proven.reference}</a>' in proven_row
     assert "Kenji Sato" in proven_row and REPLY in proven_row
-    assert "1\xa0hour ago" in proven_row
+    assert "an hour ago" in proven_row
     assert "data-proven-with-loop>Proved with Loop</span>" in proven_row
     older_row = page[page.index(f'<tr data-case="{older.pk}">') :]
     older_row = older_row[: older_row.index("</tr>")]
