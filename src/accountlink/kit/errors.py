@@ -52,7 +52,6 @@ class ErrorCode(StrEnum):
     REQUEST_INVALID = "request.invalid"
     NOT_FOUND = "request.not_found"
     CSRF_FAILED = "request.csrf_failed"
-    FORBIDDEN = "request.forbidden"
     SUPPORT_REASON_REQUIRED = "support.reason_required"
     SUPPORT_EVIDENCE_REQUIRED = "support.evidence_required"
     SUPPORT_CASE_CLOSED = "support.case_closed"
@@ -125,7 +124,6 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "This request could not be verified (its security token is missing or out of date). Reload the page "
         "and try again."
     ),
-    ErrorCode.FORBIDDEN: _("You don't have permission to do this."),
     ErrorCode.SUPPORT_REASON_REQUIRED: _("Write down the reason for this action. It is kept in the audit log."),
     ErrorCode.SUPPORT_EVIDENCE_REQUIRED: _(
         "Record how the requester proved they own the account before approving the case."
