@@ -33,7 +33,7 @@ typecheck: setup
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_consumer $(BIN)/mypy --cache-dir .mypy_cache/consumer \
 		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
-		src/accountlink/business
+		src/accountlink/business src/accountlink/helpcenter
 
 test-sqlite: setup messages
 	$(PYTEST) tests/kit tests/consumer --ds=accountlink.settings.test_consumer

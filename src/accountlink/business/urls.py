@@ -37,6 +37,7 @@ business_patterns = [
 urlpatterns = [
     path("", include((business_patterns, "business"))),
     path("api/v1/", include("accountlink.business.api.urls")),
+    path("help/", include("accountlink.helpcenter.urls")),
     # Loop's signed notices (DESIGN §7); `accountlink up` registers this address at Loop.
     path("webhooks/loop/", webhooks_in.loop_webhook, name="loop_webhook"),
     path("dev/outbox/", outbox_page, name="outbox"),

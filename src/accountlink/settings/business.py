@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "accountlink.business.settings_pages",
     "accountlink.business.linking",
     "accountlink.business.webhooks_in",
+    "accountlink.helpcenter",
     "ninja",
 ]
 ROOT_URLCONF = "accountlink.business.urls"

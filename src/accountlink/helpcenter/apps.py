@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HelpCenterConfig(AppConfig):
+    name = "accountlink.helpcenter"
+    label = "helpcenter"
+    verbose_name = "Help center"

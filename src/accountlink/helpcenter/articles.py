@@ -1,0 +1,139 @@
+"""Help articles as data (issue 6). A step names the UI label it refers to by its message id, so
+the article shows exactly the words the page shows, in every language, and the browser test can
+find the same label on the running system.
+
+Articles live in ``helpcenter/content/``, one module per article, each defining ``ARTICLE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
+
+Platform = Literal["business", "loop"]
+# How the walker finds a label on the page: a link, a button, a heading, a form field, or any text.
+Role = Literal["link", "button", "heading", "field", "text"]
+
+
+def brand_names() -> dict[str, str]:
+    brand = settings.ACCOUNTLINK_BRAND
+    return {"brand": brand, "business_brand": gettext("%(brand)s for Business") % {"brand": brand}}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A UI label by its message id (and context), exactly as the templates translate it."""
+
+    msgid: str
+    context: str | None = None
+
+    def text(self) -> str:
+        translated = pgettext(self.context, self.msgid) if self.context else gettext(self.msgid)
+        return translated % brand_names() if "%(" in translated else translated
+
+
+@dataclass(frozen=True)
+class Step:
+    """One instruction. ``text`` holds ``%(label)s`` where the label goes."""
+
+    text: Promise
+    label: Label | None = None
+    role: Role = "link"
+    platform: Platform = "business"
+    # For a ``field`` step: which value the walker types ("email", "password", "code", ...).
+    value: str = ""
+
+    def plain(self) -> str:
+        return str(self.text) % {**brand_names(), "label": self.label.text() if self.label else ""}
+
+    def html(self) -> SafeString:
+        names = {key: escape(value) for key, value in brand_names().items()}
+        if self.label is not None:
+            names["label"] = format_html('<strong class="ui-label">{}</strong>', self.label.text())
+        return mark_safe(escape(str(self.text)) % names)  # noqa: S308 (escaped above, placeholders are escaped)
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: Promise
+    paragraphs: tuple[Promise, ...] = ()
+    steps: tuple[Step, ...] = ()
+    bullets: tuple[Promise, ...] = ()
+    note: Promise | None = None
+
+    def title_text(self) -> str:
+        return str(self.title) % brand_names()
+
+    def paragraphs_html(self) -> list[SafeString]:
+        return [_with_brands(paragraph) for paragraph in self.paragraphs]
+
+    def bullets_html(self) -> list[SafeString]:
+        return [_with_brands(bullet) for bullet in self.bullets]
+
+    def note_html(self) -> SafeString | None:
+        return _with_brands(self.note) if self.note is not None else None
+
+    def words(self) -> str:
+        parts: list[Any] = [self.title, *self.paragraphs, *self.bullets, self.note or ""]
+        texts = [str(part) % brand_names() if "%(" in str(part) else str(part) for part in parts]
+        return " ".join([*texts, *(step.plain() for step in self.steps)])
+
+
+def _with_brands(text: Promise) -> SafeString:
+    names = {key: escape(value) for key, value in brand_names().items()}
+    return mark_safe(escape(str(text)) % names)  # noqa: S308 (escaped first)
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: Promise
+    summary: Promise
+    sections: tuple[Section, ...]
+    related: tuple[str, ...] = ()
+    platform: Platform = "business"
+    keywords: tuple[str, ...] = field(default=())
+
+    def title_text(self) -> str:
+        return str(self.title) % brand_names()
+
+    def summary_text(self) -> str:
+        return str(self.summary) % brand_names()
+
+    def section(self, anchor: str) -> Section:
+        return next(section for section in self.sections if section.anchor == anchor)
+
+    def words(self) -> str:
+        return " ".join([self.title_text(), self.summary_text(), *(section.words() for section in self.sections)])
+
+
+def all_articles() -> dict[str, Article]:
+    from .content import ARTICLES
+
+    return {article.slug: article for article in ARTICLES}
+
+
+def find(slug: str) -> Article | None:
+    return all_articles().get(slug)
+
+
+def search(query: str, platform: Platform = "business") -> list[Article]:
+    """Articles whose words, in the current language, contain every word of the query."""
+    terms = [term.casefold() for term in query.split() if term.strip()]
+    if not terms:
+        return []
+    found = []
+    for article in all_articles().values():
+        if article.platform != platform:
+            continue
+        words = article.words().casefold()
+        if all(term in words for term in terms):
+            found.append(article)
+    return found

@@ -1,0 +1,122 @@
+"""How to unlink a Loop account from an existing Loop for Business account (the seed article, re-told)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from accountlink.helpcenter.articles import Article, Label, Section, Step
+
+ARTICLE = Article(
+    slug="unlink-loop-account",
+    title=_("How to unlink a %(brand)s account from your %(business_brand)s account"),
+    summary=_(
+        "End the link from %(business_brand)s's User settings with a verification code, or from the "
+        "%(brand)s app by removing %(business_brand)s's access. Either way, both sides are updated at once."
+    ),
+    sections=(
+        Section(
+            anchor="before-you-start",
+            title=_("Before you start"),
+            paragraphs=(
+                _(
+                    "To unlink from %(business_brand)s you need to be able to log in to it, and a "
+                    "verification code goes to an email address or phone number on your account. To unlink "
+                    "from %(brand)s you need to be able to log in to your %(brand)s account."
+                ),
+            ),
+            bullets=(
+                _(
+                    "Forgot your %(business_brand)s password? Use Forgot password? on the login page to get a "
+                    "code and set a new one."
+                ),
+                _(
+                    "Can't log in to %(brand)s because your account is suspended, or because you couldn't "
+                    "reset your password? Use Contact support on the %(brand)s login page to ask for your "
+                    "account back."
+                ),
+                _(
+                    "Can't log in to %(business_brand)s at all, for example because the account has no email "
+                    "or phone? Use Contact support on its login page. Once we've confirmed the account is "
+                    "yours, you can add an email or phone, and then reset your password."
+                ),
+            ),
+            note=_("Managed accounts can't be unlinked by their holder. Contact your account manager instead."),
+        ),
+        Section(
+            anchor="unlink-in-user-settings",
+            title=_("Unlink in %(business_brand)s User settings"),
+            steps=(
+                Step(
+                    _("Log in to %(business_brand)s with your email or phone, or with Continue with %(brand)s."),
+                    Label("Log in"),
+                    role="button",
+                ),
+                Step(
+                    _("Open %(label)s. In Ads Manager it is in the profile menu (your initial, at the top right)."),
+                    Label("User settings"),
+                ),
+                Step(_("Choose %(label)s."), Label("Personal information")),
+                Step(
+                    _("In your %(brand)s account's card, press %(label)s."),
+                    Label("Unlink %(brand)s account", "button"),
+                    role="button",
+                ),
+                Step(
+                    _("The %(label)s window opens and asks you to confirm it's you."),
+                    Label("Unlink %(brand)s account", "dialog title"),
+                    role="heading",
+                ),
+                Step(
+                    _("Choose the email address or phone number the code should go to, and press %(label)s."),
+                    Label("Send code"),
+                    role="button",
+                ),
+                Step(
+                    _("Type the 6-digit code you received in %(label)s."),
+                    Label("Verification code"),
+                    role="field",
+                    value="code",
+                ),
+                Step(
+                    _("Press %(label)s. The link ends, and we tell you about it on both platforms."),
+                    Label("Confirm"),
+                    role="button",
+                ),
+            ),
+        ),
+        Section(
+            anchor="remove-access-in-loop",
+            title=_("Remove access in the %(brand)s app"),
+            steps=(
+                Step(_("Open %(brand)s and %(label)s."), Label("Log in"), role="button", platform="loop"),
+                Step(_("Tap %(label)s."), Label("Profile"), platform="loop"),
+                Step(_("Tap the %(label)s icon at the top right."), Label("Menu"), role="button", platform="loop"),
+                Step(_("Tap %(label)s."), Label("Settings and privacy"), platform="loop"),
+                Step(_("Tap %(label)s."), Label("Security and login"), platform="loop"),
+                Step(_("Tap %(label)s."), Label("Manage app permissions"), platform="loop"),
+                Step(_("Choose %(label)s."), Label("%(brand)s for Business"), platform="loop"),
+                Step(
+                    _(
+                        "Tap %(label)s at the bottom, then confirm. %(business_brand)s loses access at once "
+                        "and shows your account as not linked."
+                    ),
+                    Label("Remove access"),
+                    role="button",
+                    platform="loop",
+                ),
+            ),
+        ),
+        Section(
+            anchor="after-unlinking",
+            title=_("After unlinking"),
+            paragraphs=(
+                _(
+                    "Your %(brand)s account can be linked again straight away, to this or another "
+                    "%(business_brand)s account. Your ad accounts and settings stay where they are: unlinking "
+                    "deletes nothing."
+                ),
+            ),
+        ),
+    ),
+    related=(),
+)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "help"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("<slug:slug>/", views.article, name="article"),
+    path("<slug:slug>/vote/", views.vote, name="vote"),
+]

@@ -1,0 +1,64 @@
+"""The help center pages (issue 6): index, search, article with breadcrumbs, and Was this helpful?"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accountlink.kit.staff import is_staff_session, is_support_agent
+
+from . import actions, articles
+
+VISITOR_COOKIE = "help_visitor"
+VISITOR_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def _article(slug: str) -> articles.Article:
+    article = articles.find(slug)
+    if article is None or article.platform != "business":
+        raise Http404
+    return article
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    listed = [article for article in articles.all_articles().values() if article.platform == "business"]
+    return render(request, "helpcenter/index.html", {"articles": listed})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    return render(request, "helpcenter/search.html", {"query": query, "results": articles.search(query)})
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    shown = _article(slug)
+    related = [found for found in (articles.find(other) for other in shown.related) if found is not None]
+    counts = None
+    if is_support_agent(request.user) and is_staff_session(request):
+        counts = actions.vote_counts(shown.slug)
+    return render(request, "helpcenter/article.html", {"article": shown, "related": related, "counts": counts})
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    shown = _article(slug)
+    answer = request.POST.get("helpful")
+    response = redirect(reverse("help:article", args=[shown.slug]) + "#feedback")
+    if answer not in ("yes", "no"):
+        return response
+    visitor = request.get_signed_cookie(VISITOR_COOKIE, default="", salt="helpcenter") or secrets.token_urlsafe(16)
+    actions.do_vote(shown.slug, visitor=visitor, helpful=answer == "yes")
+    messages.success(request, _("Thank you for your feedback."))
+    response.set_signed_cookie(
+        VISITOR_COOKIE, visitor, salt="helpcenter", max_age=VISITOR_MAX_AGE, httponly=True, samesite="Lax"
+    )
+    return response
