@@ -116,7 +116,13 @@ def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str], *, qu
     if not missing:
         return
     grants = run_manage_output(
-        "consumer", data_dir, "demo_grants", "--client-key", client_key, "--site-url", urls["consumer"], *missing
+        # ``--name=value``: a random client key may start with "-", which argparse would take for an option.
+        "consumer",
+        data_dir,
+        "demo_grants",
+        f"--client-key={client_key}",
+        f"--site-url={urls['consumer']}",
+        *missing,
     )
     created = run_manage_output("business", data_dir, "load_demo_links", stdin=grants).strip()
     if not quiet:
