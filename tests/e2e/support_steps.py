@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import phonenumbers
 import polib
 from playwright.sync_api import Locator, Page, expect
 
@@ -68,9 +69,14 @@ def new_reply_address(purpose: str) -> str:
 
 
 def new_japanese_mobile() -> tuple[str, str]:
-    """A mobile number no one has yet: as a person types it, and in E.164 (the outbox's address)."""
-    digits = f"{secrets.randbelow(10**8):08d}"
-    return f"+81 90 {digits[:4]} {digits[4:]}", f"+8190{digits}"
+    """A mobile number no one has yet: as a person types it, and in E.164 (the outbox's address).
+
+    Drawn until the phone-number metadata the pages check with calls it valid: some 090 blocks
+    (090-0xxx, say) are not allocated, and the page rightly refuses them."""
+    while True:
+        digits = f"{secrets.randbelow(10**8):08d}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(f"+8190{digits}")):
+            return f"+81 90 {digits[:4]} {digits[4:]}", f"+8190{digits}"
 
 
 def masked_email(email: str) -> str:
