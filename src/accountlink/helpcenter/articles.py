@@ -7,12 +7,12 @@ Articles live in ``helpcenter/content/``, one module per article, each defining 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.functional import Promise
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
@@ -50,13 +50,11 @@ class Step:
     value: str = ""
 
     def plain(self) -> str:
-        return str(self.text) % {**brand_names(), "label": self.label.text() if self.label else ""}
+        return _text(self.text, label=self.label.text() if self.label else "")
 
     def html(self) -> SafeString:
-        names = {key: escape(value) for key, value in brand_names().items()}
-        if self.label is not None:
-            names["label"] = format_html('<strong class="ui-label">{}</strong>', self.label.text())
-        return mark_safe(escape(str(self.text)) % names)  # noqa: S308 (escaped above, placeholders are escaped)
+        label = format_html('<strong class="ui-label">{}</strong>', self.label.text()) if self.label else ""
+        return _html(self.text, label=label)
 
 
 @dataclass(frozen=True)
@@ -69,26 +67,31 @@ class Section:
     note: Promise | None = None
 
     def title_text(self) -> str:
-        return str(self.title) % brand_names()
+        return _text(self.title)
 
     def paragraphs_html(self) -> list[SafeString]:
-        return [_with_brands(paragraph) for paragraph in self.paragraphs]
+        return [_html(paragraph) for paragraph in self.paragraphs]
 
     def bullets_html(self) -> list[SafeString]:
-        return [_with_brands(bullet) for bullet in self.bullets]
+        return [_html(bullet) for bullet in self.bullets]
 
     def note_html(self) -> SafeString | None:
-        return _with_brands(self.note) if self.note is not None else None
+        return _html(self.note) if self.note is not None else None
 
     def words(self) -> str:
         parts: list[Any] = [self.title, *self.paragraphs, *self.bullets, self.note or ""]
-        texts = [str(part) % brand_names() if "%(" in str(part) else str(part) for part in parts]
-        return " ".join([*texts, *(step.plain() for step in self.steps)])
+        return " ".join([*(_text(part) for part in parts), *(step.plain() for step in self.steps)])
 
 
-def _with_brands(text: Promise) -> SafeString:
-    names = {key: escape(value) for key, value in brand_names().items()}
-    return mark_safe(escape(str(text)) % names)  # noqa: S308 (escaped first)
+def _text(text: Any, **extra: str) -> str:
+    """The translated text with the brand names (and ``extra``) filled in."""
+    return str(text) % {**brand_names(), **extra}
+
+
+def _html(text: Any, **extra: SafeString | str) -> SafeString:
+    """The same, as HTML: the text is escaped first, then the (escaped or safe) values go in."""
+    names = {key: conditional_escape(value) for key, value in {**brand_names(), **extra}.items()}
+    return mark_safe(escape(str(text)) % names)  # noqa: S308 (every part is escaped)
 
 
 @dataclass(frozen=True)
@@ -99,16 +102,12 @@ class Article:
     sections: tuple[Section, ...]
     related: tuple[str, ...] = ()
     platform: Platform = "business"
-    keywords: tuple[str, ...] = field(default=())
 
     def title_text(self) -> str:
-        return str(self.title) % brand_names()
+        return _text(self.title)
 
     def summary_text(self) -> str:
-        return str(self.summary) % brand_names()
-
-    def section(self, anchor: str) -> Section:
-        return next(section for section in self.sections if section.anchor == anchor)
+        return _text(self.summary)
 
     def words(self) -> str:
         return " ".join([self.title_text(), self.summary_text(), *(section.words() for section in self.sections)])

@@ -22,7 +22,7 @@ from accountlink.kit.crypto import seal
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.retry import next_delay
 from accountlink.kit.sendcode import send_code
-from accountlink.kit.support.actions import do_record_loop_proof
+from accountlink.kit.support.actions import check_reason, do_record_loop_proof
 from accountlink.kit.support.models import SupportCase
 
 from . import provider
@@ -325,7 +325,9 @@ def _end_link(link: LoopLink, *, reason: str, actor: BusinessAccount | None, rev
 
 
 def do_end_link_by_staff(account: BusinessAccount, *, actor: BusinessAccount, reason: str) -> LoopLink:
-    """An account manager or support agent unlinks an account (managed accounts, DESIGN §4.6)."""
+    """An account manager or support agent unlinks an account (managed accounts, DESIGN §4.6).
+    Like every staff action it needs a reason, which the audit event keeps."""
+    reason = check_reason(reason)
     with transaction.atomic(durable=True):
         link = LoopLink.objects.select_for_update().select_related("account").filter(account=account).first()
         if link is None:

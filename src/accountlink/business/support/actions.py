@@ -10,7 +10,6 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.actions import do_end_link_by_staff
 from accountlink.business.linking.models import LoopLink
 from accountlink.kit.errors import CodedError, ErrorCode
-from accountlink.kit.support.actions import check_reason
 
 
 def check_manages(manager: BusinessAccount, account: BusinessAccount) -> None:
@@ -23,6 +22,5 @@ def do_unlink_managed_account(account: BusinessAccount, *, manager: BusinessAcco
     """The account manager's **Unlink Loop account** (DESIGN §4.6): the link ends exactly as when its
     holder unlinks it (revocation at Loop, notices to the holder), audited with the manager and the reason.
     """
-    reason = check_reason(reason)
     check_manages(manager, account)
     return do_end_link_by_staff(account, actor=manager, reason=reason)
