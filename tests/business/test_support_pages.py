@@ -217,3 +217,12 @@ def test_a_loop_account_that_is_not_linked_proves_nothing(
 def test_verify_with_loop_needs_an_open_case_in_this_browser(client: HttpClient) -> None:
     response = client.post(reverse("business:support_prove_with_loop"))
     assert response.status_code == 302 and response["Location"] == reverse("business:contact_support")
+
+
+def test_a_refused_links_token_does_not_reach_the_request_log(client: HttpClient, caplog: Any) -> None:
+    token = "made-up-token-that-must-not-be-logged"
+    with caplog.at_level("WARNING", logger="django.request"):
+        client.get(reverse("business:recover", args=[token]))
+    logged = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert logged and all(token not in message for message in logged)
+    assert "/support/recover/[redacted]/" in logged[0]

@@ -1,4 +1,6 @@
 """What both test settings share."""
 
-# Tests see the real logic, but logging stays quiet.
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+from .base import LOGGING as BASE_LOGGING
+
+# Tests see the real logic and the real log filters, but logging stays quiet.
+LOGGING = {**BASE_LOGGING, "handlers": {}, "root": {"level": "WARNING"}}
