@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gettext
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -385,6 +388,94 @@ def command_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_help_screenshots(args: argparse.Namespace) -> int:
+    """Walk every help article on a fresh system, in each language, saving each step's screenshot."""
+    from accountlink.helpcenter.articles import SCREENSHOTS_DIR
+    from accountlink.helpcenter.tour import walk_all
+    from accountlink.helpcenter.walker import LANGUAGES
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        raise CliError(_("help-screenshots needs Playwright (pip install playwright)")) from error
+    if not Path(args.chromium).exists():
+        raise CliError(_("no browser at %(path)s; install chromium or pass --chromium") % {"path": args.chromium})
+    languages = args.language or list(LANGUAGES)
+    for language in languages:
+        if language not in LANGUAGES:
+            raise CliError(_("unknown language %(language)s") % {"language": language})
+    out = Path(args.out).resolve() if args.out else SCREENSHOTS_DIR
+    with tempfile.TemporaryDirectory(prefix="accountlink-help-") as temporary:
+        staging = Path(temporary) / "shots"
+        with running_system(Path(temporary) / "data") as site, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+            try:
+                for language in languages:
+                    walked = walk_all(browser, site, language, shots=staging)
+                    print(
+                        _("%(language)s: %(count)s sections walked") % {"language": language, "count": len(walked)},
+                        flush=True,
+                    )
+            finally:
+                browser.close()
+        for language in languages:  # replace each language's set whole, so no stale picture stays
+            shutil.rmtree(out / language, ignore_errors=True)
+            shutil.copytree(staging / language, out / language)
+        count = sum(1 for _file in staging.rglob("*.jpg"))
+    print(_("%(count)s screenshots in %(dir)s") % {"count": count, "dir": out})
+    return 0
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def running_system(data_dir: Path) -> Iterator[Any]:
+    """``accountlink up`` on two free loopback ports with a fresh data directory, stopped afterwards."""
+    from accountlink.helpcenter.walker import Site
+
+    ports = free_ports(2)
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    command = [sys.executable, "-m", "accountlink.cli", "up", "--data-dir", str(data_dir)]
+    command += [f"--consumer-port={ports[0]}", f"--business-port={ports[1]}"]
+    log = data_dir.parent / "up.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        for port in ports:
+            if not wait_for_port(port, deadline) or process.poll() is not None:
+                sys.stderr.write(log.read_text(errors="replace")[-3000:])
+                raise CliError(_("the system did not start"))
+        yield Site(f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", data_dir)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _n in range(count)]
+    try:
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
+
+
 def command_manage(args: argparse.Namespace) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = PLATFORMS[args.platform]
     if args.data_dir:
@@ -457,6 +548,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("the port `accountlink up` runs %(brand)s for Business on") % {"brand": BRAND},
     )
     reconcile.set_defaults(handler=command_reconcile)
+
+    screenshots = commands.add_parser(
+        "help-screenshots",
+        help=_("walk every help article on a fresh system and save each step's screenshot, per language"),
+    )
+    screenshots.add_argument(
+        "--language", action="append", help=_("only this language (repeat for more; default: all)")
+    )
+    screenshots.add_argument("--out", help=_("where to save them (default: the help center's static files)"))
+    screenshots.add_argument("--chromium", default="/usr/bin/chromium", help=_("the browser to drive"))
+    screenshots.set_defaults(handler=command_help_screenshots)
 
     manage = commands.add_parser("manage", help=_("run a Django management command on one platform"))
     manage.add_argument("platform", choices=sorted(PLATFORMS))

@@ -151,9 +151,21 @@ def assert_refused(response: Any, code: ErrorCode, page: str, language: str = "e
     assert response.request["PATH_INFO"] == page
     html = response.content.decode()
     assert f'<html lang="{language}">' in html
-    assert f'data-error-code="{code.value}">{escape(MESSAGES[language][code])}</div>' in html
+    help_link = help_link_html(code, language)
+    assert f'data-error-code="{code.value}">{escape(MESSAGES[language][code])}{help_link}</div>' in html
     assert html.count("data-error-code=") == 1
     return html
+
+
+LEARN_MORE = {"en": "Learn more about this", "ja": "詳しくはこちら", "es": "Más información"}
+
+
+def help_link_html(code: ErrorCode, language: str) -> str:
+    """What follows every linking refusal: one click to its own section of the troubleshooting
+    article, in the language the refusal was shown in (DESIGN §6, issue 6)."""
+    anchor = code.value.replace(".", "-").replace("_", "-")
+    href = f"/help/linking-errors/?lang={language}#{anchor}"
+    return f' <a class="alert-help" href="{href}" data-help-for="{code.value}">{LEARN_MORE[language]}</a>'
 
 
 def refusals(account: Any) -> list[str]:

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views
+from accountlink.consumer.help_pages import help_article
 from accountlink.consumer.oauth import permission_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
 from accountlink.consumer.support.urls import urlpatterns as support_console_urls
@@ -27,6 +28,7 @@ loop_patterns = [
         permission_views.remove_app_access,
         name="remove_app_access",
     ),
+    path("help/<slug:slug>/", help_article, name="help_article"),
     *webhook_staff_urls,
     *support_console_urls,
     *support_pages.urls(),

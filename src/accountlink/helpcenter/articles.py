@@ -8,17 +8,20 @@ Articles live in ``helpcenter/content/``, one module per article, each defining 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 Platform = Literal["business", "loop"]
-# How the walker finds a label on the page: a link, a button, a heading, a form field, or any text.
-Role = Literal["link", "button", "heading", "field", "text"]
+# How the walker finds a label on the page: a link, a button, a heading, a form field, a group of
+# options (it picks the first), or any text.
+Role = Literal["link", "button", "heading", "field", "choice", "text"]
 
 
 def brand_names() -> dict[str, str]:
@@ -46,11 +49,16 @@ class Step:
     label: Label | None = None
     role: Role = "link"
     platform: Platform = "business"
-    # For a ``field`` step: which value the walker types ("email", "password", "code", ...).
+    # For a ``field`` step, what the walker types: "identifier", "password", "code" (from the
+    # outbox), "email", "name", "new_password" or "message". For a "button" step, "login": the
+    # person fills in the login form before pressing it.
     value: str = ""
 
     def plain(self) -> str:
-        return _text(self.text, label=self.label.text() if self.label else "")
+        return _text(self.text, label=self.label_text())
+
+    def label_text(self) -> str:
+        return self.label.text() if self.label else ""
 
     def html(self) -> SafeString:
         label = format_html('<strong class="ui-label">{}</strong>', self.label.text()) if self.label else ""
@@ -136,3 +144,40 @@ def search(query: str, platform: Platform = "business") -> list[Article]:
         if all(term in words for term in terms):
             found.append(article)
     return found
+
+
+# Illustrations: ``accountlink help-screenshots`` walks every step on the running system and saves
+# what the step shows, per language, under the package's static files.
+SCREENSHOTS_DIR = Path(__file__).resolve().parent.parent / "static" / "accountlink" / "help"
+
+
+def screenshot_name(language: str, slug: str, anchor: str, number: int) -> str:
+    """The static path of the screenshot of step ``number`` (from 1) of a section, in a language."""
+    return f"accountlink/help/{language}/{slug}/{anchor}-{number}.jpg"
+
+
+@dataclass(frozen=True)
+class ShownStep:
+    step: Step
+    number: int
+    screenshot: str  # its URL, or "" before help-screenshots has been run for it
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    section: Section
+    steps: tuple[ShownStep, ...]
+
+
+def shown_sections(article: Article) -> list[ShownSection]:
+    """The article's sections with each step's illustration in the current language."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    shown = []
+    for section in article.sections:
+        steps = []
+        for number, step in enumerate(section.steps, start=1):
+            name = screenshot_name(language, article.slug, section.anchor, number)
+            exists = (SCREENSHOTS_DIR.parent.parent / name).is_file()
+            steps.append(ShownStep(step, number, static(name) if exists else ""))
+        shown.append(ShownSection(section, tuple(steps)))
+    return shown

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,12 +14,30 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accountlink.kit.i18n.views import remember_language
 from accountlink.kit.staff import is_staff_session, is_support_agent
 
 from . import actions, articles
 
 VISITOR_COOKIE = "help_visitor"
 VISITOR_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def in_requested_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``?lang=ja``: links from error messages (also from Loop, another site) name the reader's
+    language. It is kept in the language cookie and dropped from the address, so the language
+    switcher works afterwards; the browser keeps the ``#section`` across the redirect."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if "lang" not in request.GET:
+            return view(request, *args, **kwargs)
+        rest = urlencode([(key, value) for key, value in request.GET.items() if key != "lang"])
+        response = redirect(request.path + (f"?{rest}" if rest else ""))
+        remember_language(response, request.GET["lang"])
+        return response
+
+    return wrapper
 
 
 def _article(slug: str) -> articles.Article:
@@ -27,25 +48,34 @@ def _article(slug: str) -> articles.Article:
 
 
 @require_GET
+@in_requested_language
 def index(request: HttpRequest) -> HttpResponse:
     listed = [article for article in articles.all_articles().values() if article.platform == "business"]
     return render(request, "helpcenter/index.html", {"articles": listed})
 
 
 @require_GET
+@in_requested_language
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     return render(request, "helpcenter/search.html", {"query": query, "results": articles.search(query)})
 
 
 @require_GET
+@in_requested_language
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     shown = _article(slug)
-    related = [found for found in (articles.find(other) for other in shown.related) if found is not None]
+    related = [
+        found for found in map(articles.find, shown.related) if found is not None and found.platform == "business"
+    ]
     counts = None
     if is_support_agent(request.user) and is_staff_session(request):
         counts = actions.vote_counts(shown.slug)
-    return render(request, "helpcenter/article.html", {"article": shown, "related": related, "counts": counts})
+    return render(
+        request,
+        "helpcenter/article.html",
+        {"article": shown, "sections": articles.shown_sections(shown), "related": related, "counts": counts},
+    )
 
 
 @require_POST

@@ -166,4 +166,11 @@ class CodedError(Exception):
         return str(MESSAGES[self.code]) % {**names, **self.params}
 
     def as_json(self) -> dict[str, str]:
-        return {"code": self.code.value, "message": self.message}
+        """``code`` and ``message``, and ``help_url`` when a help-center section explains the code."""
+        from .helplinks import help_url
+
+        body = {"code": self.code.value, "message": self.message}
+        url = help_url(self.code, absolute=True)
+        if url:
+            body["help_url"] = url
+        return body

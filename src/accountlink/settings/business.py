@@ -31,6 +31,8 @@ LANGUAGE_COOKIE_NAME = "lfb_language"
 # Loop for Business is an OAuth client of Loop. `accountlink up` registers it and passes the key
 # and secret in the environment; the URLs are where Loop is reached and where this site is.
 ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8002")
+# The help center is served here, at /help/; error messages link to its sections.
+ACCOUNTLINK_HELP_URL = env("ACCOUNTLINK_HELP_URL", "/help/")
 ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL", "http://127.0.0.1:8001"))
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")

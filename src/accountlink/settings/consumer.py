@@ -22,6 +22,10 @@ LOGIN_URL = "loop:login"
 LOGIN_REDIRECT_URL = "loop:profile"
 # Where this site is reached from outside: absolute links in messages (a recovery link) start here.
 ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8001")
+# Loop's error messages link to the help center of Loop for Business (DESIGN §6).
+ACCOUNTLINK_HELP_URL = env(
+    "ACCOUNTLINK_HELP_URL", env("ACCOUNTLINK_BUSINESS_URL", "http://127.0.0.1:8002").rstrip("/") + "/help/"
+)
 
 SESSION_COOKIE_NAME = "loop_session"
 CSRF_COOKIE_NAME = "loop_csrftoken"

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from .account_types import ARTICLE as ACCOUNT_TYPES
+from .app_permissions import ARTICLE as APP_PERMISSIONS
+from .cant_log_in import ARTICLE as CANT_LOG_IN
+from .link_existing import ARTICLE as LINK_EXISTING
+from .linking_errors import ARTICLE as LINKING_ERRORS
+from .sign_up_with_loop import ARTICLE as SIGN_UP_WITH_LOOP
 from .unlink import ARTICLE as UNLINK
 
-ARTICLES = (UNLINK,)
+ARTICLES = (
+    UNLINK,
+    LINK_EXISTING,
+    SIGN_UP_WITH_LOOP,
+    ACCOUNT_TYPES,
+    LINKING_ERRORS,
+    CANT_LOG_IN,
+    APP_PERMISSIONS,  # Loop's own help page, shown on Loop
+)

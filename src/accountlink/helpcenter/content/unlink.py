@@ -50,11 +50,14 @@ ARTICLE = Article(
                     _("Log in to %(business_brand)s with your email or phone, or with Continue with %(brand)s."),
                     Label("Log in"),
                     role="button",
+                    value="login",
                 ),
                 Step(
-                    _("Open %(label)s. In Ads Manager it is in the profile menu (your initial, at the top right)."),
-                    Label("User settings"),
+                    _("In Ads Manager, open the %(label)s: your initial, at the top right."),
+                    Label("Profile menu"),
+                    role="button",
                 ),
+                Step(_("Choose %(label)s."), Label("User settings")),
                 Step(_("Choose %(label)s."), Label("Personal information")),
                 Step(
                     _("In your %(brand)s account's card, press %(label)s."),
@@ -67,10 +70,11 @@ ARTICLE = Article(
                     role="heading",
                 ),
                 Step(
-                    _("Choose the email address or phone number the code should go to, and press %(label)s."),
-                    Label("Send code"),
-                    role="button",
+                    _("Under %(label)s, choose the email address or phone number the code should go to."),
+                    Label("Send the code to"),
+                    role="choice",
                 ),
+                Step(_("Press %(label)s."), Label("Send code"), role="button"),
                 Step(
                     _("Type the 6-digit code you received in %(label)s."),
                     Label("Verification code"),
@@ -88,17 +92,20 @@ ARTICLE = Article(
             anchor="remove-access-in-loop",
             title=_("Remove access in the %(brand)s app"),
             steps=(
-                Step(_("Open %(brand)s and %(label)s."), Label("Log in"), role="button", platform="loop"),
+                Step(
+                    _("Open %(brand)s and %(label)s."), Label("Log in"), role="button", platform="loop", value="login"
+                ),
                 Step(_("Tap %(label)s."), Label("Profile"), platform="loop"),
                 Step(_("Tap the %(label)s icon at the top right."), Label("Menu"), role="button", platform="loop"),
                 Step(_("Tap %(label)s."), Label("Settings and privacy"), platform="loop"),
                 Step(_("Tap %(label)s."), Label("Security and login"), platform="loop"),
                 Step(_("Tap %(label)s."), Label("Manage app permissions"), platform="loop"),
                 Step(_("Choose %(label)s."), Label("%(brand)s for Business"), platform="loop"),
+                Step(_("Tap %(label)s at the bottom."), Label("Remove access"), role="button", platform="loop"),
                 Step(
                     _(
-                        "Tap %(label)s at the bottom, then confirm. %(business_brand)s loses access at once "
-                        "and shows your account as not linked."
+                        "Tap %(label)s again to confirm. %(business_brand)s loses access at once and shows your "
+                        "account as not linked."
                     ),
                     Label("Remove access"),
                     role="button",
@@ -118,5 +125,5 @@ ARTICLE = Article(
             ),
         ),
     ),
-    related=(),
+    related=("link-existing-account", "linking-errors", "cant-log-in"),
 )

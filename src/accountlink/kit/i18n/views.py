@@ -22,16 +22,22 @@ def language_view(save_for_account: Callable[[Any, str], None]) -> Callable[[Htt
             next_url = "/"
         response = HttpResponseRedirect(next_url)
         language = request.POST.get("language", "")
-        if language in dict(settings.LANGUAGES) and check_for_language(language):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
-            if request.user.is_authenticated:
-                save_for_account(request.user, language)
+        if remember_language(response, language) and request.user.is_authenticated:
+            save_for_account(request.user, language)
         return response
 
     return switch_language
+
+
+def remember_language(response: HttpResponse, language: str) -> bool:
+    """Keep ``language`` in the language cookie, if it is one of ours; says whether it was."""
+    if language not in dict(settings.LANGUAGES) or not check_for_language(language):
+        return False
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return True

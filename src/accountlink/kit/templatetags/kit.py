@@ -21,3 +21,19 @@ def coded_errors(form: forms.Form) -> list[tuple[str, str]]:
 def field_error_code(field: forms.BoundField) -> str:
     data: Any = field.form.errors.as_data().get(field.name, [])
     return str(data[0].code or "") if data else ""
+
+
+@register.filter
+def help_url(code: str) -> str:
+    """The help-center section that explains an error code ("" when none does)."""
+    from accountlink.kit.helplinks import help_url as url_of
+
+    return url_of(code) if code else ""
+
+
+@register.inclusion_tag("kit/_help_link.html")
+def help_link(code: str) -> dict[str, str]:
+    """ "Learn more": one click from an error to the section that explains it."""
+    from accountlink.kit.helplinks import help_url as url_of
+
+    return {"url": url_of(code) if code else "", "code": code}
