@@ -25,6 +25,7 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.helplinks import HELP_SECTIONS
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
 from tests.business.test_linking import link as link_through_the_page
@@ -118,6 +119,11 @@ def assert_refusal(response: Any, status: int, code: ErrorCode) -> dict[str, Any
     body: dict[str, Any] = response.json()
     assert body["code"] == code.value
     assert body["message"]
+    if code in HELP_SECTIONS:  # one step from the refusal to the section that explains it
+        slug, anchor = HELP_SECTIONS[code]
+        assert re.fullmatch(rf"http://testserver/help/{slug}/\?lang=(en|ja|es)#{anchor}", body["help_url"])
+    else:
+        assert "help_url" not in body
     return body
 
 
@@ -172,6 +178,7 @@ def test_get_link_without_a_link(api: Api) -> None:
     assert body["unlink"]["refusal"] == {
         "code": "unlink.not_linked",
         "message": "This account isn't linked to a Loop account.",
+        "help_url": "http://testserver/help/linking-errors/?lang=en#unlink-not-linked",
     }
     assert body["unlink"]["contacts"] == []
 

@@ -82,12 +82,14 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
     """Fresh people for one language's tour: adult Loop accounts, and business accounts for some."""
     tag = f"{language}{uuid.uuid4().hex[:6]}"
     names = sorted({walk.person for walk in TOUR})
+    full_names = {"ana": "Ana Ruiz", "ben": "Ben Sato", "cleo": "Cleo Park"}
     specs = {
         name: {
             "handle": f"{name}{tag}",
             "loop": f"{name}-{tag}@loop.example",
             "business": f"{name}-{tag}@business.example",
             "reply": f"{name}-{tag}@reply.example",
+            "name": full_names.get(name, name.title()),
         }
         for name in names
     }
@@ -99,7 +101,7 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
         "import datetime\n"
         "from accountlink.consumer.accounts.actions import do_create_account\n"
         f"for p in {loop_people!r}:\n"
-        "    do_create_account(handle=p['handle'], display_name=p['handle'].title(), email=p['loop'],"
+        "    do_create_account(handle=p['handle'], display_name=p['name'], email=p['loop'],"
         f" birth_date=datetime.date(1990, 5, 20), password={PASSWORD!r}, language={language!r})\n"
         "print('[]')",
     )
@@ -109,7 +111,7 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
         "from accountlink.business.accounts.actions import do_create_account\n"
         f"for p in {business_people!r}:\n"
         "    do_create_account(email=p['business'], password="
-        f"{PASSWORD!r}, display_name=p['handle'], language={language!r})\n"
+        f"{PASSWORD!r}, display_name=p['name'], language={language!r})\n"
         "print('[]')",
     )
     return {
@@ -121,7 +123,7 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
             # What they type where an email is asked for: a new address for those who make their
             # business account on the way; else where support can reach them.
             email=spec["reply"] if name in WITH_BUSINESS_ACCOUNT else spec["business"],
-            name=spec["handle"].title(),
+            name=spec["name"],
             new_password=NEW_PASSWORD,
             message=MESSAGE,
             addresses=[spec["loop"], spec["business"], spec["reply"]],
@@ -195,7 +197,6 @@ def walk_all(browser: Browser, site: Site, language: str, shots: Path | None = N
                 context = browser.new_context(locale=locale, viewport=SCREEN)
                 context.set_default_timeout(10_000)
                 page_ = context.new_page()
-                page_.on("dialog", lambda dialog: dialog.accept())
                 platform, path = walk.start or ("business", "/login/")
                 page_.goto(site.url(platform, path))
             shot = section_shot(shots, language, section) if shots is not None and walk.illustrate else None

@@ -14,23 +14,24 @@ development outbox for verification codes, like a person reading their email.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from accountlink.kit.notify import outbox
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Locator, Page, ViewportSize
 
 LANGUAGES = ("en", "ja", "es")
 BROWSER_LOCALES = {"en": "en-US", "ja": "ja-JP", "es": "es-ES"}
 # Phone-sized, like the Loop app; the business pages are made for it too.
-SCREEN = {"width": 390, "height": 720}
+SCREEN: ViewportSize = {"width": 390, "height": 720}
 HIGHLIGHT = "3px solid #e5484d"
 STEP_TIMEOUT_MS = 10_000
 
@@ -148,9 +149,10 @@ def target(page: Page, step: StepOnPage) -> Locator | None:
     if not step.label:
         return None
     if step.role in ("link", "button"):
+        role: Literal["link", "button"] = "link" if step.role == "link" else "button"
         # Its whole name, or a line of it: a list entry such as an app's name above its details.
-        found = page.get_by_role(step.role, name=step.label, exact=True).or_(
-            page.get_by_role(step.role).filter(has=page.get_by_text(step.label, exact=True))
+        found = page.get_by_role(role, name=step.label, exact=True).or_(
+            page.get_by_role(role).filter(has=page.get_by_text(step.label, exact=True))
         )
     elif step.role == "heading":
         found = page.get_by_role("heading", name=step.label, exact=True)
@@ -197,7 +199,7 @@ def walk_section(page: Page, site: Site, section: SectionOnPage, person: Person,
         elif step.role == "button" and step.value == "login":
             fill_login(page, person, step.platform)
         if shot is not None:
-            _highlighted(page, element, lambda shown=step: shot(page, shown))
+            _highlighted(page, element, functools.partial(shot, page, step))
         if step.role in ("link", "button"):
             last_press = datetime.now(UTC)
             try:

@@ -18,6 +18,11 @@ class Error(Schema):
 
     code: str = Field(examples=["code.invalid"])
     message: str = Field(examples=["That code isn't right. Check the code we sent you and try again."])
+    help_url: str | None = Field(
+        default=None,
+        description="The help-center section that explains this refusal, in the request's language (when one does).",
+        examples=["https://business.example/help/linking-errors/?lang=en#code-invalid"],
+    )
 
 
 class FieldError(Schema):

@@ -1,0 +1,124 @@
+"""Executable help articles (issue 6): every step of every article is done on the running system in
+English, Japanese and Spanish, clicking the labels the article names; and from an error on either
+platform, one click reaches the section that explains it, in the reader's language."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from accountlink.helpcenter import tour
+from accountlink.helpcenter.walker import Site
+from tests.e2e.conftest import RunningSystem, accountlink_command
+from tests.e2e.steps import ARTIFACTS, PHONE, path_is
+from tests.e2e.support_steps import BROWSER_LOCALES, Labels
+
+
+def site_of(system: RunningSystem) -> Site:
+    return Site(system.consumer_url, system.business_url, system.data_dir)
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "es"])
+def test_every_article_is_walked_on_the_running_system(system: RunningSystem, browser: Browser, language: str) -> None:
+    walked = tour.walk_all(browser, site_of(system), language, shots=ARTIFACTS / "help-walk")
+
+    assert walked == [f"{walk.slug}#{walk.anchor}" for walk in tour.TOUR]
+    # Every article appears in the walk, the Loop page too.
+    assert {name.split("#")[0] for name in walked} == {
+        "unlink-loop-account",
+        "link-existing-account",
+        "sign-up-with-loop",
+        "loop-account-types",
+        "linking-errors",
+        "cant-log-in",
+        "manage-app-permissions",
+    }
+
+
+def test_a_step_whose_label_left_the_ui_fails_the_walk(system: RunningSystem, browser: Browser) -> None:
+    """The walk is not a formality: a label the page does not show stops it, saying where."""
+    from accountlink.helpcenter.walker import Person, SectionOnPage, StepOnPage, WalkError, walk_section
+
+    page = browser.new_page()
+    try:
+        page.goto(f"{system.business_url}/login/")
+        drifted = SectionOnPage(
+            "unlink-loop-account",
+            "unlink-in-user-settings",
+            "",
+            (StepOnPage(1, "Sign in", "button", "business", "", "Press Sign in."),),
+        )
+        with pytest.raises(WalkError, match=r"step 1 \(button 'Sign in'"):
+            walk_section(page, site_of(system), drifted, Person())
+    finally:
+        page.close()
+
+
+def test_one_click_from_a_loop_login_error_to_its_section_in_japanese(
+    open_page: Callable[..., Page], system: RunningSystem
+) -> None:
+    labels = Labels("ja")
+    page = open_page(locale=BROWSER_LOCALES["ja"], viewport=PHONE)
+    page.goto(f"{system.consumer_url}/login/")
+    page.locator("input[name=identifier]").fill("nobody-by-this-name")
+    page.locator("input[name=password]").fill("not-a-password")
+    page.get_by_role("button", name=labels("Log in"), exact=True).click()
+    error = page.locator('[data-error-code="login.invalid_credentials"]')
+    expect(error).to_be_visible()
+
+    error.get_by_role("link", name=labels("Learn more about this"), exact=True).click()
+
+    expect(page).to_have_url(f"{system.business_url}/help/cant-log-in/#login-invalid-credentials")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    section = page.locator("section#login-invalid-credentials")
+    expect(section).to_be_in_viewport()
+    expect(section.locator("h2")).not_to_have_text("")
+
+
+def test_one_click_from_a_linking_refusal_to_its_section_in_spanish(
+    open_page: Callable[..., Page], system: RunningSystem
+) -> None:
+    labels = Labels("es")
+    person = tour.make_people(site_of(system), "es")["ana"]  # a Loop account that never gave access
+    page = open_page(locale=BROWSER_LOCALES["es"])
+    page.goto(f"{system.business_url}/login/")
+    page.locator("input[name=identifier]").fill(person.business_identifier)
+    page.locator("input[name=password]").fill(person.business_password)
+    page.get_by_role("button", name=labels("Log in"), exact=True).click()
+    expect(page).to_have_url(path_is("/adsmanager/"))
+    page.goto(f"{system.business_url}/settings/personal/")
+    page.get_by_role("button", name=labels("Link %(brand)s account", brand="Loop"), exact=True).click()
+    page.locator("input[name=identifier]").fill(person.loop_identifier)
+    page.locator("input[name=password]").fill(person.loop_password)
+    page.get_by_role("button", name=labels("Log in"), exact=True).click()
+    page.get_by_role("button", name=labels("Cancel"), exact=True).click()
+    error = page.locator('[data-error-code="link.consent_denied"]')
+    expect(error).to_be_visible()
+
+    error.get_by_role("link", name=labels("Learn more about this"), exact=True).click()
+
+    expect(page).to_have_url(f"{system.business_url}/help/linking-errors/#link-consent-denied")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("section#link-consent-denied")).to_be_in_viewport()
+
+
+def test_help_screenshots_illustrates_every_step(tmp_path: Path) -> None:
+    """``accountlink help-screenshots`` on a system of its own: one picture per step walked."""
+    result = subprocess.run(
+        [*accountlink_command(), "help-screenshots", "--language", "ja", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert f"ja: {len(tour.TOUR)} sections walked" in result.stdout
+    pictures = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.jpg"))
+    assert "ja/unlink-loop-account/unlink-in-user-settings-9.jpg" in pictures
+    assert "ja/manage-app-permissions/remove-access-1.jpg" in pictures
+    assert all(path.startswith("ja/") for path in pictures)
+    assert f"{len(pictures)} " in result.stdout.splitlines()[-1]
