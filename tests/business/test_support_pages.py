@@ -85,6 +85,12 @@ def test_the_login_page_offers_contact_support(client: HttpClient) -> None:
     assert reverse("business:contact_support") in forgot
 
 
+def test_the_account_field_names_the_brand_setting(client: HttpClient, settings: Any) -> None:
+    settings.ACCOUNTLINK_BRAND = "Wave"
+    page = client.get(reverse("business:contact_support")).content.decode()
+    assert "or the @username of its linked Wave account</label>" in page
+
+
 def test_the_whole_recovery_from_case_to_logging_in_again(
     client: HttpClient, locked_out: BusinessAccount, agent: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from tests.e2e.conftest import RunningSystem
 
 NEW_PASSWORD = "Quiet-Orchard-5827"
-BUSINESS_IDENTIFIER = "The account's email or phone number, or the @username of its linked Loop account"
+BUSINESS_IDENTIFIER = "The account's email or phone number, or the @username of its linked %(brand)s account"
 LOOP_IDENTIFIER = "The account's username, email or phone number"
 RECOVERY_LINK = re.compile(r"https?://\S+/support/recover/[\w-]+/")
 
@@ -58,7 +58,7 @@ def test_business_recovery_end_to_end(open_page: Callable[..., Page], system: Ru
     expect(holder.get_by_role("heading", name="Contact support", exact=True)).to_be_visible()
     assert capture_at_each_size(holder, "support-business-contact") == []
     holder.get_by_label("Your name", exact=True).fill("Kenji Sato")
-    holder.get_by_label(BUSINESS_IDENTIFIER, exact=True).fill("@kenji")
+    holder.get_by_label(BUSINESS_IDENTIFIER % {"brand": BRAND}, exact=True).fill("@kenji")
     holder.get_by_label("Where can we reach you?", exact=True).fill(reply_to)
     holder.get_by_label("What happened?", exact=True).fill(
         "I made this account with Continue with Loop and never added an email or phone. "
@@ -291,7 +291,7 @@ def test_contact_support_in_spanish(open_page: Callable[..., Page], system: Runn
     )
     assert capture_at_each_size(page, "support-business-contact-es") == []
     page.get_by_label(es("Your name"), exact=True).fill("María García")
-    page.get_by_label(es(BUSINESS_IDENTIFIER), exact=True).fill("maria.biz@example.com")
+    page.get_by_label(es(BUSINESS_IDENTIFIER, brand=BRAND), exact=True).fill("maria.biz@example.com")
     page.get_by_label(es("Where can we reach you?"), exact=True).fill(reply_to)
     page.get_by_label(es("What happened?"), exact=True).fill("Perdí el acceso a mi correo de trabajo.")
     page.get_by_role("button", name=es("Send request"), exact=True).click()

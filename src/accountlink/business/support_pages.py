@@ -25,7 +25,9 @@ support_pages = SupportPages(
     namespace="business",
     base_template="business/auth_base.html",
     code_template="business/code.html",
-    identifier_label=gettext_lazy("The account's email or phone number, or the @username of its linked Loop account"),
+    identifier_label=gettext_lazy(
+        "The account's email or phone number, or the @username of its linked %(brand)s account"
+    ),
     find_account=find_account_for_support,
     proof_url_name="business:support_prove_with_loop",
 )

@@ -213,7 +213,7 @@ ARTICLE = Article(
                 Step(_("Type your name in %(label)s."), Label("Your name"), role="field", value="name"),
                 Step(
                     _("In %(label)s, say which account you mean."),
-                    Label("The account's email or phone number, or the @username of its linked Loop account"),
+                    Label("The account's email or phone number, or the @username of its linked %(brand)s account"),
                     role="field",
                     value="identifier",
                 ),
