@@ -191,3 +191,9 @@ def test_every_article_reads_in_every_language_and_links_its_related_articles(
         for slug in article.related:
             if all_articles()[slug].platform == "business":
                 assert f'href="/help/{slug}/"' in html
+
+
+def test_the_help_center_is_one_click_from_every_page(client: HttpClient) -> None:
+    for address in ("/login/", "/signup/", "/help/unlink-loop-account/"):
+        page = client.get(address).content.decode()
+        assert '<a href="/help/">Help Center</a>' in page, address
