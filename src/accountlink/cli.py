@@ -392,7 +392,7 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
     """Walk every help article on a fresh system, in each language, saving each step's screenshot."""
     from accountlink.helpcenter.articles import SCREENSHOTS_DIR
     from accountlink.helpcenter.tour import walk_all
-    from accountlink.helpcenter.walker import LANGUAGES
+    from accountlink.helpcenter.walker import CHROMIUM_ARGS, LANGUAGES
 
     try:
         from playwright.sync_api import sync_playwright
@@ -424,17 +424,6 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
         count = sum(1 for _file in staging.rglob("*.jpg"))
     print(_("%(count)s screenshots in %(dir)s") % {"count": count, "dir": out})
     return 0
-
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @contextlib.contextmanager

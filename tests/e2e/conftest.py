@@ -27,20 +27,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from accountlink.helpcenter.walker import CHROMIUM_ARGS
 from accountlink.kit.notify import outbox
 from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 START_TIMEOUT = 90  # migrating two databases and loading demo data on a slow 2-core machine
 STOP_TIMEOUT = 15
 

@@ -169,13 +169,12 @@ def walk_all(browser: Browser, site: Site, language: str, shots: Path | None = N
         page = reader.new_page()
         sections: dict[tuple[str, str], SectionOnPage] = {}
         for slug in [*business_slugs(page, site), *LOOP_ARTICLES]:
-            page.goto(article_url(site, slug))
-            shown = page.locator("html").get_attribute("lang")
-            if shown != language:
-                raise WalkError(f"{slug} is shown in {shown!r}, not {language!r}")
             for section in read_sections(page, article_url(site, slug)):
                 if section.steps:
                     sections[(section.slug, section.anchor)] = section
+            shown = page.locator("html").get_attribute("lang")
+            if shown != language:
+                raise WalkError(f"{slug} is shown in {shown!r}, not {language!r}")
     finally:
         reader.close()
     planned = {(walk.slug, walk.anchor) for walk in TOUR}
@@ -187,20 +186,25 @@ def walk_all(browser: Browser, site: Site, language: str, shots: Path | None = N
     people = make_people(site, language)
     walked = []
     context: BrowserContext | None = None
-    page_: Page | None = None
+    walking: Page | None = None
     try:
         for walk in TOUR:
             section = sections[(walk.slug, walk.anchor)]
-            if walk.start is not None or page_ is None:
+            if walk.start is not None or walking is None:
                 if context is not None:
                     context.close()
                 context = browser.new_context(locale=locale, viewport=SCREEN)
                 context.set_default_timeout(10_000)
-                page_ = context.new_page()
+                walking = context.new_page()
                 platform, path = walk.start or ("business", "/login/")
-                page_.goto(site.url(platform, path))
+                walking.goto(site.url(platform, path))
             shot = section_shot(shots, language, section) if shots is not None and walk.illustrate else None
-            walk_section(page_, site, section, people[walk.person], shot)
+            try:
+                walk_section(walking, site, section, people[walk.person], shot)
+            except WalkError:
+                if shots is not None:  # what the page showed when the article and the UI parted
+                    walking.screenshot(path=str(shots / f"FAILED-{language}-{walk.slug}-{walk.anchor}.png"))
+                raise
             walked.append(f"{walk.slug}#{walk.anchor}")
     finally:
         if context is not None:

@@ -29,10 +29,20 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, ViewportSize
 
 LANGUAGES = ("en", "ja", "es")
+# Debian's chromium, headless, quiet and offline (the tests launch it the same way).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BROWSER_LOCALES = {"en": "en-US", "ja": "ja-JP", "es": "es-ES"}
 # Phone-sized, like the Loop app; the business pages are made for it too.
 SCREEN: ViewportSize = {"width": 390, "height": 720}
-HIGHLIGHT = "3px solid #e5484d"
+HIGHLIGHT = "4px solid #ff9500"  # orange: apart from both brands' blue and pink
 STEP_TIMEOUT_MS = 10_000
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import log_in_to_loop, open_loop_settings
 
 ARTICLE = Article(
     slug="loop-account-types",
@@ -69,19 +70,8 @@ ARTICLE = Article(
             title=_("Check or change your account type"),
             paragraphs=(_("Your account type is also shown on your profile, under your name."),),
             steps=(
-                Step(
-                    _(
-                        "On the %(brand)s login page, enter your username, email or phone number and your "
-                        "password, and tap %(label)s."
-                    ),
-                    Label("Log in"),
-                    role="button",
-                    platform="loop",
-                    value="login",
-                ),
-                Step(_("Tap %(label)s."), Label("Profile"), platform="loop"),
-                Step(_("Tap the %(label)s icon at the top right."), Label("Menu"), role="button", platform="loop"),
-                Step(_("Tap %(label)s."), Label("Settings and privacy"), platform="loop"),
+                *log_in_to_loop(),
+                *open_loop_settings(),
                 Step(
                     _("Tap %(label)s. Your current type is shown next to Account type."),
                     Label("Account"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.articles import Article, Section
+from accountlink.helpcenter.content.common import log_in_to_loop, open_loop_settings, remove_business_access
 
 ARTICLE = Article(
     slug="manage-app-permissions",
@@ -33,36 +34,9 @@ ARTICLE = Article(
             anchor="remove-access",
             title=_("See your apps and remove access"),
             steps=(
-                Step(
-                    _(
-                        "On the %(brand)s login page, enter your username, email or phone number and your "
-                        "password, and tap %(label)s."
-                    ),
-                    Label("Log in"),
-                    role="button",
-                    platform="loop",
-                    value="login",
-                ),
-                Step(_("Tap %(label)s."), Label("Profile"), platform="loop"),
-                Step(_("Tap the %(label)s icon at the top right."), Label("Menu"), role="button", platform="loop"),
-                Step(_("Tap %(label)s."), Label("Settings and privacy"), platform="loop"),
-                Step(_("Tap %(label)s."), Label("Security and login"), platform="loop"),
-                Step(
-                    _(
-                        "Tap %(label)s. You see every app that can access your account, what it can see, and "
-                        "since when."
-                    ),
-                    Label("Manage app permissions"),
-                    platform="loop",
-                ),
-                Step(_("Choose %(label)s."), Label("%(brand)s for Business"), platform="loop"),
-                Step(_("Tap %(label)s at the bottom."), Label("Remove access"), role="button", platform="loop"),
-                Step(
-                    _("%(brand)s asks you to confirm. Tap %(label)s again."),
-                    Label("Remove access"),
-                    role="button",
-                    platform="loop",
-                ),
+                *log_in_to_loop(),
+                *open_loop_settings(),
+                *remove_business_access(),
             ),
         ),
         Section(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import log_in_to_loop_if_asked, open_personal_information
 
 ARTICLE = Article(
     slug="link-existing-account",
@@ -57,36 +58,13 @@ ARTICLE = Article(
                     role="button",
                     value="login",
                 ),
-                Step(
-                    _("Press %(label)s (your initial, at the top right)."),
-                    Label("Profile menu"),
-                    role="button",
-                ),
-                Step(_("Choose %(label)s."), Label("User settings")),
-                Step(_("Choose %(label)s."), Label("Personal information")),
+                *open_personal_information(),
                 Step(
                     _("In the %(brand)s account card, press %(label)s. %(brand)s opens."),
                     Label("Link %(brand)s account"),
                     role="button",
                 ),
-                Step(
-                    _(
-                        "If %(brand)s asks you to log in, enter your %(brand)s username, email or phone number in "
-                        "%(label)s."
-                    ),
-                    Label("Username, email or phone"),
-                    role="field",
-                    platform="loop",
-                    value="identifier",
-                ),
-                Step(
-                    _("Enter your %(brand)s password in %(label)s."),
-                    Label("Password"),
-                    role="field",
-                    platform="loop",
-                    value="password",
-                ),
-                Step(_("Press %(label)s."), Label("Log in"), role="button", platform="loop"),
+                *log_in_to_loop_if_asked(),
                 Step(
                     _(
                         "%(brand)s asks whether %(business_brand)s may access your account, and lists what it "

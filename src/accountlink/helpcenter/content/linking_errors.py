@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import open_personal_information
 
 ARTICLE = Article(
     slug="linking-errors",
@@ -193,13 +194,7 @@ ARTICLE = Article(
                 ),
             ),
             steps=(
-                Step(
-                    _("In Ads Manager, open the %(label)s: your initial, at the top right."),
-                    Label("Profile menu"),
-                    role="button",
-                ),
-                Step(_("Choose %(label)s."), Label("User settings")),
-                Step(_("Choose %(label)s."), Label("Personal information")),
+                *open_personal_information(),
                 Step(_("Next to Email, press %(label)s."), Label("Add email")),
                 Step(
                     _("Type your email address in %(label)s."), Label("New email address"), role="field", value="email"
@@ -234,13 +229,7 @@ ARTICLE = Article(
                 ),
             ),
             steps=(
-                Step(
-                    _("In Ads Manager, open the %(label)s: your initial, at the top right."),
-                    Label("Profile menu"),
-                    role="button",
-                ),
-                Step(_("Choose %(label)s."), Label("User settings")),
-                Step(_("Choose %(label)s."), Label("Personal information")),
+                *open_personal_information(),
                 Step(_("Next to Password, press %(label)s."), Label("Set a password")),
                 Step(
                     _("Choose a new password and type it in %(label)s."),

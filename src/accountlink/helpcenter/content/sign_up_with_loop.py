@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import log_in_to_loop_if_asked
 
 ARTICLE = Article(
     slug="sign-up-with-loop",
@@ -51,24 +52,7 @@ ARTICLE = Article(
                     Label("Continue with %(brand)s"),
                     role="button",
                 ),
-                Step(
-                    _(
-                        "If %(brand)s asks you to log in, enter your %(brand)s username, email or phone number in "
-                        "%(label)s."
-                    ),
-                    Label("Username, email or phone"),
-                    role="field",
-                    platform="loop",
-                    value="identifier",
-                ),
-                Step(
-                    _("Enter your %(brand)s password in %(label)s."),
-                    Label("Password"),
-                    role="field",
-                    platform="loop",
-                    value="password",
-                ),
-                Step(_("Press %(label)s."), Label("Log in"), role="button", platform="loop"),
+                *log_in_to_loop_if_asked(),
                 Step(
                     _(
                         "%(brand)s asks whether %(business_brand)s may access your account, and lists what it "
@@ -204,24 +188,7 @@ ARTICLE = Article(
                     Label("Continue with %(brand)s"),
                     role="button",
                 ),
-                Step(
-                    _(
-                        "If %(brand)s asks you to log in, enter your %(brand)s username, email or phone number in "
-                        "%(label)s."
-                    ),
-                    Label("Username, email or phone"),
-                    role="field",
-                    platform="loop",
-                    value="identifier",
-                ),
-                Step(
-                    _("Enter your %(brand)s password in %(label)s."),
-                    Label("Password"),
-                    role="field",
-                    platform="loop",
-                    value="password",
-                ),
-                Step(_("Press %(label)s."), Label("Log in"), role="button", platform="loop"),
+                *log_in_to_loop_if_asked(),
                 Step(
                     _("You're logged in to your linked account and see its %(label)s in Ads Manager."),
                     Label("Ad accounts"),

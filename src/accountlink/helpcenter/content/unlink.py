@@ -5,6 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import (
+    log_in_to_loop,
+    open_loop_settings,
+    open_personal_information,
+    remove_business_access,
+)
 
 ARTICLE = Article(
     slug="unlink-loop-account",
@@ -52,13 +58,7 @@ ARTICLE = Article(
                     role="button",
                     value="login",
                 ),
-                Step(
-                    _("In Ads Manager, open the %(label)s: your initial, at the top right."),
-                    Label("Profile menu"),
-                    role="button",
-                ),
-                Step(_("Choose %(label)s."), Label("User settings")),
-                Step(_("Choose %(label)s."), Label("Personal information")),
+                *open_personal_information(),
                 Step(
                     _("In your %(brand)s account's card, press %(label)s."),
                     Label("Unlink %(brand)s account", "button"),
@@ -92,25 +92,9 @@ ARTICLE = Article(
             anchor="remove-access-in-loop",
             title=_("Remove access in the %(brand)s app"),
             steps=(
-                Step(
-                    _("Open %(brand)s and %(label)s."), Label("Log in"), role="button", platform="loop", value="login"
-                ),
-                Step(_("Tap %(label)s."), Label("Profile"), platform="loop"),
-                Step(_("Tap the %(label)s icon at the top right."), Label("Menu"), role="button", platform="loop"),
-                Step(_("Tap %(label)s."), Label("Settings and privacy"), platform="loop"),
-                Step(_("Tap %(label)s."), Label("Security and login"), platform="loop"),
-                Step(_("Tap %(label)s."), Label("Manage app permissions"), platform="loop"),
-                Step(_("Choose %(label)s."), Label("%(brand)s for Business"), platform="loop"),
-                Step(_("Tap %(label)s at the bottom."), Label("Remove access"), role="button", platform="loop"),
-                Step(
-                    _(
-                        "Tap %(label)s again to confirm. %(business_brand)s loses access at once and shows your "
-                        "account as not linked."
-                    ),
-                    Label("Remove access"),
-                    role="button",
-                    platform="loop",
-                ),
+                *log_in_to_loop(),
+                *open_loop_settings(),
+                *remove_business_access(),
             ),
         ),
         Section(
