@@ -61,6 +61,8 @@ def test_suspended_account_sees_why_it_cannot_log_in(page: Page, system: Running
 
     error = page.locator('[data-error-code="login.suspended"]')
     expect(error).to_be_visible()
-    expect(error).to_have_text("This account is suspended, so you can't log in right now.")
+    expect(error).to_have_text("This account is suspended, so you can't log in right now. Learn more about this")
+    learn_more = error.get_by_role("link", name="Learn more about this", exact=True)
+    expect(learn_more).to_have_attribute("href", f"{system.business_url}/help/cant-log-in/?lang=en#login-suspended")
     expect(page).to_have_url(path_is("/login/"))
     expect(page.get_by_role("navigation", name="Main")).to_have_count(0)  # the signed-in tab bar

@@ -141,7 +141,9 @@ def test_business_recovery_end_to_end(open_page: Callable[..., Page], system: Ru
     other = open_page()
     other.goto(link)
     expect(other.get_by_role("heading", name="Recover your account", exact=True)).to_be_visible()
-    expect(other.get_by_role("alert")).to_have_text("This link has already been used. Each link works only once.")
+    expect(other.get_by_role("alert")).to_have_text(
+        "This link has already been used. Each link works only once. Learn more about this"
+    )
     expect(other.get_by_role("button", name="Send code", exact=True)).to_have_count(0)
 
 
@@ -231,6 +233,7 @@ def test_account_manager_unlinks_a_managed_account(open_page: Callable[..., Page
     dialog = holder.get_by_role("dialog", name=f"Unlink {BRAND} account", exact=True)
     expect(dialog.get_by_role("alert")).to_have_text(
         "This account is managed. Contact your account manager, Mina Manager (manager@example.com), to unlink it."
+        " Learn more about this"
     )
     expect(dialog.get_by_role("link", name="manager@example.com", exact=True)).to_be_visible()
     tokens: list[str] = system.python(

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms, template
 
+from accountlink.kit.helplinks import help_url
+
 register = template.Library()
 
 
@@ -23,17 +25,7 @@ def field_error_code(field: forms.BoundField) -> str:
     return str(data[0].code or "") if data else ""
 
 
-@register.filter
-def help_url(code: str) -> str:
-    """The help-center section that explains an error code ("" when none does)."""
-    from accountlink.kit.helplinks import help_url as url_of
-
-    return url_of(code) if code else ""
-
-
 @register.inclusion_tag("kit/_help_link.html")
 def help_link(code: str) -> dict[str, str]:
-    """ "Learn more": one click from an error to the section that explains it."""
-    from accountlink.kit.helplinks import help_url as url_of
-
-    return {"url": url_of(code) if code else "", "code": code}
+    """One click from an error to the help-center section that explains it ("Learn more about this")."""
+    return {"url": help_url(code) if code else "", "code": code}
