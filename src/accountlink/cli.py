@@ -398,12 +398,12 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
         raise CliError(_("help-screenshots needs Playwright (pip install playwright)")) from error
-    if not Path(args.chromium).exists():
-        raise CliError(_("no browser at %(path)s; install chromium or pass --chromium") % {"path": args.chromium})
     languages = args.language or list(LANGUAGES)
     for language in languages:
         if language not in LANGUAGES:
             raise CliError(_("unknown language %(language)s") % {"language": language})
+    if not Path(args.chromium).exists():
+        raise CliError(_("no browser at %(path)s; install chromium or pass --chromium") % {"path": args.chromium})
     out = Path(args.out).resolve() if args.out else SCREENSHOTS_DIR
     with tempfile.TemporaryDirectory(prefix="accountlink-help-") as temporary:
         staging = Path(temporary) / "shots"

@@ -67,6 +67,20 @@ def test_up_rejects_a_non_numeric_port(tmp_path: Path) -> None:
     assert result.returncode == 2 and "invalid int value" in result.stderr
 
 
+def test_help_screenshots_refuses_an_unknown_language_in_one_line() -> None:
+    result = run("help-screenshots", "--language", "fr")
+    assert result.returncode == 1 and result.stderr.strip() == "accountlink: unknown language fr"
+
+
+def test_help_screenshots_says_where_it_looked_for_the_browser(tmp_path: Path) -> None:
+    result = run("help-screenshots", "--chromium", str(tmp_path / "no-chromium"), "--out", str(tmp_path / "shots"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"accountlink: no browser at {tmp_path / 'no-chromium'}; install chromium or pass --chromium"
+    )
+    assert not (tmp_path / "shots").exists()  # nothing was started or written
+
+
 def write_messages(data_dir: Path) -> None:
     box = data_dir / "outbox"
     outbox.write(box, outbox.new_message("consumer", "email", "sakura@example.com", "Welcome", "Hello"))
