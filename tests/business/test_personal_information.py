@@ -263,7 +263,8 @@ def test_add_a_phone_to_an_account_that_has_none(
     )
     send_code(client, "phone", "+34 612 345 678")
     run_tasks()
-    confirm(client, "phone", sent.code_for("+34612345678"))
+    done = confirm(client, "phone", sent.code_for("+34612345678"))
+    assert "Your phone number has been added." in client.get(done["Location"]).content.decode()
     account.refresh_from_db()
     assert account.phone == "+34612345678"
     run_tasks()
@@ -307,7 +308,8 @@ def test_an_account_without_a_password_adds_an_email_without_one(
     assert "Add email address" in page and "Current password" not in page
     assert send_code(client, "email", "first@example.com", None).status_code == 302
     run_tasks()
-    confirm(client, "email", sent.code_for("first@example.com"))
+    done = confirm(client, "email", sent.code_for("first@example.com"))
+    assert "Your email address has been added." in client.get(done["Location"]).content.decode()
     account.refresh_from_db()
     assert account.email == "first@example.com"
 
@@ -356,7 +358,8 @@ def test_an_account_without_a_password_can_set_one(client: Any, make_business_ac
     assert "Not set" in client.get(reverse("business:personal_information")).content.decode()
     page = client.get(reverse("business:change_password")).content.decode()
     assert "Set a password" in page and "Current password" not in page
-    client.post(reverse("business:change_password"), {"new_password": NEW_PASSWORD})
+    done = client.post(reverse("business:change_password"), {"new_password": NEW_PASSWORD})
+    assert "Your password has been set." in client.get(done["Location"]).content.decode()
     assert log_in(client.__class__(), "loop-only@example.com", NEW_PASSWORD).status_code == 302
 
 

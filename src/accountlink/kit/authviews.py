@@ -282,6 +282,7 @@ class AccountViews:
         account = request.user
         form = ChangePasswordForm(posted(request), user=account)
         if request.method == "POST" and form.is_valid():
+            first_password = not account.has_usable_password()
             try:
                 accounts.do_change_password(
                     account,
@@ -293,7 +294,10 @@ class AccountViews:
             else:
                 update_session_auth_hash(request, account)  # type: ignore[arg-type]
                 mark_authenticated_now(request)
-                messages.success(request, _("Your password has been changed."))
+                messages.success(
+                    request,
+                    _("Your password has been set.") if first_password else _("Your password has been changed."),
+                )
                 return redirect(self.url(self.password_changed_url))
         return render(request, self.template("change_password"), {"form": form, "section": "personal"})
 

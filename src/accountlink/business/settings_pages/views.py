@@ -86,17 +86,19 @@ def verify_contact(request: HttpRequest, kind: str) -> HttpResponse:
     contact = contact_from_session(state["contact"])
     form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        first = account.contact_for(contact.channel) is None
         try:
             actions.do_confirm_contact_change(account, contact, form.cleaned_data["code"])
         except CodedError as error:
             add_coded_error(form, error, "code")
         else:
             end_flow(request, f"contact:{kind}")
-            message = (
-                _("Your email address has been changed.")
-                if kind == "email"
-                else _("Your phone number has been changed.")
-            )
+            if kind == "email":
+                message = (
+                    _("Your email address has been added.") if first else _("Your email address has been changed.")
+                )
+            else:
+                message = _("Your phone number has been added.") if first else _("Your phone number has been changed.")
             messages.success(request, message)
             return redirect("business:personal_information")
     return render(
