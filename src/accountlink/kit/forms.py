@@ -44,7 +44,8 @@ class NewPasswordMixin(forms.Form):
 
 
 class ResetPasswordForm(CodeForm, NewPasswordMixin):
-    pass
+    # The page says "enter the code and choose a new password": in that order.
+    field_order = ["code", "new_password"]
 
 
 class ContactField(forms.CharField):

@@ -89,16 +89,16 @@ ARTICLE = Article(
                 ),
                 Step(_("Press %(label)s."), Label("Send code"), role="button"),
                 Step(
-                    _("Choose a new password and type it in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    value="new_password",
-                ),
-                Step(
                     _("Type the 6-digit code you received in %(label)s."),
                     Label("Verification code"),
                     role="field",
                     value="code",
+                ),
+                Step(
+                    _("Choose a new password and type it in %(label)s."),
+                    Label("New password"),
+                    role="field",
+                    value="new_password",
                 ),
                 Step(_("Press %(label)s."), Label("Reset password"), role="button"),
                 Step(
@@ -135,18 +135,18 @@ ARTICLE = Article(
                 ),
                 Step(_("Tap %(label)s."), Label("Send code"), role="button", platform="loop"),
                 Step(
-                    _("Choose a new password and type it in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    platform="loop",
-                    value="new_password",
-                ),
-                Step(
                     _("Type the 6-digit code you received in %(label)s."),
                     Label("Verification code"),
                     role="field",
                     platform="loop",
                     value="code",
+                ),
+                Step(
+                    _("Choose a new password and type it in %(label)s."),
+                    Label("New password"),
+                    role="field",
+                    platform="loop",
+                    value="new_password",
                 ),
                 Step(_("Tap %(label)s."), Label("Reset password"), role="button", platform="loop"),
                 Step(
