@@ -10,7 +10,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import translation
 
-from accountlink.helpcenter.articles import SCREENSHOTS_DIR, all_articles, screenshot_name
+from accountlink.helpcenter.articles import SCREENSHOTS_DIR, STATIC_DIR, all_articles, screenshot_name
 from accountlink.kit.errors import ErrorCode
 from accountlink.kit.helplinks import HELP_SECTIONS, help_url
 from tests.business.conftest import log_in
@@ -159,7 +159,7 @@ def test_every_step_is_illustrated_in_every_language(client: HttpClient, languag
         for section in article.sections:
             for number, _step in enumerate(section.steps, start=1):
                 name = screenshot_name(language, article.slug, section.anchor, number)
-                assert (SCREENSHOTS_DIR.parent.parent / name).is_file(), f"{name} is missing: run help-screenshots"
+                assert (STATIC_DIR / name).is_file(), f"{name} is missing: run help-screenshots"
     html = client.get("/help/link-existing-account/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<img src="/static/accountlink/help/{language}/link-existing-account/link-in-user-settings-1.jpg"' in html
 
@@ -172,7 +172,7 @@ def test_no_illustration_is_left_from_a_step_that_is_gone() -> None:
         for section in article.sections
         for number in range(1, len(section.steps) + 1)
     }
-    found = {str(path.relative_to(SCREENSHOTS_DIR.parent.parent)) for path in SCREENSHOTS_DIR.rglob("*.jpg")}
+    found = {str(path.relative_to(STATIC_DIR)) for path in SCREENSHOTS_DIR.rglob("*.jpg")}
     assert found == expected
 
 

@@ -148,7 +148,8 @@ def search(query: str, platform: Platform = "business") -> list[Article]:
 
 # Illustrations: ``accountlink help-screenshots`` walks every step on the running system and saves
 # what the step shows, per language, under the package's static files.
-SCREENSHOTS_DIR = Path(__file__).resolve().parent.parent / "static" / "accountlink" / "help"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+SCREENSHOTS_DIR = STATIC_DIR / "accountlink" / "help"
 
 
 def screenshot_name(language: str, slug: str, anchor: str, number: int) -> str:
@@ -177,7 +178,7 @@ def shown_sections(article: Article) -> list[ShownSection]:
         steps = []
         for number, step in enumerate(section.steps, start=1):
             name = screenshot_name(language, article.slug, section.anchor, number)
-            exists = (SCREENSHOTS_DIR.parent.parent / name).is_file()
+            exists = (STATIC_DIR / name).is_file()
             steps.append(ShownStep(step, number, static(name) if exists else ""))
         shown.append(ShownSection(section, tuple(steps)))
     return shown
