@@ -279,7 +279,7 @@ class AccountViews:
     # Signed-in pages
 
     def change_password(self, request: HttpRequest) -> HttpResponse:
-        account = request.user
+        account: Any = request.user  # signed in (the URL is login_required)
         form = ChangePasswordForm(posted(request), user=account)
         if request.method == "POST" and form.is_valid():
             first_password = not account.has_usable_password()
@@ -292,7 +292,7 @@ class AccountViews:
             except CodedError as error:
                 add_coded_error(form, error, "current_password")
             else:
-                update_session_auth_hash(request, account)  # type: ignore[arg-type]
+                update_session_auth_hash(request, account)
                 mark_authenticated_now(request)
                 messages.success(
                     request,
