@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accountlink.helpcenter import tour
-from accountlink.helpcenter.walker import Site
+from accountlink.helpcenter.walker import Person, SectionOnPage, Site, StepOnPage, WalkError, walk_section
 from tests.e2e.conftest import RunningSystem, accountlink_command
 from tests.e2e.steps import ARTIFACTS, PHONE, path_is
 from tests.e2e.support_steps import BROWSER_LOCALES, Labels
@@ -41,8 +41,6 @@ def test_every_article_is_walked_on_the_running_system(system: RunningSystem, br
 
 def test_a_step_whose_label_left_the_ui_fails_the_walk(system: RunningSystem, browser: Browser) -> None:
     """The walk is not a formality: a label the page does not show stops it, saying where."""
-    from accountlink.helpcenter.walker import Person, SectionOnPage, StepOnPage, WalkError, walk_section
-
     page = browser.new_page()
     try:
         page.goto(f"{system.business_url}/login/")
