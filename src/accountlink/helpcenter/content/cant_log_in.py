@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
+from accountlink.helpcenter.content.common import send_and_type_code, type_new_password
 
 ARTICLE = Article(
     slug="cant-log-in",
@@ -87,19 +88,8 @@ ARTICLE = Article(
                     role="field",
                     value="identifier",
                 ),
-                Step(_("Press %(label)s."), Label("Send code"), role="button"),
-                Step(
-                    _("Type the 6-digit code you received in %(label)s."),
-                    Label("Verification code"),
-                    role="field",
-                    value="code",
-                ),
-                Step(
-                    _("Choose a new password and type it in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    value="new_password",
-                ),
+                *send_and_type_code(),
+                type_new_password(),
                 Step(_("Press %(label)s."), Label("Reset password"), role="button"),
                 Step(
                     _("You're back on the login page, %(label)s. Log in with your new password."),
@@ -133,21 +123,8 @@ ARTICLE = Article(
                     platform="loop",
                     value="identifier",
                 ),
-                Step(_("Tap %(label)s."), Label("Send code"), role="button", platform="loop"),
-                Step(
-                    _("Type the 6-digit code you received in %(label)s."),
-                    Label("Verification code"),
-                    role="field",
-                    platform="loop",
-                    value="code",
-                ),
-                Step(
-                    _("Choose a new password and type it in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    platform="loop",
-                    value="new_password",
-                ),
+                *send_and_type_code("loop"),
+                type_new_password("loop"),
                 Step(_("Tap %(label)s."), Label("Reset password"), role="button", platform="loop"),
                 Step(
                     _("You're back on the login page, %(label)s. Log in with your new password."),

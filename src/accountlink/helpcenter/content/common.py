@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Label, Step
+from accountlink.helpcenter.articles import Label, Platform, Step
 
 
 def open_personal_information() -> tuple[Step, ...]:
@@ -86,4 +86,29 @@ def log_in_to_loop() -> tuple[Step, ...]:
             platform="loop",
             value="login",
         ),
+    )
+
+
+def send_and_type_code(platform: Platform = "business") -> tuple[Step, ...]:
+    """Send code, then the code from the message: every page that checks a code works this way."""
+    press = _("Tap %(label)s.") if platform == "loop" else _("Press %(label)s.")
+    return (
+        Step(press, Label("Send code"), role="button", platform=platform),
+        Step(
+            _("Type the 6-digit code you received in %(label)s."),
+            Label("Verification code"),
+            role="field",
+            platform=platform,
+            value="code",
+        ),
+    )
+
+
+def type_new_password(platform: Platform = "business") -> Step:
+    return Step(
+        _("Choose a new password and type it in %(label)s."),
+        Label("New password"),
+        role="field",
+        platform=platform,
+        value="new_password",
     )

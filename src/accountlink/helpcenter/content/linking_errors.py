@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import open_personal_information
+from accountlink.helpcenter.content.common import open_personal_information, send_and_type_code, type_new_password
 
 ARTICLE = Article(
     slug="linking-errors",
@@ -199,13 +199,7 @@ ARTICLE = Article(
                 Step(
                     _("Type your email address in %(label)s."), Label("New email address"), role="field", value="email"
                 ),
-                Step(_("Press %(label)s."), Label("Send code"), role="button"),
-                Step(
-                    _("Type the 6-digit code you received in %(label)s."),
-                    Label("Verification code"),
-                    role="field",
-                    value="code",
-                ),
+                *send_and_type_code(),
                 Step(
                     _("Press %(label)s. Your email address now appears on the page."), Label("Confirm"), role="button"
                 ),
@@ -231,12 +225,7 @@ ARTICLE = Article(
             steps=(
                 *open_personal_information(),
                 Step(_("Next to Password, press %(label)s."), Label("Set a password")),
-                Step(
-                    _("Choose a new password and type it in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    value="new_password",
-                ),
+                type_new_password(),
                 Step(_("Press %(label)s."), Label("Save"), role="button"),
             ),
             note=_("Then press Unlink %(brand)s account again."),

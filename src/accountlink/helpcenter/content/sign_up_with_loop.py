@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import log_in_to_loop_if_asked
+from accountlink.helpcenter.content.common import log_in_to_loop_if_asked, send_and_type_code, type_new_password
 
 ARTICLE = Article(
     slug="sign-up-with-loop",
@@ -141,25 +141,14 @@ ARTICLE = Article(
                     role="field",
                     value="email",
                 ),
-                Step(_("Press %(label)s."), Label("Send code"), role="button"),
-                Step(
-                    _("Enter the 6-digit code we sent to that address in %(label)s."),
-                    Label("Verification code"),
-                    role="field",
-                    value="code",
-                ),
+                *send_and_type_code(),
                 Step(
                     _("Press %(label)s. Your email address now appears on Personal information."),
                     Label("Confirm"),
                     role="button",
                 ),
                 Step(_("Next to Password, press %(label)s."), Label("Set a password")),
-                Step(
-                    _("Enter a password in %(label)s."),
-                    Label("New password"),
-                    role="field",
-                    value="new_password",
-                ),
+                type_new_password(),
                 Step(
                     _(
                         "Press %(label)s. From now on you can log in with your email address and password, or "

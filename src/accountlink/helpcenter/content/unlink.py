@@ -10,6 +10,7 @@ from accountlink.helpcenter.content.common import (
     open_loop_settings,
     open_personal_information,
     remove_business_access,
+    send_and_type_code,
 )
 
 ARTICLE = Article(
@@ -74,13 +75,7 @@ ARTICLE = Article(
                     Label("Send the code to"),
                     role="choice",
                 ),
-                Step(_("Press %(label)s."), Label("Send code"), role="button"),
-                Step(
-                    _("Type the 6-digit code you received in %(label)s."),
-                    Label("Verification code"),
-                    role="field",
-                    value="code",
-                ),
+                *send_and_type_code(),
                 Step(
                     _("Press %(label)s. The link ends, and we tell you about it on both platforms."),
                     Label("Confirm"),
