@@ -392,7 +392,7 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
     """Walk every help article on a fresh system, in each language, saving each step's screenshot."""
     from accountlink.helpcenter.articles import SCREENSHOTS_DIR
     from accountlink.helpcenter.tour import walk_all
-    from accountlink.helpcenter.walker import CHROMIUM_ARGS, LANGUAGES
+    from accountlink.helpcenter.walker import CHROMIUM_ARGS, LANGUAGES, WalkError
 
     try:
         from playwright.sync_api import sync_playwright
@@ -411,7 +411,12 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
             try:
                 for language in languages:
-                    walked = walk_all(browser, site, language, shots=staging)
+                    try:
+                        walked = walk_all(browser, site, language, shots=staging)
+                    except WalkError as error:  # an article and the pages disagree: say where, keep the old pictures
+                        raise CliError(
+                            _("the %(language)s walk stopped: %(problem)s") % {"language": language, "problem": error}
+                        ) from error
                     print(
                         _("%(language)s: %(count)s sections walked") % {"language": language, "count": len(walked)},
                         flush=True,
