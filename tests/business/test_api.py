@@ -609,7 +609,7 @@ def test_the_openapi_document_declares_every_status(client: Client) -> None:
     assert statuses == {
         ("GET", LINK): ["200", "401"],
         ("POST", SEND_CODE): ["202", "400", "401", "403", "409", "422", "429"],
-        ("POST", UNLINK): ["200", "400", "401", "403", "409", "422"],
+        ("POST", UNLINK): ["200", "400", "401", "403", "409", "422", "429"],
     }
 
 

@@ -25,9 +25,11 @@ from django.views.decorators.http import require_POST
 from accountlink.kit import accounts
 from accountlink.kit.audit.models import AuditEvent
 from accountlink.kit.errors import CodedError, ErrorCode
-from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.flows import end_flow, get_flow, redeem_in_flow, restart_code_count, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
 from accountlink.kit.staff import start_staff_session
+from accountlink.kit.throttle.devices import remember_device
+from accountlink.kit.throttle.guard import guard, guarded_code
 from accountlink.kit.views import (
     contact_from_session,
     contact_to_session,
@@ -95,21 +97,19 @@ class AccountViews:
         error_code: ErrorCode | None = None
         refused_account = None  # a suspended account, whose holder is shown why and how to appeal
         if request.method == "POST" and form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            account = authenticate(request, identifier=identifier, password=form.cleaned_data["password"])
-            if account is None:
-                known = self.find_account(identifier, language_of(request))
-                if known is not None:
-                    accounts.do_record_failed_login(known)
-                error_code = ErrorCode.LOGIN_INVALID_CREDENTIALS
+            try:
+                account = self._authenticate(request, form.cleaned_data["identifier"], form.cleaned_data["password"])
+            except CodedError as error:
+                add_coded_error(form, error)
+                error_code = error.code
             else:
                 error_code = self.login_refusal(account)
                 refused_account = account if error_code is not None else None
-            if error_code is None and account is not None and account.verified_at is None:
-                return self._continue_signup(request, account)
-            if error_code is None and account is not None:
-                return self.finish_login(request, account, safe_next(request, self.url("home")))
-            add_coded_error(form, CodedError(error_code or ErrorCode.LOGIN_INVALID_CREDENTIALS))
+                if error_code is None and account.verified_at is None:
+                    return self._continue_signup(request, account)
+                if error_code is None:
+                    return self.finish_login(request, account, safe_next(request, self.url("home")))
+                add_coded_error(form, CodedError(error_code))
         return render(
             request,
             self.template("login"),
@@ -121,6 +121,20 @@ class AccountViews:
             },
         )
 
+    def _authenticate(self, request: HttpRequest, identifier: str, password: str) -> Any:
+        """The account whose password this is, or ``login.invalid_credentials``; ``auth.throttled``
+        while the account (or this identifier, when it matches no account) or this client must wait."""
+        known = self.find_account(identifier, language_of(request))
+        attempt = guard(request, "login", known, identifier)
+        account = authenticate(request, identifier=identifier, password=password)
+        if account is None:
+            attempt.failed()
+            if known is not None:
+                accounts.do_record_failed_login(known)
+            raise CodedError(ErrorCode.LOGIN_INVALID_CREDENTIALS)
+        attempt.succeeded()
+        return account
+
     def finish_login(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
         if account.is_staff:
             return self._start_staff_login(request, account, next_url)
@@ -130,7 +144,9 @@ class AccountViews:
         login(request, account)
         mark_authenticated_now(request)
         accounts.do_record_login(account)
-        return redirect(next_url)
+        response = redirect(next_url)
+        remember_device(request, response, account)
+        return response
 
     # Staff: the password, then a code (the second factor), then a short session
 
@@ -154,9 +170,13 @@ class AccountViews:
         contact = contact_from_session(state["contact"])
         form = CodeForm(posted(request))
         if request.method == "POST" and form.is_valid():
+            staff = self._account(state["account_id"])
             try:
-                account = accounts.do_confirm_staff_login(
-                    self._account(state["account_id"]), contact, form.cleaned_data["code"]
+                account = guarded_code(
+                    request,
+                    staff,
+                    contact.value,
+                    lambda: accounts.do_confirm_staff_login(staff, contact, form.cleaned_data["code"]),
                 )
             except CodedError as error:
                 add_coded_error(form, error, "code")
@@ -204,12 +224,16 @@ class AccountViews:
             form = CodeForm()
             try:
                 accounts.do_resend_signup_code(account, contact, language_of(request))
+                restart_code_count(request, "signup")
                 messages.success(request, _("We sent a new code."))
             except CodedError as error:
                 messages.error(request, error.message, extra_tags=error.code.value)
         elif request.method == "POST" and form.is_valid():
+            code = form.cleaned_data["code"]
             try:
-                account = accounts.do_verify_contact(account, contact, form.cleaned_data["code"])
+                account = redeem_in_flow(
+                    request, "signup", state, account, lambda: accounts.do_verify_contact(account, contact, code)
+                )
             except CodedError as error:
                 add_coded_error(form, error, "code")
             else:
@@ -248,6 +272,7 @@ class AccountViews:
                 "reset",
                 account_id=account.pk if account is not None and contact is not None else None,
                 contact=contact_to_session(contact) if contact is not None else {"channel": "email", "value": ""},
+                identifier=identifier,
             )
             return redirect(self.url("password_reset"))
         return render(request, self.template("forgot_password"), {"form": form})
@@ -261,12 +286,15 @@ class AccountViews:
         contact = contact_from_session(state["contact"])
         form = ResetPasswordForm(posted(request))
         if request.method == "POST" and form.is_valid():
+            account = self._account(state["account_id"])
+            data = form.cleaned_data
             try:
-                accounts.do_reset_password(
-                    self._account(state["account_id"]),
-                    contact,
-                    form.cleaned_data["code"],
-                    form.cleaned_data["new_password"],
+                redeem_in_flow(
+                    request,
+                    "reset",
+                    state,
+                    account,
+                    lambda: accounts.do_reset_password(account, contact, data["code"], data["new_password"]),
                 )
             except CodedError as error:
                 add_coded_error(form, error, "code")

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     CONTACT_UNCHANGED = "contact.unchanged"
     PASSWORD_INCORRECT = "password.incorrect"
     REAUTH_REQUIRED = "auth.reauthentication_required"
+    AUTH_THROTTLED = "auth.throttled"
     FLOW_EXPIRED = "flow.expired"
     LINK_ALREADY_LINKED = "link.already_linked"
     LINK_BUSINESS_HAS_LINK = "link.business_has_link"
@@ -79,6 +80,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CONTACT_UNCHANGED: _("This is already the email address or phone number on your account."),
     ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
     ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
+    ErrorCode.AUTH_THROTTLED: _("Too many attempts. For your security, wait %(wait)s, then try again."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
     ErrorCode.LINK_ALREADY_LINKED: _(
         "This %(brand)s account is already linked to another %(business_brand)s account. "
@@ -144,6 +146,17 @@ MESSAGES: dict[ErrorCode, Promise] = {
 }
 
 
+def wait_text(seconds: int) -> str:
+    """ "45 seconds", "3 minutes", "2 hours": a wait, rounded up to the unit people read."""
+    if seconds < 60:
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
+    if seconds < 3600:
+        minutes = -(-seconds // 60)
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    hours = -(-seconds // 3600)
+    return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+
+
 class CodedError(Exception):
     """A refusal with a stable code. ``params`` fill the message's placeholders."""
 
@@ -161,6 +174,8 @@ class CodedError(Exception):
                 "Please wait %(seconds)s seconds before requesting another code.",
                 seconds,
             ) % {"seconds": seconds}
+        if self.code == ErrorCode.AUTH_THROTTLED:
+            return str(MESSAGES[self.code]) % {"wait": wait_text(self.params["seconds"])}
         brand = settings.ACCOUNTLINK_BRAND
         names = {"brand": brand, "business_brand": gettext("%(brand)s for Business") % {"brand": brand}}
         return str(MESSAGES[self.code]) % {**names, **self.params}

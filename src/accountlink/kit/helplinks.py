@@ -29,6 +29,7 @@ HELP_SECTIONS: dict[ErrorCode, tuple[str, str]] = {
     **{code: _own_section(code) for code in ErrorCode if code.value.startswith(("link.", "unlink.", "code."))},
     ErrorCode.LOGIN_INVALID_CREDENTIALS: (CANT_LOG_IN, "login-invalid-credentials"),
     ErrorCode.LOGIN_SUSPENDED: (CANT_LOG_IN, "login-suspended"),
+    ErrorCode.AUTH_THROTTLED: (CANT_LOG_IN, "too-many-attempts"),
     ErrorCode.RECOVERY_LINK_INVALID: (CANT_LOG_IN, "recovery-link-problems"),
     ErrorCode.RECOVERY_LINK_EXPIRED: (CANT_LOG_IN, "recovery-link-problems"),
     ErrorCode.RECOVERY_LINK_USED: (CANT_LOG_IN, "recovery-link-problems"),

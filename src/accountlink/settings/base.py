@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accountlink.kit.codes",
     "accountlink.kit.notify",
     "accountlink.kit.support",
+    "accountlink.kit.throttle",
 ]
 
 MIDDLEWARE = [

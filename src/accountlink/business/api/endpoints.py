@@ -18,6 +18,7 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError
 from accountlink.kit.forms import CodeForm
+from accountlink.kit.throttle.guard import guarded_code
 
 from . import schemas
 from .schemas import Error, InvalidRequest
@@ -102,7 +103,7 @@ def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Statu
 
 @router.post(
     "/link/unlink",
-    response={200: schemas.Unlinked, 400: Error, 409: Error, **UNSAFE},
+    response={200: schemas.Unlinked, 400: Error, 409: Error, 429: Error, **UNSAFE},
     summary="Unlink the Loop account with the code that was sent",
     operation_id="unlink",
 )
@@ -112,7 +113,7 @@ def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked:
 
     Refusals: 409 as for sending a code; 400 `unlink.unknown_contact`, `code.invalid`,
     `code.expired`, `code.too_many_attempts`; 422 `request.invalid` for a code that is not 6 digits
-    (not counted as a try).
+    (not counted as a try); 429 `auth.throttled` after many wrong codes in a row, with `Retry-After`.
     """
     account = _account(request)
     form = CodeForm({"code": payload.code})  # the same check as the page's form
@@ -120,5 +121,6 @@ def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked:
         raise ValidationError(
             [{"loc": ["body", "payload", "code"], "msg": str(form.errors["code"][0]), "type": "code_format"}]
         )
-    link = actions.do_unlink_loop_account(account, _contact(account, payload.contact), form.cleaned_data["code"])
+    contact, code = _contact(account, payload.contact), form.cleaned_data["code"]
+    link = guarded_code(request, account, contact.value, lambda: actions.do_unlink_loop_account(account, contact, code))
     return schemas.Unlinked(unlinked=True, username=link.username)

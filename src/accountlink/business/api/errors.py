@@ -39,6 +39,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.CODE_TOO_MANY_ATTEMPTS: 400,
     ErrorCode.CODE_RESEND_TOO_SOON: 429,
     ErrorCode.CODE_RATE_LIMITED: 429,
+    ErrorCode.AUTH_THROTTLED: 429,
     ErrorCode.AUTH_REQUIRED: 401,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.REQUEST_INVALID: 400,
@@ -55,7 +56,7 @@ def status_of(code: ErrorCode) -> int:
 
 def error_response(error: CodedError, status: int | None = None, **extra: Any) -> JsonResponse:
     response = JsonResponse({**error.as_json(), **extra}, status=status or status_of(error.code))
-    if error.code == ErrorCode.CODE_RESEND_TOO_SOON:
+    if error.code in (ErrorCode.CODE_RESEND_TOO_SOON, ErrorCode.AUTH_THROTTLED):
         response["Retry-After"] = str(error.params["seconds"])
     elif error.code == ErrorCode.CODE_RATE_LIMITED:
         response["Retry-After"] = str(RATE_LIMIT_RETRY_SECONDS)

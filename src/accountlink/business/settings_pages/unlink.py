@@ -29,6 +29,7 @@ from accountlink.kit.contacts import mask
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.throttle.guard import guarded_code
 from accountlink.kit.views import contact_from_session, contact_to_session, posted
 
 from .forms import ChooseContactForm
@@ -141,8 +142,11 @@ def unlink_loop_confirm(request: HttpRequest) -> HttpResponse:
         else:
             resent = True
     elif request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
         try:
-            actions.do_unlink_loop_account(account, contact, form.cleaned_data["code"])
+            guarded_code(
+                request, account, contact.value, lambda: actions.do_unlink_loop_account(account, contact, code)
+            )
         except CodedError as error:
             if error.code in REFUSALS or error.code == ErrorCode.UNLINK_NOT_LINKED:
                 return _refused(request, account, error)

@@ -16,6 +16,7 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.throttle.guard import guarded_code
 from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted, recently_authenticated
 
 CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
@@ -87,8 +88,11 @@ def verify_contact(request: HttpRequest, kind: str) -> HttpResponse:
     form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         first = account.contact_for(contact.channel) is None
+        code = form.cleaned_data["code"]
         try:
-            actions.do_confirm_contact_change(account, contact, form.cleaned_data["code"])
+            guarded_code(
+                request, account, contact.value, lambda: actions.do_confirm_contact_change(account, contact, code)
+            )
         except CodedError as error:
             add_coded_error(form, error, "code")
         else:

@@ -36,7 +36,10 @@ def do_start_signup(
     password_hash = make_password(password)  # hashed on every path, so timing says nothing either
     with transaction.atomic(durable=True):
         owner: LoopAccount | None = owner_of(contact)
-        handle_holder = LoopAccount.objects.filter(handle=handle).exclude(pk=owner.pk if owner else 0).first()
+        # A taken handle is refused whatever the address, so the answer says nothing about the address;
+        # only a person's own unfinished sign-up with this address may take its handle again.
+        retrying = owner is not None and owner.verified_at is None
+        handle_holder = LoopAccount.objects.filter(handle=handle).exclude(pk=owner.pk if retrying else 0).first()
         if handle_holder is not None:
             abandoned = handle_holder.verified_at is None and handle_holder.date_joined < timezone.now() - timedelta(
                 days=1

@@ -46,6 +46,26 @@ ARTICLE = Article(
             note=_("Still can't log in? Reset your password with Forgot password?, as described below."),
         ),
         Section(
+            anchor="too-many-attempts",
+            title=_("You're asked to wait before trying again"),
+            paragraphs=(
+                _(
+                    "To stop people from guessing passwords and codes, we slow down attempts after several wrong "
+                    "ones in a row: each wrong attempt makes the next one wait a little longer, and after about "
+                    "ten, attempts pause for 15 minutes. The page tells you how long to wait."
+                ),
+                _(
+                    "If you logged in on this browser before, someone else's wrong guesses don't slow you down "
+                    "here. A browser you have never logged in with, or one whose cookies were cleared, waits like "
+                    "any other."
+                ),
+            ),
+            note=_(
+                "Didn't make those attempts yourself? Someone may be trying to guess your password. Once you're "
+                "in, change your password and check your sessions."
+            ),
+        ),
+        Section(
             anchor="login-suspended",
             title=_("Your %(brand)s account is suspended"),
             paragraphs=(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.throttle.guard import begin, client_key, guarded_code
 from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted
 
 from . import actions
@@ -107,15 +108,23 @@ class SupportPages:
 
     def recover(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
-            link = actions.check_recovery_link(token)
+            # Links are unguessable; still, one client may not try them by the thousand.
+            attempt = begin("recovery_link", [client_key(request)])
         except CodedError as error:
             return self._problem(request, error)
+        try:
+            link = actions.check_recovery_link(token)
+        except CodedError as error:
+            if error.code == ErrorCode.RECOVERY_LINK_INVALID:
+                attempt.failed()
+            return self._problem(request, error)
+        attempt.succeeded()
         start_flow(request, "recovery", link_id=link.pk)
         return redirect(self.url("recover_contact"))
 
     def _problem(self, request: HttpRequest, error: CodedError) -> HttpResponse:
         end_flow(request, "recovery")
-        status = 410 if error.code in GONE else 404
+        status = 410 if error.code in GONE else 429 if error.code == ErrorCode.AUTH_THROTTLED else 404
         return self._render(request, "recover_problem", {"error": error}, status=status)
 
     def _link(self, request: HttpRequest) -> Any:
@@ -158,8 +167,11 @@ class SupportPages:
             except CodedError as error:
                 messages.error(request, error.message, extra_tags=error.code.value)
         elif request.method == "POST" and form.is_valid():
+            code = form.cleaned_data["code"]
             try:
-                actions.do_finish_recovery(link, contact, form.cleaned_data["code"])
+                guarded_code(
+                    request, link.account, contact.value, lambda: actions.do_finish_recovery(link, contact, code)
+                )
             except CodedError as error:
                 if error.code in GONE:
                     return self._problem(request, error)

@@ -1,0 +1,102 @@
+"""Where guess counts live: the shared cache (Redis) when there is one, the database otherwise.
+
+Both stores count atomically, so parallel guesses from several web processes cannot slip past a
+limit: Redis ``INCR``, or ``UPDATE … SET attempts = attempts + 1`` on the platform's database.
+A key's counts are forgotten ``keep`` after its last change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import GuessCounter
+
+Counter = Literal["attempts", "locks"]
+
+
+class Store(Protocol):
+    def blocked_until(self, key: str) -> datetime | None: ...
+
+    def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int: ...
+
+    def reset_attempts(self, key: str) -> None: ...
+
+    def block(self, key: str, until: datetime, keep: timedelta) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class CacheStore:
+    """Counts in Django's cache; with Redis (``REDIS_URL``) they are shared by every process."""
+
+    def __init__(self, alias: str = "default") -> None:
+        self.cache = caches[alias]
+
+    def blocked_until(self, key: str) -> datetime | None:
+        stamp = self.cache.get(f"throttle:{key}:until")
+        return datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone()) if stamp else None
+
+    def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
+        name, seconds = f"throttle:{key}:{counter}", int(keep.total_seconds())
+        self.cache.add(name, 0, seconds)
+        try:
+            value = int(self.cache.incr(name, delta))
+        except ValueError:  # it expired between add and incr
+            self.cache.set(name, delta, seconds)
+            value = delta
+        self.cache.touch(name, seconds)
+        return value
+
+    def reset_attempts(self, key: str) -> None:
+        self.cache.delete(f"throttle:{key}:attempts")
+
+    def block(self, key: str, until: datetime, keep: timedelta) -> None:
+        self.cache.set(f"throttle:{key}:until", until.timestamp(), int(keep.total_seconds()))
+
+    def clear(self, key: str) -> None:
+        self.cache.delete_many([f"throttle:{key}:{part}" for part in ("attempts", "locks", "until")])
+
+
+class DatabaseStore:
+    """Counts in the platform's own database, for the embedded default with no Redis."""
+
+    def blocked_until(self, key: str) -> datetime | None:
+        row = GuessCounter.objects.filter(key=key, expires_at__gt=timezone.now()).only("blocked_until").first()
+        return row.blocked_until if row is not None else None
+
+    def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
+        now = timezone.now()
+        with transaction.atomic():
+            GuessCounter.objects.filter(key=key, expires_at__lte=now).delete()  # forgotten: start again
+            change = {counter: F(counter) + delta, "expires_at": now + keep}
+            if not GuessCounter.objects.filter(key=key).update(**change):
+                try:
+                    with transaction.atomic():
+                        GuessCounter.objects.create(key=key, expires_at=now + keep, **{counter: delta})
+                except IntegrityError:  # another process created it a moment ago
+                    GuessCounter.objects.filter(key=key).update(**change)
+            value: int = GuessCounter.objects.values_list(counter, flat=True).get(key=key)
+            return value
+
+    def reset_attempts(self, key: str) -> None:
+        GuessCounter.objects.filter(key=key).update(attempts=0)
+
+    def block(self, key: str, until: datetime, keep: timedelta) -> None:
+        GuessCounter.objects.filter(key=key).update(blocked_until=until, expires_at=timezone.now() + keep)
+
+    def clear(self, key: str) -> None:
+        GuessCounter.objects.filter(key=key).delete()
+
+
+def get_store() -> Store:
+    """``ACCOUNTLINK_THROTTLE_STORE``: "cache" (a shared cache such as Redis) or "database"."""
+    if getattr(settings, "ACCOUNTLINK_THROTTLE_STORE", "database") == "cache":
+        return CacheStore()
+    return DatabaseStore()
