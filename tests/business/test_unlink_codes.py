@@ -168,6 +168,19 @@ def test_codes_to_one_address_are_capped_per_hour(
     assert not still_linked(business_account)
 
 
+def test_strangers_asking_for_reset_codes_cannot_stop_the_holders_unlink_code(
+    frozen: Any, linked: Any, outbox: Any, run_tasks: Any
+) -> None:
+    for _ in range(12):  # Forgot password for her address, a minute apart, by someone else
+        HttpClient().post("/password/forgot/", {"identifier": SAKURA_EMAIL})
+        frozen.shift(61)
+
+    response = send_code(linked, "email")
+
+    assert error_code(response) is None
+    assert code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
+
+
 def test_codes_of_one_account_are_capped_per_hour(
     frozen: Any, settings: Any, linked: Any, business_account: BusinessAccount
 ) -> None:

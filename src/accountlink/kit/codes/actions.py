@@ -2,8 +2,9 @@
 
 Six digits from ``secrets``; stored as a keyed hash bound to (account, purpose, destination);
 single use; valid 10 minutes; a new code voids the previous one; 5 wrong tries void it; a new code
-for the same address and purpose no sooner than 60 s; hourly caps per account and per destination. Counters are changed under a row
-lock, so parallel requests cannot go round the limits.
+for the same address and purpose no sooner than 60 s; hourly caps per account and per destination,
+counted apart for codes anyone may ask for and codes only the holder may ask for. Counters are
+changed under a row lock, so parallel requests cannot go round the limits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -39,6 +41,19 @@ class CodePolicy:
 def policy() -> CodePolicy:
     overrides = getattr(settings, "ACCOUNTLINK_CODE_POLICY", {})
     return CodePolicy(**overrides)
+
+
+# Codes anyone can ask for without proving anything (Forgot password, sign-up and its warning to a
+# taken address). They have hourly allowances of their own, so strangers who spend them cannot stop
+# the holder's own codes: staff sign-in, unlink, contact change and recovery (DESIGN §8).
+ANONYMOUS_PURPOSES = frozenset({"password_reset", "signup"})
+
+
+def same_bucket(codes: QuerySet[VerificationCode], purpose: str) -> QuerySet[VerificationCode]:
+    """The codes that share an hourly allowance with a code for ``purpose``."""
+    if purpose in ANONYMOUS_PURPOSES:
+        return codes.filter(purpose__in=ANONYMOUS_PURPOSES)
+    return codes.exclude(purpose__in=ANONYMOUS_PURPOSES)
 
 
 def _hash(account_id: Any, purpose: str, destination: str, code: str) -> str:
@@ -66,13 +81,10 @@ def issue_code(account: Any, *, purpose: str, channel: Channel, destination: str
     if previous is not None and now - previous.created_at < rules.resend_after:
         wait = rules.resend_after - (now - previous.created_at)
         raise CodedError(ErrorCode.CODE_RESEND_TOO_SOON, seconds=max(1, int(wait.total_seconds())))
-    hour_ago = now - timedelta(hours=1)
-    if VerificationCode.objects.filter(account=account, created_at__gte=hour_ago).count() >= rules.per_account_per_hour:
+    recent = same_bucket(VerificationCode.objects.filter(created_at__gte=now - timedelta(hours=1)), purpose)
+    if recent.filter(account=account).count() >= rules.per_account_per_hour:
         raise CodedError(ErrorCode.CODE_RATE_LIMITED)
-    if (
-        VerificationCode.objects.filter(destination=destination, created_at__gte=hour_ago).count()
-        >= rules.per_destination_per_hour
-    ):
+    if recent.filter(destination=destination).count() >= rules.per_destination_per_hour:
         raise CodedError(ErrorCode.CODE_RATE_LIMITED)
     VerificationCode.objects.filter(account=account, purpose=purpose, consumed_at=None, voided_at=None).update(
         voided_at=now
