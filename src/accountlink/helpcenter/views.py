@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -78,6 +82,29 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def voter_network(request: HttpRequest) -> str:
+    """Today's keyed hash of the client's network: its IPv4 address, or its IPv6 /64 (what one
+    subscriber usually holds). The day is in the hash, so votes cannot be linked across days, and
+    the address itself is never stored."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = int(getattr(settings, "ACCOUNTLINK_TRUSTED_PROXY_COUNT", 0))
+    if proxies:  # the address the trusted proxies in front of the web processes saw
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        if isinstance(ip, ipaddress.IPv6Address):
+            network = str(ip.ipv4_mapped or ipaddress.IPv6Network(f"{ip}/64", strict=False))
+        else:
+            network = str(ip)
+    day = timezone.now().date().isoformat()
+    return salted_hmac("accountlink.helpcenter.vote-network", f"{day} {network}", algorithm="sha256").hexdigest()
+
+
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     shown = _article(slug)
@@ -86,9 +113,16 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if answer not in ("yes", "no"):
         return response
     visitor = request.get_signed_cookie(VISITOR_COOKIE, default="", salt="helpcenter") or secrets.token_urlsafe(16)
-    actions.do_vote(shown.slug, visitor=visitor, helpful=answer == "yes")
+    # A vote over the network's daily share is thanked like any other, and not counted.
+    actions.do_vote(shown.slug, visitor=visitor, network=voter_network(request), helpful=answer == "yes")
     messages.success(request, _("Thank you for your feedback."))
     response.set_signed_cookie(
-        VISITOR_COOKIE, visitor, salt="helpcenter", max_age=VISITOR_MAX_AGE, httponly=True, samesite="Lax"
+        VISITOR_COOKIE,
+        visitor,
+        salt="helpcenter",
+        max_age=VISITOR_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,  # SECURE_COOKIES, like the session cookie
+        httponly=True,
+        samesite="Lax",
     )
     return response
