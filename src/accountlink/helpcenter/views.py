@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accountlink.kit.i18n.views import remember_language
 from accountlink.kit.staff import is_staff_session, is_support_agent
+from accountlink.kit.throttle.guard import client_key
 
 from . import actions, articles
 
@@ -83,25 +83,11 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def voter_network(request: HttpRequest) -> str:
-    """Today's keyed hash of the client's network: its IPv4 address, or its IPv6 /64 (what one
-    subscriber usually holds). The day is in the hash, so votes cannot be linked across days, and
-    the address itself is never stored."""
-    address = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "ACCOUNTLINK_TRUSTED_PROXY_COUNT", 0))
-    if proxies:  # the address the trusted proxies in front of the web processes saw
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        network = address
-    else:
-        if isinstance(ip, ipaddress.IPv6Address):
-            network = str(ip.ipv4_mapped or ipaddress.IPv6Network(f"{ip}/64", strict=False))
-        else:
-            network = str(ip)
+    """Today's keyed hash of the client's network (its IPv4 address or IPv6 /64, behind the trusted
+    proxies, as the throttle counts clients). The day is in the hash, so votes cannot be linked
+    across days, and the address itself is never stored."""
     day = timezone.now().date().isoformat()
+    network = client_key(request).value
     return salted_hmac("accountlink.helpcenter.vote-network", f"{day} {network}", algorithm="sha256").hexdigest()
 
 
