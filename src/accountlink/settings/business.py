@@ -1,7 +1,7 @@
 """The Loop for Business platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, caches, database, env, env_int, secret_key
+from .base import INSTALLED_APPS, caches, content_security_policy, database, env, env_int, origin, secret_key
 
 ACCOUNTLINK_PLATFORM = "business"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
@@ -36,6 +36,11 @@ ACCOUNTLINK_HELP_URL = env("ACCOUNTLINK_HELP_URL", "/help/")
 ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL", "http://127.0.0.1:8001"))
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
+# Avatars come from Loop; Link Loop account, Continue with Loop and Verify with Loop post here and
+# are redirected to Loop (form-action binds that redirect too).
+CONTENT_SECURITY_POLICY = content_security_policy(
+    img_src=[origin(ACCOUNTLINK_LOOP_URL)], form_action=[origin(ACCOUNTLINK_LOOP_URL)]
+)
 
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {

@@ -1,7 +1,7 @@
 """The Loop consumer platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, caches, database, env, env_int, secret_key
+from .base import INSTALLED_APPS, MIDDLEWARE, caches, database, env, env_int, secret_key
 
 ACCOUNTLINK_PLATFORM = "consumer"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
@@ -12,6 +12,12 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "accountlink.consumer.oauth",
     "accountlink.consumer.webhooks",
+]
+# The shared Content-Security-Policy; on the pages of an authorization in progress, form-action
+# also allows the client's registered redirect URI (see consumer/csp.py).
+MIDDLEWARE = [
+    "accountlink.consumer.csp.LoopCSPMiddleware" if name == "csp.middleware.CSPMiddleware" else name
+    for name in MIDDLEWARE
 ]
 ROOT_URLCONF = "accountlink.consumer.urls"
 WSGI_APPLICATION = "accountlink.consumer.wsgi.application"
