@@ -54,6 +54,11 @@ class CliError(Exception):
 
 
 def platform_env(platform: str, data_dir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a process working on one platform of the demo data directory ``data_dir``.
+
+    Demo mode is on unless the environment says ``ACCOUNTLINK_DEMO_MODE=0``: the settings default to
+    off, and only the commands that work on a data directory of ``accountlink up`` turn it on.
+    """
     env = dict(os.environ if base is None else base)
     env["DJANGO_SETTINGS_MODULE"] = PLATFORMS[platform]
     env["ACCOUNTLINK_DATA_DIR"] = str(data_dir)
@@ -223,6 +228,8 @@ def wait_for_port(port: int, deadline: float) -> bool:
 
 
 def command_up(args: argparse.Namespace) -> int:
+    # `up` is the embedded demo (demo data, the development outbox), whatever the shell says.
+    os.environ["ACCOUNTLINK_DEMO_MODE"] = "1"
     data_dir = Path(args.data_dir).resolve()
     ports = {"consumer": args.consumer_port, "business": args.business_port}
     if args.web_workers < 1:
@@ -366,7 +373,9 @@ def command_reconcile(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).resolve()
     urls = {"consumer": f"http://127.0.0.1:{args.consumer_port}", "business": f"http://127.0.0.1:{args.business_port}"}
     if os.environ.get("ACCOUNTLINK_LOOP_CLIENT_KEY"):
-        env = platform_env("business", data_dir)  # a deployment: its settings come from the environment
+        # Credentials from the environment (a deployment, or a test): the rest of its settings too, with
+        # demo mode unless ACCOUNTLINK_DEMO_MODE=0 says otherwise, as for every --data-dir command.
+        env = platform_env("business", data_dir)
     else:
         # The embedded default keeps the business platform's client key and secret only at Loop, as
         # `accountlink up` does: register (idempotently, with the same addresses) to learn them.
@@ -473,7 +482,10 @@ def free_ports(count: int) -> list[int]:
 def command_manage(args: argparse.Namespace) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = PLATFORMS[args.platform]
     if args.data_dir:
+        # --data-dir names a data directory of `accountlink up`: work on it as `up` does, in demo
+        # mode (unless the environment says otherwise). Without it the environment is a deployment's.
         os.environ["ACCOUNTLINK_DATA_DIR"] = str(Path(args.data_dir).resolve())
+        os.environ.setdefault("ACCOUNTLINK_DEMO_MODE", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line([f"accountlink manage {args.platform}", *args.arguments])

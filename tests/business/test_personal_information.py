@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -140,15 +142,51 @@ def test_change_email_with_a_code_sent_to_the_new_address(
     assert log_in(fresh, "sakura.new@example.com").status_code == 302
 
 
-def test_an_email_of_another_verified_account_cannot_be_used(
+def test_an_email_of_another_verified_account_is_refused_only_when_its_code_is_entered(
     signed_in: Any, business_account: Any, make_business_account: Any, sent: Any, run_tasks: Any
 ) -> None:
     make_business_account(email="taken.biz@example.com")
-    response = send_code(signed_in, "email", "TAKEN.biz@example.com")
-    assert response.status_code == 200
-    assert b'data-error-code="contact.in_use"' in response.content
+    taken = send_code(signed_in, "email", "TAKEN.biz@example.com")
+    # The same answer as for a free address: a code was sent (no enumeration).
+    assert taken.status_code == 302
+    assert taken["Location"] == reverse("business:verify_contact", kwargs={"kind": "email"})
     run_tasks()
-    assert not sent.messages("taken.biz@example.com")
+    response = confirm(signed_in, "email", sent.code_for("taken.biz@example.com"))
+    assert b'data-error-code="contact.in_use"' in response.content
+    business_account.refresh_from_db()
+    assert business_account.email == "sakura.biz@example.com"
+    run_tasks()
+    notice = sent.last("taken.biz@example.com")
+    assert notice.subject == "Your address was not added to another Loop for Business account"
+
+
+def test_changing_to_a_taken_or_a_free_address_answers_alike(
+    signed_in: Any, make_business_account: Any, other_browser: Any
+) -> None:
+    make_business_account(email="taken.biz@example.com")
+    taken = send_code(signed_in, "email", "taken.biz@example.com")
+    other = make_business_account(email="other.biz@example.com")
+    other_browser.force_login(other)
+    free = send_code(other_browser, "email", "free.biz@example.com")
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
+    for page in (
+        signed_in.get(taken["Location"]).content.decode(),
+        other_browser.get(free["Location"]).content.decode(),
+    ):
+        assert "We sent a 6-digit code to" in page and "data-error-code" not in page
+
+
+def test_guessing_the_current_password_on_the_change_page_is_throttled(signed_in: Any, sent: Any) -> None:
+    answers = [
+        re.findall(
+            rb'data-error-code="([^"]+)"', send_code(signed_in, "email", "new@example.com", f"guess-{n}").content
+        )
+        for n in range(30)
+    ]
+    assert answers.count([b"password.incorrect"]) <= 10
+    assert answers[-1] == [b"auth.throttled"]
+    assert b"auth.throttled" in send_code(signed_in, "email", "new@example.com").content
+    assert not sent.messages()
 
 
 def test_the_current_email_is_not_a_change(signed_in: Any, sent: Any) -> None:
@@ -272,14 +310,16 @@ def test_add_a_phone_to_an_account_that_has_none(
     assert [message.channel for message in sent.messages("+34612345678")] == ["sms", "sms"]
 
 
-def test_a_phone_number_of_another_verified_account_cannot_be_used(
+def test_a_phone_number_of_another_verified_account_is_refused_when_its_code_is_entered(
     signed_in: Any, make_business_account: Any, sent: Any, run_tasks: Any
 ) -> None:
     make_business_account(phone="+818022223333")
-    response = send_code(signed_in, "phone", "+818022223333")
+    assert send_code(signed_in, "phone", "+818022223333").status_code == 302
+    run_tasks()
+    response = confirm(signed_in, "phone", sent.code_for("+818022223333"))
     assert b'data-error-code="contact.in_use"' in response.content
     run_tasks()
-    assert not sent.messages("+818022223333")
+    assert "already belongs to your account" in sent.last("+818022223333").body
 
 
 @pytest.mark.parametrize(

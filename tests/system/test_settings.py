@@ -28,7 +28,11 @@ print(json.dumps({
 
 
 def probe(platform: str, **env: str) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ACCOUNTLINK_DEMO_MODE"}
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE=f"accountlink.settings.{platform}")
     result = subprocess.run(
         [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, check=True, timeout=60
@@ -38,14 +42,17 @@ def probe(platform: str, **env: str) -> dict[str, str]:
 
 
 def test_each_platform_has_its_own_database_cookies_and_secret(tmp_path: Path) -> None:
-    consumer = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path))
-    business = probe("business", ACCOUNTLINK_DATA_DIR=str(tmp_path))
+    consumer = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1")
+    business = probe("business", ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1")
     assert consumer["db"] == str(tmp_path / "consumer.sqlite3")
     assert business["db"] == str(tmp_path / "business.sqlite3")
     assert consumer["session_cookie"] != business["session_cookie"]
     assert consumer["csrf_cookie"] != business["csrf_cookie"]
     assert consumer["secret"] != business["secret"]
-    assert probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path))["secret"] == consumer["secret"]  # kept
+    # The demo's generated keys are kept beside its databases.
+    assert (
+        probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1")["secret"] == consumer["secret"]
+    )
 
 
 def test_database_url_brand_and_secret_come_from_the_environment(tmp_path: Path) -> None:
@@ -61,7 +68,7 @@ def test_database_url_brand_and_secret_come_from_the_environment(tmp_path: Path)
 
 
 def test_redis_is_the_cache_when_redis_url_is_set(tmp_path: Path) -> None:
-    data = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/0")
+    data = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/0")
     assert data["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert data["cached"] == "ok"
 

@@ -27,9 +27,10 @@ from accountlink.kit.audit.models import AuditEvent
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, redeem_in_flow, restart_code_count, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
+from accountlink.kit.reset_tasks import request_password_reset
 from accountlink.kit.staff import start_staff_session
 from accountlink.kit.throttle.devices import remember_device
-from accountlink.kit.throttle.guard import guard, guarded_code
+from accountlink.kit.throttle.guard import guard, guarded_code, password_guess
 from accountlink.kit.views import (
     contact_from_session,
     contact_to_session,
@@ -261,19 +262,9 @@ class AccountViews:
         form = ForgotPasswordForm(posted(request))
         form.fields["identifier"].label = self.identifier_label
         if request.method == "POST" and form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            language = language_of(request)
-            account = self.find_account(identifier, language)
-            contact = accounts.reset_contact(account, identifier, language) if account is not None else None
-            accounts.do_start_password_reset(account, contact, language)
-            # The same next page whether or not an account was found.
-            start_flow(
-                request,
-                "reset",
-                account_id=account.pk if account is not None and contact is not None else None,
-                contact=contact_to_session(contact) if contact is not None else {"channel": "email", "value": ""},
-                identifier=identifier,
-            )
+            # The same work and the same next page whether or not an account was found.
+            request_password_reset(form.cleaned_data["identifier"], language_of(request))
+            start_flow(request, "reset", identifier=form.cleaned_data["identifier"], language=language_of(request))
             return redirect(self.url("password_reset"))
         return render(request, self.template("forgot_password"), {"form": form})
 
@@ -283,17 +274,18 @@ class AccountViews:
         except CodedError as error:
             messages.error(request, error.message)
             return redirect(self.url("forgot_password"))
-        contact = contact_from_session(state["contact"])
         form = ResetPasswordForm(posted(request))
         if request.method == "POST" and form.is_valid():
-            account = self._account(state["account_id"])
+            identifier, language = str(state.get("identifier", "")), str(state.get("language", "en"))
+            account = self.find_account(identifier, language)
+            contact = accounts.reset_contact(account, identifier, language) if account is not None else None
             data = form.cleaned_data
             try:
                 redeem_in_flow(
                     request,
                     "reset",
                     state,
-                    account,
+                    account if contact is not None and account.is_active else None,
                     lambda: accounts.do_reset_password(account, contact, data["code"], data["new_password"]),
                 )
             except CodedError as error:
@@ -312,11 +304,12 @@ class AccountViews:
         if request.method == "POST" and form.is_valid():
             first_password = not account.has_usable_password()
             try:
-                accounts.do_change_password(
-                    account,
-                    current_password=form.cleaned_data.get("current_password"),
-                    new_password=form.cleaned_data["new_password"],
-                )
+                with password_guess(request, account, form.cleaned_data.get("current_password")):
+                    accounts.do_change_password(
+                        account,
+                        current_password=form.cleaned_data.get("current_password"),
+                        new_password=form.cleaned_data["new_password"],
+                    )
             except CodedError as error:
                 add_coded_error(form, error, "current_password")
             else:

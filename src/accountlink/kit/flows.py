@@ -58,12 +58,19 @@ def redeem_in_flow(request: HttpRequest, name: str, state: dict[str, Any], accou
         raise CodedError(ErrorCode.CODE_TOO_MANY_ATTEMPTS)
     destination = (state.get("contact") or {}).get("value") or state.get("identifier", "")
 
+    sent = state.get("code_sent", state.get("started", 0))
+    expired = time.time() - sent > rules.lifetime.total_seconds()
+
     def check() -> T:
         if account is None:
-            sent = state.get("code_sent", state.get("started", 0))
-            expired = time.time() - sent > rules.lifetime.total_seconds()
             raise CodedError(ErrorCode.CODE_EXPIRED if expired else ErrorCode.CODE_INVALID)
-        return redeem()
+        try:
+            return redeem()
+        except CodedError as error:
+            # No live code (none was sent, or a limit held it back) reads as expired once any would be.
+            if error.code == ErrorCode.CODE_INVALID and expired:
+                raise CodedError(ErrorCode.CODE_EXPIRED) from error
+            raise
 
     try:
         return guarded_code(request, account, destination, check)

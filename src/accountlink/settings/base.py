@@ -42,8 +42,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 DATA_DIR = Path(env("ACCOUNTLINK_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-# The embedded demo: development outbox instead of real email/SMS, demo data, /dev/outbox/.
-ACCOUNTLINK_DEMO_MODE = env_bool("ACCOUNTLINK_DEMO_MODE", True)
+# The embedded demo: development outbox instead of real email/SMS, demo data, /dev/outbox/. Only
+# `accountlink up` (and the commands that work on its data directory) turn it on; a deployment that
+# forgets the variable is not a demo (DESIGN §8).
+ACCOUNTLINK_DEMO_MODE = env_bool("ACCOUNTLINK_DEMO_MODE", False)
 ACCOUNTLINK_BRAND = env("ACCOUNTLINK_BRAND", "Loop")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -137,6 +139,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("SECURE_PROXY_SSL", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, when the site is served over HTTPS (docs/deploy.md, "Production defaults").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles and images from this site
 # only, no inline script or style, never framed. Each platform adds the other site where a page

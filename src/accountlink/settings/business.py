@@ -20,6 +20,8 @@ ROOT_URLCONF = "accountlink.business.urls"
 WSGI_APPLICATION = "accountlink.business.wsgi.application"
 AUTH_USER_MODEL = "business_accounts.BusinessAccount"
 AUTHENTICATION_BACKENDS = ["accountlink.business.accounts.backends.BusinessAccountBackend"]
+# How the kit finds an account by what a person typed (Forgot password runs it in the worker).
+ACCOUNTLINK_ACCOUNT_LOOKUP = "accountlink.business.accounts.lookup.find_account"
 DATABASES = {"default": database(env("ACCOUNTLINK_SQLITE_NAME", "business.sqlite3"))}
 LOGIN_URL = "business:login"
 LOGIN_REDIRECT_URL = "business:adsmanager"

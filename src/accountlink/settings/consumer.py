@@ -1,7 +1,17 @@
 """The Loop consumer platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, caches, database, env, env_int, secret_key
+from .base import (
+    ACCOUNTLINK_DEMO_MODE,
+    DEBUG,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    caches,
+    database,
+    env,
+    env_int,
+    secret_key,
+)
 
 ACCOUNTLINK_PLATFORM = "consumer"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
@@ -23,6 +33,8 @@ ROOT_URLCONF = "accountlink.consumer.urls"
 WSGI_APPLICATION = "accountlink.consumer.wsgi.application"
 AUTH_USER_MODEL = "loop_accounts.LoopAccount"
 AUTHENTICATION_BACKENDS = ["accountlink.consumer.accounts.backends.LoopAccountBackend"]
+# How the kit finds an account by what a person typed (Forgot password runs it in the worker).
+ACCOUNTLINK_ACCOUNT_LOOKUP = "accountlink.consumer.accounts.lookup.find_account"
 DATABASES = {"default": database(env("ACCOUNTLINK_SQLITE_NAME", "consumer.sqlite3"))}
 LOGIN_URL = "loop:login"
 LOGIN_REDIRECT_URL = "loop:profile"
@@ -51,7 +63,11 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # The demo runs on http://127.0.0.1; a deployment's clients get their codes over HTTPS only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if ACCOUNTLINK_DEMO_MODE or DEBUG else ["https"],
+    # RFC 9207: the authorization response names Loop (``iss``), so a client can tell it from others.
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "OIDC_ISS_ENDPOINT": ACCOUNTLINK_SITE_URL.rstrip("/"),
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,

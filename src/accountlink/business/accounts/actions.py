@@ -87,21 +87,30 @@ def do_start_contact_change(
         raise CodedError(ErrorCode.REAUTH_REQUIRED)
     if account.contact_for(contact.channel) == contact.value:
         raise CodedError(ErrorCode.CONTACT_UNCHANGED)
-    owner = _owner_of(contact)
-    if owner is not None and owner.pk != account.pk and owner.verified_at is not None:
-        raise CodedError(ErrorCode.CONTACT_IN_USE)
+    # The code goes out whether or not another account has this address: only someone who reads
+    # it can learn that, when the code is entered (no enumeration, DESIGN §8).
     with transaction.atomic(durable=True):
         send_code(account, purpose=_purpose(contact.channel), contact=contact, language=account.language)
 
 
 def do_confirm_contact_change(account: BusinessAccount, contact: Contact, code: str) -> None:
-    """Set the new email or phone once its code is entered; tell the old address it changed."""
+    """Set the new email or phone once its code is entered; tell the old address it changed.
 
-    def change(_code: object) -> None:
+    An address another account holds is refused here, with a notice to that address (whoever read
+    the code reads it there too), and the code is used up."""
+
+    def change(_code: object) -> bool:
         owner = _owner_of(contact)
         if owner is not None and owner.pk != account.pk:
             if owner.verified_at is not None:
-                raise CodedError(ErrorCode.CONTACT_IN_USE)
+                notify(
+                    channel=contact.channel,
+                    to=contact.value,
+                    template="contact_in_use",
+                    language=owner.language,
+                    context={"name": owner.name},
+                )
+                return False
             owner.delete()
         field = "email" if contact.is_email else "phone"
         old = account.contact_for(contact.channel)
@@ -125,8 +134,10 @@ def do_confirm_contact_change(account: BusinessAccount, contact: Contact, code: 
             language=account.language,
             context={"name": account.name, "channel": str(contact.channel)},
         )
+        return True
 
-    redeem_code(account, purpose=_purpose(contact.channel), destination=contact.value, code=code, then=change)
+    if not redeem_code(account, purpose=_purpose(contact.channel), destination=contact.value, code=code, then=change):
+        raise CodedError(ErrorCode.CONTACT_IN_USE)
 
 
 def do_create_account(

@@ -16,7 +16,7 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
-from accountlink.kit.throttle.guard import guarded_code
+from accountlink.kit.throttle.guard import guarded_code, password_guess
 from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted, recently_authenticated
 
 CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
@@ -56,12 +56,13 @@ def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["value"]
         try:
-            actions.do_start_contact_change(
-                account,
-                contact,
-                current_password=form.cleaned_data.get("current_password"),
-                recently_authenticated=recently_authenticated(request),
-            )
+            with password_guess(request, account, form.cleaned_data.get("current_password")):
+                actions.do_start_contact_change(
+                    account,
+                    contact,
+                    current_password=form.cleaned_data.get("current_password"),
+                    recently_authenticated=recently_authenticated(request),
+                )
         except CodedError as error:
             field = {ErrorCode.PASSWORD_INCORRECT: "current_password", ErrorCode.REAUTH_REQUIRED: None}.get(
                 error.code, "value"

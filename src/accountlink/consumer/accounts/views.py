@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
+from accountlink.kit.throttle.guard import password_guess
 from accountlink.kit.views import language_of, posted
 
 from . import actions
@@ -115,7 +116,8 @@ def settings_account(request: HttpRequest) -> HttpResponse:
             return redirect("loop:settings_account")
     elif action == "delete" and delete_form.is_valid():
         try:
-            actions.check_password_confirmation(account, delete_form.cleaned_data["password"])
+            with password_guess(request, account, delete_form.cleaned_data["password"]):
+                actions.check_password_confirmation(account, delete_form.cleaned_data["password"])
         except CodedError as error:
             add_coded_error(delete_form, error, "password")
         else:

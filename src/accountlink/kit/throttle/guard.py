@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TypeVar
@@ -216,3 +217,22 @@ def guarded_code(request: HttpRequest, account: object | None, destination: str,
         raise
     attempt.succeeded()
     return result
+
+
+@contextmanager
+def password_guess(request: HttpRequest, account: object, password: str | None) -> Iterator[None]:
+    """A signed-in page that asks for the current password counts it at the "login" door, so the
+    password has one allowance wherever it is typed. The body raises ``password.incorrect``."""
+    if not password:
+        yield
+        return
+    attempt = guard(request, "login", account)
+    try:
+        yield
+    except CodedError as error:
+        if error.code == ErrorCode.PASSWORD_INCORRECT:
+            attempt.failed()
+        else:
+            attempt.withdrawn()
+        raise
+    attempt.succeeded()
