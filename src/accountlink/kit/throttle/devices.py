@@ -54,7 +54,8 @@ def is_known_device(request: HttpRequest, account: Any) -> bool:
 def remember_device(request: HttpRequest, response: HttpResponse, account: Any) -> None:
     """After a successful login: add the account to this browser's cookie (made on first login)."""
     data = _read(request) or {"d": secrets.token_hex(16), "a": []}
-    accounts = [pk for pk in data["a"] if pk != account.pk][-(MAX_ACCOUNTS - 1) :] + [account.pk]
+    others = [pk for pk in data["a"] if pk != account.pk]
+    accounts = [*others[-(MAX_ACCOUNTS - 1) :], account.pk]
     response.set_cookie(
         cookie_name(),
         signing.dumps({"d": data["d"], "a": accounts}, salt=SALT),

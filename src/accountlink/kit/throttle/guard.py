@@ -29,11 +29,11 @@ from django.utils import timezone
 from accountlink.kit.errors import CodedError, ErrorCode
 
 from .devices import device_id
+from .store import get_store
 
 T = TypeVar("T")
 # A code that was typed and judged wrong; other refusals (expired, none sent) judged nothing.
 WRONG_CODE = {ErrorCode.CODE_INVALID, ErrorCode.CODE_TOO_MANY_ATTEMPTS}
-from .store import get_store
 
 
 @dataclass(frozen=True)
