@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -28,6 +28,8 @@ def _account(request: HttpRequest) -> LoopAccount:
 
 
 def _own_permission(request: HttpRequest, client_key: str) -> AppPermission:
+    if "\x00" in client_key:
+        raise Http404  # names no app, and PostgreSQL could not even look it up
     return get_object_or_404(
         AppPermission.objects.select_related("client"), account=_account(request), client__client_id=client_key
     )

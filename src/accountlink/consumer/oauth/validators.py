@@ -40,6 +40,13 @@ class LoopOAuth2Validator(OAuth2Validator):
             return False
         return constant_time_compare(provided_secret, expected)
 
+    def _authenticate_basic_auth(self, request: Request) -> bool:
+        """django-oauth-toolkit expects only ``binascii.Error`` from base64; a header that is not ASCII
+        raises ``ValueError`` instead (a server error). It is a failed client authentication."""
+        if not (self._extract_basic_auth(request) or "").isascii():
+            return False
+        return bool(super()._authenticate_basic_auth(request))
+
     def validate_redirect_uri(
         self, client_id: str, redirect_uri: str, request: Request, *args: Any, **kwargs: Any
     ) -> bool:

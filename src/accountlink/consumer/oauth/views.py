@@ -8,7 +8,6 @@ shaped here: the token response carries ``open_id`` and comma-separated scopes, 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -18,7 +17,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -37,6 +36,7 @@ from accountlink.kit.crypto import InvalidToken, open_sealed
 from accountlink.kit.errors import CodedError
 
 from . import actions
+from .backends import refuse_unreadable
 from .models import AppPermission, Client, ClientOpenId
 from .scopes import FIELDS_BY_SCOPE, format_scopes, parse_scopes
 from .validators import code_digest
@@ -52,6 +52,10 @@ def oauth_error(error: str, description: str, status: int = 400) -> JsonResponse
         status=status,
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
     )
+
+
+def _malformed(request: HttpRequest) -> JsonResponse:
+    return oauth_error("invalid_request", "A parameter is too large or holds a character that is not allowed.")
 
 
 def _core() -> Any:
@@ -77,6 +81,7 @@ def _invalid_request_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @xframe_options_deny
 @require_http_methods(["GET", "POST"])
+@refuse_unreadable(_invalid_request_page)
 def authorize(request: HttpRequest) -> HttpResponse:
     """The consent screen: who asks, for what, **Authorize** or **Cancel**."""
     core = _core()
@@ -145,7 +150,7 @@ def authenticate_client(request: HttpRequest) -> Client | None:
     if header.startswith("Basic "):
         try:
             decoded = base64.b64decode(header[6:], validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not ASCII, not base64 (binascii.Error) or not UTF-8 (UnicodeDecodeError)
             return None
         key, _, secret = decoded.partition(":")
         key, secret = unquote_plus(key), unquote_plus(secret)
@@ -168,10 +173,19 @@ def _refresh_lifetime() -> int:
     return int(oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0)
 
 
+# Loop offers the code and refresh grants (DESIGN §7); django-oauth-toolkit refuses the other two
+# grants of RFC 6749 itself, as no Loop client is registered for them (unauthorized_client). Any
+# other grant never reaches it: it answers the device code grant with a server error.
+GRANT_TYPES = {"authorization_code", "refresh_token", "password", "client_credentials"}
+
+
 @csrf_exempt
 @require_POST
+@refuse_unreadable(_malformed)
 def token(request: HttpRequest) -> HttpResponse:
     """Authorization code and refresh token grants, answered in Loop's wire format."""
+    if request.POST.get("grant_type") not in GRANT_TYPES:
+        return oauth_error("unsupported_grant_type", "Loop issues tokens for authorization_code and refresh_token.")
     with transaction.atomic():
         _uri, _headers, body, status = _core().create_token_response(request)
     data = json.loads(body or "{}")
@@ -208,6 +222,7 @@ def _client_and_token(request: HttpRequest) -> tuple[Client, str] | JsonResponse
 
 @csrf_exempt
 @require_POST
+@refuse_unreadable(_malformed)
 def revoke(request: HttpRequest) -> HttpResponse:
     asked = _client_and_token(request)
     if isinstance(asked, JsonResponse):
@@ -219,6 +234,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+@refuse_unreadable(_malformed)
 def introspect(request: HttpRequest) -> HttpResponse:
     """RFC 7662. A token of another client is reported inactive, like an unknown one."""
     asked = _client_and_token(request)
@@ -273,6 +289,7 @@ def union_id_of(account: LoopAccount) -> str:
 
 @csrf_exempt
 @require_GET
+@refuse_unreadable(_malformed)
 def user_info(request: HttpRequest) -> HttpResponse:
     """``GET /v2/user/info/?fields=…`` with a bearer token; fields outside the granted scopes are left out."""
     header = request.headers.get("Authorization", "")
@@ -309,7 +326,12 @@ def user_info(request: HttpRequest) -> HttpResponse:
 _AVATAR_COLOURS = ["#fe2c55", "#25f4ee", "#7a5cff", "#ff9f1c", "#2ec4b6", "#e71d36", "#3a86ff", "#8338ec"]
 
 
+def _no_avatar(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
 @require_GET
+@refuse_unreadable(_no_avatar)
 def avatar(request: HttpRequest, open_id: str) -> HttpResponse:
     """A generated avatar (initials on a colour) for the account behind an open_id."""
     row = get_object_or_404(ClientOpenId.objects.select_related("account"), value=open_id)

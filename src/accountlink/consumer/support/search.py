@@ -36,7 +36,8 @@ def exact_matches(text: str, language: str = "en") -> list[LoopAccount]:
     emails, phones = _contact_values(text, language)
     handle = text.lstrip("@").lower()
     found: dict[int, LoopAccount] = {}
-    if text.isdigit() and len(text) <= 18:
+    # isdecimal, not isdigit: "²" is a digit that int() can't read; full-width digits it can.
+    if text.isdecimal() and len(text) <= 18:
         for account in LoopAccount.objects.filter(pk=int(text)):
             found[account.pk] = account
     lookups = [Q(email__iexact=email) for email in emails] + [Q(phone=phone) for phone in phones]
