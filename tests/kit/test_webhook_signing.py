@@ -53,6 +53,28 @@ def test_a_timestamp_more_than_five_minutes_off_either_way_is_refused() -> None:
     assert refusal(BODY, header, now=1_699_999_699) == ErrorCode.WEBHOOK_STALE_TIMESTAMP
 
 
+@pytest.mark.parametrize("signature", ["\xff", "é" * 64, "０" * 64, "g" * 64, "ab", "", " " + "0" * 64])
+def test_a_signature_that_is_not_64_hex_digits_is_a_bad_signature_not_a_crash(signature: str) -> None:
+    """``hmac.compare_digest`` raises TypeError for non-ASCII text, so the form is checked first."""
+    assert refusal(BODY, f"t=1700000000,s={signature}") == ErrorCode.WEBHOOK_BAD_SIGNATURE
+
+
+@pytest.mark.parametrize(
+    "stamp", ["١٧٠٠٠٠٠٠٠٠", "１７００００００００", "+1700000000", "1_700_000_000", "-1", "9" * 5000]
+)
+def test_a_timestamp_that_is_not_plain_ascii_digits_is_a_bad_signature(stamp: str) -> None:
+    """int() reads all of these; none is what a signer writes, and 5000 digits overflow a float."""
+    digest = sign(SECRET, BODY, timestamp=1_700_000_000).split(",s=")[1]
+    assert refusal(BODY, f"t={stamp},s={digest}") == ErrorCode.WEBHOOK_BAD_SIGNATURE
+
+
+def test_a_timestamp_too_long_for_the_clock_is_refused_even_when_signed() -> None:
+    huge = 10**400
+    assert refusal(BODY, sign(SECRET, BODY, timestamp=huge)) == ErrorCode.WEBHOOK_BAD_SIGNATURE
+    far = 10**15 - 1  # still a number the clock can be compared with: only too far off
+    assert refusal(BODY, sign(SECRET, BODY, timestamp=far)) == ErrorCode.WEBHOOK_STALE_TIMESTAMP
+
+
 @given(st.binary(max_size=300), st.integers(min_value=0, max_value=2**40))
 def test_any_body_round_trips(body: bytes, stamp: int) -> None:
     assert verify(SECRET, body, sign(SECRET, body, timestamp=stamp), now=stamp) == stamp

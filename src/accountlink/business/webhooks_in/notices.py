@@ -41,9 +41,21 @@ def _whole_number(value: Any, highest: int) -> int:
     return value
 
 
+def _storable(value: str) -> bool:
+    """Text a database can hold and compare: no NUL (PostgreSQL refuses it) and no lone surrogate
+    (JSON can escape one, ``"\\ud800"``, but it has no UTF-8 form)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT or not _storable(value):
         raise CodedError(ErrorCode.WEBHOOK_MALFORMED)
     return value
 

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 from accountlink.kit.errors import CodedError, ErrorCode
 
 SIGNATURE_HEADER = "TikTok-Signature"
 TOLERANCE_SECONDS = 5 * 60
+# Seconds since the epoch in ASCII digits (int() would also read "١٢٣" or " 12", which is not what
+# was signed), few enough to be exact as a float: comparing with the clock neither overflows nor rounds.
+_TIMESTAMP = re.compile(r"[0-9]{1,15}")
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def _digest(secret: str, timestamp: int, body: bytes) -> str:
@@ -36,13 +41,12 @@ def verify(secret: str, body: bytes, header: str | None, *, now: float | None = 
         key, _sep, value = item.strip().partition("=")
         if key and value:
             parts.setdefault(key, value)
-    try:
-        stamp = int(parts["t"])
-        signature = parts["s"]
-    except (KeyError, ValueError):
-        raise CodedError(ErrorCode.WEBHOOK_BAD_SIGNATURE) from None
-    if not secret or not hmac.compare_digest(_digest(secret, stamp, body), signature.lower()):
+    stamp, signature = parts.get("t", ""), parts.get("s", "")
+    # Checked before comparing: compare_digest refuses non-ASCII text with a TypeError.
+    if not (_TIMESTAMP.fullmatch(stamp) and _HEX_DIGEST.fullmatch(signature)):
         raise CodedError(ErrorCode.WEBHOOK_BAD_SIGNATURE)
-    if abs((time.time() if now is None else now) - stamp) > TOLERANCE_SECONDS:
+    if not secret or not hmac.compare_digest(_digest(secret, int(stamp), body), signature.lower()):
+        raise CodedError(ErrorCode.WEBHOOK_BAD_SIGNATURE)
+    if abs((time.time() if now is None else now) - int(stamp)) > TOLERANCE_SECONDS:
         raise CodedError(ErrorCode.WEBHOOK_STALE_TIMESTAMP)
-    return stamp
+    return int(stamp)
