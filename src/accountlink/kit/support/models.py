@@ -49,10 +49,18 @@ class SupportCase(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who sent it, as a hash of the client's network (kit.throttle.client_key), to cap the
+    # acknowledgements one client can make the system send; and whether one was sent.
+    source = models.CharField(max_length=64, blank=True)
+    acknowledged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["reply_to", "created_at"]),
+            models.Index(fields=["source", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference

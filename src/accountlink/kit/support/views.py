@@ -8,6 +8,7 @@ session and redirects to an address without it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,7 @@ class SupportPages:
                 reply_to=data["reply_to"],
                 message=data["message"],
                 language=language,
+                source=hashlib.sha256(client_key(request).value.encode()).hexdigest(),
             )
             start_flow(request, "support_case", case_id=case.pk)
             return redirect(self.url("support_case_sent"))
