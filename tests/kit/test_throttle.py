@@ -145,3 +145,22 @@ def test_behind_trusted_proxies_the_address_they_saw_counts(settings: Any) -> No
     settings.ACCOUNTLINK_TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
     assert client_key(request) == Key("client", "203.0.113.9")
+
+
+def test_a_door_that_counts_only_wrong_guesses_writes_nothing_for_right_ones(store: str) -> None:
+    key = [Key("account", "client-a")]
+    for _ in range(50):
+        begin(DOOR, key, count_first=False).succeeded()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(5):
+            begin(DOOR, key, count_first=False).failed()
+        with pytest.raises(CodedError):
+            begin(DOOR, key, count_first=False)
+        for wait in (2, 4, 8, 16, 32):
+            clock.shift(wait)
+            begin(DOOR, key, count_first=False).failed()
+        clock.shift(64)
+        begin(DOOR, key, count_first=False).failed()  # the eleventh wrong guess locks
+        clock.shift(14 * 60)
+        with pytest.raises(CodedError):
+            begin(DOOR, key, count_first=False)

@@ -11,7 +11,9 @@ import base64
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
@@ -34,6 +36,7 @@ from oauthlib.common import add_params_to_uri
 from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.crypto import InvalidToken, open_sealed
 from accountlink.kit.errors import CodedError
+from accountlink.kit.throttle.guard import begin, client_key, named_key
 
 from . import actions
 from .backends import refuse_unreadable
@@ -142,8 +145,9 @@ def authorize(request: HttpRequest) -> HttpResponse:
 # -- client authentication ---------------------------------------------------------------------
 
 
-def authenticate_client(request: HttpRequest) -> Client | None:
-    """``client_key``/``client_secret`` in the form body (Loop's wire) or HTTP Basic (RFC 6749 §2.3.1)."""
+def client_credentials(request: HttpRequest) -> tuple[str, str] | None:
+    """``client_key``/``client_secret`` in the form body (Loop's wire) or HTTP Basic (RFC 6749 §2.3.1);
+    None when the Basic header cannot be read."""
     key = request.POST.get("client_key") or request.POST.get("client_id") or ""
     secret = request.POST.get("client_secret") or ""
     header = request.headers.get("Authorization", "")
@@ -154,6 +158,37 @@ def authenticate_client(request: HttpRequest) -> Client | None:
             return None
         key, _, secret = decoded.partition(":")
         key, secret = unquote_plus(key), unquote_plus(secret)
+    return key, secret
+
+
+def throttle_client_secrets(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Client secrets are throttled like passwords (DESIGN §8): at the token, revoke and introspect
+    endpoints an answer of ``invalid_client`` (401) counts as a wrong guess per client key and per
+    client address, and a throttled client is told when to try again (429, Retry-After). Only wrong
+    guesses are written, so a working client costs one read per request."""
+
+    @wraps(view)
+    def throttled(request: HttpRequest) -> HttpResponse:
+        key = (client_credentials(request) or ("", ""))[0]
+        try:
+            attempt = begin("client_auth", [named_key(f"client:{key}"), client_key(request)], count_first=False)
+        except CodedError as error:
+            response = oauth_error("rate_limit_exceeded", error.message, 429)
+            response["Retry-After"] = str(error.params["seconds"])
+            return response
+        response = view(request)
+        if response.status_code == 401:
+            attempt.failed()
+        else:
+            attempt.succeeded()
+        return response
+
+    return throttled
+
+
+def authenticate_client(request: HttpRequest) -> Client | None:
+    """The client whose key and secret the request carries, or None."""
+    key, secret = client_credentials(request) or ("", "")
     if not key or not secret:
         return None
     client = Client.objects.filter(client_id=key).first()
@@ -182,6 +217,7 @@ GRANT_TYPES = {"authorization_code", "refresh_token", "password", "client_creden
 @csrf_exempt
 @require_POST
 @refuse_unreadable(_malformed)
+@throttle_client_secrets
 def token(request: HttpRequest) -> HttpResponse:
     """Authorization code and refresh token grants, answered in Loop's wire format."""
     if request.POST.get("grant_type") not in GRANT_TYPES:
@@ -223,6 +259,7 @@ def _client_and_token(request: HttpRequest) -> tuple[Client, str] | JsonResponse
 @csrf_exempt
 @require_POST
 @refuse_unreadable(_malformed)
+@throttle_client_secrets
 def revoke(request: HttpRequest) -> HttpResponse:
     asked = _client_and_token(request)
     if isinstance(asked, JsonResponse):
@@ -235,6 +272,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 @refuse_unreadable(_malformed)
+@throttle_client_secrets
 def introspect(request: HttpRequest) -> HttpResponse:
     """RFC 7662. A token of another client is reported inactive, like an unknown one."""
     asked = _client_and_token(request)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
@@ -127,27 +127,48 @@ def client_key(request: HttpRequest) -> Key:
     return Key("client", str(ip))
 
 
+def _count(door: str, key: Key, now: datetime) -> int:
+    """Count one guess; past the limit, lock the key and return the seconds of the lock (else 0)."""
+    store, rules, name = get_store(), policy(key.kind, door), key.storage_key(door)
+    keep = timedelta(seconds=rules.forget_after)
+    if store.add(name, "attempts", 1, keep) <= rules.lock_after:
+        return 0
+    lock = rules.lock_for(store.add(name, "locks", 1, keep))
+    store.block(name, now + timedelta(seconds=lock), keep)
+    store.reset_attempts(name)
+    return lock
+
+
 @dataclass(frozen=True)
 class Attempt:
-    """One guess at a door, counted before the secret is checked (so a burst of parallel guesses
-    cannot all pass), then reported with :meth:`failed` or :meth:`succeeded`."""
+    """One guess at a door, reported with :meth:`failed`, :meth:`succeeded` or :meth:`withdrawn`.
+
+    Counted before the secret is checked (so a burst of parallel guesses cannot all pass), unless
+    begun with ``count_first=False``: then only a wrong guess is written, which suits a door hit by
+    every request of a working client (the OAuth token endpoint) and a secret no one can guess
+    online (a client secret of 256 bits)."""
 
     door: str
     keys: list[Key]
+    counted: bool = True
 
     def failed(self) -> None:
         """Make the next guess wait, longer after each wrong one."""
         store, now = get_store(), timezone.now()
         for key in self.keys:
-            rules = policy(key.kind, self.door)
+            rules, name = policy(key.kind, self.door), key.storage_key(self.door)
             keep = timedelta(seconds=rules.forget_after)
-            wait = rules.wait_after(store.add(key.storage_key(self.door), "attempts", 0, keep))
+            if not self.counted and _count(self.door, key, now):
+                continue  # that guess locked the key
+            wait = rules.wait_after(store.add(name, "attempts", 0, keep))
             if wait:
-                store.block(key.storage_key(self.door), now + timedelta(seconds=wait), keep)
+                store.block(name, now + timedelta(seconds=wait), keep)
 
     def succeeded(self) -> None:
         """A right guess forgets the account's (or trusted browser's) count; a client address only
         takes this guess back, so one right password does not buy fresh guesses at other accounts."""
+        if not self.counted:
+            return
         store = get_store()
         for key in self.keys:
             name = key.storage_key(self.door)
@@ -158,14 +179,15 @@ class Attempt:
 
     def withdrawn(self) -> None:
         """The secret was never judged (an expired code, say): the guess is taken back."""
+        if not self.counted:
+            return
         store = get_store()
         for key in self.keys:
-            store.add(
-                key.storage_key(self.door), "attempts", -1, timedelta(seconds=policy(key.kind, self.door).forget_after)
-            )
+            keep = timedelta(seconds=policy(key.kind, self.door).forget_after)
+            store.add(key.storage_key(self.door), "attempts", -1, keep)
 
 
-def begin(door: str, keys: list[Key]) -> Attempt:
+def begin(door: str, keys: list[Key], *, count_first: bool = True) -> Attempt:
     """Count a guess at ``door`` against every key, or refuse it with ``auth.throttled`` (and how
     long to wait) while a key must wait or has used up its guesses."""
     store, now = get_store(), timezone.now()
@@ -174,18 +196,11 @@ def begin(door: str, keys: list[Key]) -> Attempt:
         until = store.blocked_until(key.storage_key(door))
         if until is not None and until > now:
             wait = max(wait, (until - now).total_seconds())
-    if wait <= 0:
-        for key in keys:
-            rules, name = policy(key.kind, door), key.storage_key(door)
-            keep = timedelta(seconds=rules.forget_after)
-            if store.add(name, "attempts", 1, keep) > rules.lock_after:
-                lock = rules.lock_for(store.add(name, "locks", 1, keep))
-                store.block(name, now + timedelta(seconds=lock), keep)
-                store.reset_attempts(name)
-                wait = max(wait, lock)
+    if wait <= 0 and count_first:
+        wait = max([_count(door, key, now) for key in keys], default=0)
     if wait > 0:
         raise CodedError(ErrorCode.AUTH_THROTTLED, seconds=math.ceil(wait))
-    return Attempt(door, keys)
+    return Attempt(door, keys, counted=count_first)
 
 
 def keys_for(request: HttpRequest, account: object | None = None, identifier: str = "") -> list[Key]:
