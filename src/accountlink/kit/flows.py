@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from django.http import HttpRequest
 
-from accountlink.kit.codes.actions import policy
+from accountlink.kit.codes.actions import policy, redeem_without_account
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.throttle.guard import WRONG_CODE, guarded_code
 
@@ -63,6 +63,7 @@ def redeem_in_flow(request: HttpRequest, name: str, state: dict[str, Any], accou
 
     def check() -> T:
         if account is None:
+            redeem_without_account(purpose=name, destination=destination)
             raise CodedError(ErrorCode.CODE_EXPIRED if expired else ErrorCode.CODE_INVALID)
         try:
             return redeem()

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -142,3 +142,20 @@ def redeem_code(account: Any, *, purpose: str, destination: str, code: str, then
             row.consumed_at = now
             return then(row)
     raise CodedError(error)
+
+
+def redeem_without_account(*, purpose: str, destination: str) -> None:
+    """The work of checking a wrong code, for a flow with no account behind it (an unknown
+    identifier, a taken address): the same transaction and the same queries as :func:`redeem_code`,
+    finding nothing, so the time of the answer does not tell the two apart (DESIGN §8)."""
+    with transaction.atomic(durable=True):
+        get_user_model().objects.select_for_update().filter(pk=-1).first()
+        row = (
+            VerificationCode.objects.filter(
+                account=None, purpose=purpose, destination=destination, consumed_at=None, voided_at=None
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        constant_time_compare(row.code_hash if row else "", _hash(None, purpose, destination, "000000"))
+        VerificationCode.objects.filter(pk=row.pk if row else -1, account=None).update(attempts=F("attempts"))
