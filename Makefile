@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench
+.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench bench-enumeration
 
 run: setup messages
 	$(BIN)/accountlink up
@@ -52,6 +52,10 @@ test-browser: setup messages browser
 # Not part of `make test`: prints how fast an unlink reaches the other side (see the README).
 bench: setup messages
 	$(BIN)/python bench/propagation.py
+
+# Not part of `make test`: prints known vs unknown accounts' answer times (docs/security.md).
+bench-enumeration: setup messages
+	$(BIN)/python bench/enumeration.py
 
 browser:
 	scripts/ensure-system-packages.sh chromium
