@@ -280,13 +280,14 @@ class AccountViews:
             account = self.find_account(identifier, language)
             contact = accounts.reset_contact(account, identifier, language) if account is not None else None
             data = form.cleaned_data
+
+            def reset() -> Any:
+                assert contact is not None  # redeem_in_flow calls this only for an account with one
+                return accounts.do_reset_password(account, contact, data["code"], data["new_password"])
+
             try:
                 redeem_in_flow(
-                    request,
-                    "reset",
-                    state,
-                    account if contact is not None and account.is_active else None,
-                    lambda: accounts.do_reset_password(account, contact, data["code"], data["new_password"]),
+                    request, "reset", state, account if contact is not None and account.is_active else None, reset
                 )
             except CodedError as error:
                 add_coded_error(form, error, "code")

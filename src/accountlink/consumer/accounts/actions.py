@@ -39,7 +39,8 @@ def do_start_signup(
         # A taken handle is refused whatever the address, so the answer says nothing about the address;
         # only a person's own unfinished sign-up with this address may take its handle again.
         retrying = owner is not None and owner.verified_at is None
-        handle_holder = LoopAccount.objects.filter(handle=handle).exclude(pk=owner.pk if retrying else 0).first()
+        own_pk = owner.pk if owner is not None and retrying else 0
+        handle_holder = LoopAccount.objects.filter(handle=handle).exclude(pk=own_pk).first()
         if handle_holder is not None:
             abandoned = handle_holder.verified_at is None and handle_holder.date_joined < timezone.now() - timedelta(
                 days=1

@@ -173,9 +173,9 @@ def throttle_client_secrets(view: Callable[[HttpRequest], HttpResponse]) -> Call
         try:
             attempt = begin("client_auth", [named_key(f"client:{key}"), client_key(request)], count_first=False)
         except CodedError as error:
-            response = oauth_error("rate_limit_exceeded", error.message, 429)
-            response["Retry-After"] = str(error.params["seconds"])
-            return response
+            refusal = oauth_error("rate_limit_exceeded", error.message, 429)
+            refusal["Retry-After"] = str(error.params["seconds"])
+            return refusal
         response = view(request)
         if response.status_code == 401:
             attempt.failed()

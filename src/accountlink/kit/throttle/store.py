@@ -79,7 +79,8 @@ class DatabaseStore:
             if not GuessCounter.objects.filter(key=key).update(**change):
                 try:
                     with transaction.atomic():
-                        GuessCounter.objects.create(key=key, expires_at=now + keep, **{counter: delta})
+                        counts = {"attempts": 0, "locks": 0, counter: delta}
+                        GuessCounter.objects.create(key=key, expires_at=now + keep, **counts)
                 except IntegrityError:  # another process created it a moment ago
                     GuessCounter.objects.filter(key=key).update(**change)
             value: int = GuessCounter.objects.values_list(counter, flat=True).get(key=key)
