@@ -39,7 +39,7 @@ def documented_production_environment(platform: str) -> dict[str, str]:
         line = line.strip().removeprefix("export ").rstrip("\\").strip()
         if line and not line.startswith("#") and "=" in line:
             name, value = line.split("=", 1)
-            variables[name] = value.strip("'\"")
+            variables[name] = value.split(" #", 1)[0].strip().strip("'\"")  # without a trailing comment
     variables["SECRET_KEY"] = secrets.token_urlsafe(50)
     variables["ACCOUNTLINK_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
     return variables
