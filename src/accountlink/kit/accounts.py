@@ -21,6 +21,8 @@ from accountlink.kit.contacts import Contact, parse_contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.notify.send import notify
 from accountlink.kit.sendcode import send_code
+from accountlink.kit.sessions.actions import end_all_sessions, end_other_sessions
+from accountlink.kit.sessions.models import EndReason
 
 
 def notify_all_contacts(account: Any, template: str, **context: Any) -> None:
@@ -41,6 +43,7 @@ def do_record_login(account: Any) -> None:
 
 
 def do_record_logout(account: Any) -> None:
+    """Log out: audited here; the browser's session row ends with Django's ``logout()`` (``kit.sessions``)."""
     with transaction.atomic(durable=True):
         record(EventKind.LOGOUT, account=account, actor=account)
 
@@ -59,15 +62,27 @@ def do_change_language(account: Any, language: str) -> None:
         record(EventKind.LANGUAGE_CHANGED, account=account, actor=account, language=language)
 
 
-def do_change_password(account: Any, *, current_password: str | None, new_password: str) -> None:
-    """Change the password. The current one is required when the account has a usable one."""
+def do_change_password(
+    account: Any, *, current_password: str | None, new_password: str, keep_session: str | None = None
+) -> None:
+    """Change the password. The current one is required when the account has a usable one.
+
+    Every other browser is logged out (Django would refuse their sessions anyway, as the password
+    is part of them); ``keep_session`` is the ``public_id`` of the browser that changed it."""
     if account.has_usable_password() and not account.check_password(current_password or ""):
         raise CodedError(ErrorCode.PASSWORD_INCORRECT)
     with transaction.atomic(durable=True):
         account.set_password(new_password)
         account.save(update_fields=["password"])
         record(EventKind.PASSWORD_CHANGED, account=account, actor=account)
+        end_other_sessions(account, keep=keep_session, reason=EndReason.PASSWORD_CHANGED, actor=account)
         notify_all_contacts(account, "password_changed")
+
+
+def check_password(account: Any, password: str) -> None:
+    """ "Confirm it's you" and other pages that ask for the password again: ``password.incorrect``."""
+    if not account.has_usable_password() or not account.check_password(password):
+        raise CodedError(ErrorCode.PASSWORD_INCORRECT)
 
 
 def reset_contact(account: Any, typed: str, language: str = "en") -> Contact | None:
@@ -102,6 +117,7 @@ def do_reset_password(account: Any, contact: Contact, code: str, new_password: s
         account.set_password(new_password)
         account.save(update_fields=["password"])
         record(EventKind.PASSWORD_RESET, account=account, actor=account, to=contact.masked)
+        end_all_sessions(account, reason=EndReason.PASSWORD_CHANGED, actor=account)
         notify_all_contacts(account, "password_changed")
         return account
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
+from accountlink.kit.sessions.conf import reauthentication_window
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -34,16 +34,15 @@ def contact_from_session(data: dict[str, str]) -> Contact:
     return Contact(Channel(data["channel"]), data["value"])
 
 
-REAUTH_WINDOW = timedelta(minutes=10)
-
-
 def mark_authenticated_now(request: HttpRequest) -> None:
+    """A login or "Confirm it's you" just now: sensitive changes are allowed for a while (``kit.sessions.reauth``)."""
     request.session["auth_time"] = timezone.now().timestamp()
 
 
 def recently_authenticated(request: HttpRequest) -> bool:
     stamp = request.session.get("auth_time")
-    return isinstance(stamp, float) and timezone.now().timestamp() - stamp < REAUTH_WINDOW.total_seconds()
+    window = reauthentication_window().total_seconds()
+    return isinstance(stamp, float) and 0 <= timezone.now().timestamp() - stamp < window
 
 
 def posted(request: HttpRequest) -> Any:

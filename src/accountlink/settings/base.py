@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accountlink.kit.notify",
     "accountlink.kit.support",
     "accountlink.kit.throttle",
+    "accountlink.kit.sessions",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accountlink.kit.sessions.middleware.SessionRegistryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accountlink.kit.audit.middleware.RequestContextMiddleware",

@@ -15,6 +15,8 @@ from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.sessions.actions import end_all_sessions
+from accountlink.kit.sessions.models import EndReason
 
 from .models import AccountStatus, AccountType, LoopAccount, age_on
 
@@ -87,13 +89,15 @@ def do_change_account_type(account: LoopAccount, account_type: AccountType, *, a
 
 
 def do_suspend_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
-    """Suspend the account: its sessions end on their next request and every app loses access (R6)."""
+    """Suspend the account: every session ends for good (a restore does not bring one back) and
+    every app loses access (R6)."""
     with transaction.atomic(durable=True):
         LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         account.status = AccountStatus.SUSPENDED
         account.status_reason = reason
         account.save(update_fields=["status", "status_reason"])
         record(EventKind.ACCOUNT_SUSPENDED, account=account, actor=actor, reason=reason)
+        end_all_sessions(account, reason=EndReason.ACCOUNT_SUSPENDED, actor=actor)
         end_all_app_access(account, reason=oauth_actions.ACCOUNT_SUSPENDED, actor=actor)
         notify_all_contacts(account, "account_suspended")
 
@@ -105,8 +109,8 @@ def check_password_confirmation(account: LoopAccount, password: str) -> None:
 
 
 def do_delete_account(account: LoopAccount, *, actor: LoopAccount | None, reason: str) -> None:
-    """Delete the account: it cannot log in again (login answers as for an unknown account), its
-    sessions end on their next request, and every app loses access (R6).
+    """Delete the account: it cannot log in again (login answers as for an unknown account), every
+    session ends, and every app loses access (R6).
 
     The row stays, marked deleted, so its audit trail and its handle, email and phone stay taken.
     """
@@ -120,6 +124,7 @@ def do_delete_account(account: LoopAccount, *, actor: LoopAccount | None, reason
         account.status_reason = reason
         account.save(update_fields=["status", "status_reason"])
         record(EventKind.ACCOUNT_DELETED, account=account, actor=actor, reason=reason)
+        end_all_sessions(account, reason=EndReason.ACCOUNT_DELETED, actor=actor)
         notify_all_contacts(account, "account_deleted")
 
 
@@ -152,12 +157,16 @@ def do_restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount 
 
 def restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None, **audit: object) -> None:
     """The body of :func:`do_restore_account`, for an action that restores inside its own
-    transaction (an appeal granted from the support console). ``audit`` adds to the audit event."""
+    transaction (an appeal granted from the support console). ``audit`` adds to the audit event.
+
+    Sessions from before the suspension stay ended: any left (one that was logging in as the
+    suspension began) end here, and the holder logs in again."""
     LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
     account.status = AccountStatus.ACTIVE
     account.status_reason = ""
     account.save(update_fields=["status", "status_reason"])
     record(EventKind.ACCOUNT_RESTORED, account=account, actor=actor, reason=reason, **audit)
+    end_all_sessions(account, reason=EndReason.ACCOUNT_RESTORED, actor=actor)
     notify_all_contacts(account, "account_restored")
 
 

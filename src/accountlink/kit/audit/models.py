@@ -41,6 +41,10 @@ class EventKind(models.TextChoices):
     SUPPORT_CASE_DECLINED = "support.case_declined", _("Support case declined")
     RECOVERY_APPROVED = "support.recovery_approved", _("Account recovery approved")
     RECOVERY_COMPLETED = "support.recovery_completed", _("Email or phone added through account recovery")
+    REAUTHENTICATED = "login.reauthenticated", _("Confirmed it's you")
+    SESSION_ENDED = "session.ended", _("Device logged out")
+    OTHER_SESSIONS_ENDED = "session.others_ended", _("All other devices logged out")
+    ALL_SESSIONS_ENDED = "session.all_ended", _("Logged out everywhere")
 
 
 class AuditEvent(models.Model):
