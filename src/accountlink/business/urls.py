@@ -5,7 +5,7 @@ from accountlink.business.accounts import views as account_pages
 from accountlink.business.accounts.views import account_views
 from accountlink.business.adsmanager import views as adsmanager
 from accountlink.business.linking import views as linking
-from accountlink.business.settings_pages import unlink
+from accountlink.business.settings_pages import sessions, unlink
 from accountlink.business.settings_pages import views as settings_pages
 from accountlink.business.support.urls import urlpatterns as support_console_urls
 from accountlink.business.support_pages import support_pages
@@ -30,6 +30,9 @@ business_patterns = [
     path("support/contact/verify-with-loop/", linking.prove_with_loop, name="support_prove_with_loop"),
     path("settings/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/", login_required(account_views.security_activity), name="security_activity"),
+    *sessions.session_pages.urls("settings/sessions/"),
+    path("reauthenticate/", sessions.reauthenticate, name="reauthenticate"),
+    path("reauthenticate/loop/", linking.reauthenticate_with_loop, name="reauthenticate_with_loop"),
     *support_console_urls,
     *support_pages.urls(),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from accountlink.consumer.accounts import views
-from accountlink.consumer.accounts.views import account_views
+from accountlink.consumer.accounts.views import account_views, session_pages
 from accountlink.consumer.help_pages import help_article
 from accountlink.consumer.oauth import permission_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
@@ -20,6 +20,8 @@ loop_patterns = [
     path("settings/account/", views.settings_account, name="settings_account"),
     path("settings/security/", views.settings_security, name="settings_security"),
     path("settings/security/password/", login_required(account_views.change_password), name="change_password"),
+    *session_pages.urls("settings/security/devices/"),
+    path("reauthenticate/", login_required(account_views.reauthenticate), name="reauthenticate"),
     path("settings/security/activity/", login_required(account_views.security_activity), name="security_activity"),
     path("settings/security/apps/", permission_views.app_permissions, name="app_permissions"),
     path("settings/security/apps/<str:client_key>/", permission_views.app_permission, name="app_permission"),

@@ -28,8 +28,11 @@ from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, redeem_in_flow, restart_code_count, start_flow
 from accountlink.kit.forms import CodeForm, NewPasswordMixin, ResetPasswordForm, add_coded_error
 from accountlink.kit.reset_tasks import request_password_reset
+from accountlink.kit.sessions import actions as session_actions
+from accountlink.kit.sessions.reauth import ask_to_reauthenticate
+from accountlink.kit.sessions.registry import current_session, session_row
 from accountlink.kit.staff import start_staff_session
-from accountlink.kit.throttle.devices import remember_device
+from accountlink.kit.throttle.devices import is_known_device, remember_device
 from accountlink.kit.throttle.guard import guard, guarded_code, password_guess
 from accountlink.kit.views import (
     contact_from_session,
@@ -37,6 +40,7 @@ from accountlink.kit.views import (
     language_of,
     mark_authenticated_now,
     posted,
+    recently_authenticated,
     safe_next,
 )
 
@@ -54,6 +58,14 @@ class LoginForm(forms.Form):
 
 class ForgotPasswordForm(forms.Form):
     identifier = forms.CharField(max_length=254, widget=forms.TextInput(attrs={"autofocus": True}))
+
+
+class ReauthenticateForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
 
 
 class ChangePasswordForm(NewPasswordMixin):
@@ -142,12 +154,19 @@ class AccountViews:
         return self._log_in(request, account, next_url)
 
     def _log_in(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
-        login(request, account)
-        mark_authenticated_now(request)
+        # A browser never seen on the account gets a security alert, except at the account's first login.
+        alert = account.last_login is not None and not is_known_device(request, account)
+        login(request, account)  # also marks the session as recently authenticated (kit.sessions)
         accounts.do_record_login(account)
         response = redirect(next_url)
         remember_device(request, response, account)
+        row = session_row(request)  # made by the login just now
+        if alert and row is not None:
+            session_actions.do_alert_new_device(account, row, sessions_url=self.absolute_url("sessions"))
         return response
+
+    def absolute_url(self, name: str) -> str:
+        return str(settings.ACCOUNTLINK_SITE_URL).rstrip("/") + self.url(name)
 
     # Staff: the password, then a code (the second factor), then a short session
 
@@ -301,15 +320,20 @@ class AccountViews:
 
     def change_password(self, request: HttpRequest) -> HttpResponse:
         account: Any = request.user  # signed in (the URL is login_required)
+        if not account.has_usable_password() and not recently_authenticated(request):
+            # A first password has no current one to prove it's the holder: a recent login does.
+            return ask_to_reauthenticate(request, f"{self.namespace}:reauthenticate")
         form = ChangePasswordForm(posted(request), user=account)
         if request.method == "POST" and form.is_valid():
             first_password = not account.has_usable_password()
+            here = current_session(request)
             try:
                 with password_guess(request, account, form.cleaned_data.get("current_password")):
                     accounts.do_change_password(
                         account,
                         current_password=form.cleaned_data.get("current_password"),
                         new_password=form.cleaned_data["new_password"],
+                        keep_session=here.public_id if here else None,
                     )
             except CodedError as error:
                 add_coded_error(form, error, "current_password")
@@ -322,6 +346,40 @@ class AccountViews:
                 )
                 return redirect(self.url(self.password_changed_url))
         return render(request, self.template("change_password"), {"form": form, "section": "personal"})
+
+    def reauthenticate(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """**Confirm it's you**: the password again, then back to ``next`` (DESIGN §8). A platform
+        adds other ways in ``extra_context`` (Loop for Business: Continue with Loop)."""
+        account: Any = request.user  # signed in (the URL is login_required)
+        next_url = safe_next(request, self.url(self.password_changed_url))
+        retry = (request.POST.get("retry") or request.GET.get("retry")) == "1"
+        form = ReauthenticateForm(posted(request)) if account.has_usable_password() else None
+        if form is not None and request.method == "POST" and form.is_valid():
+            password = form.cleaned_data["password"]
+            try:
+                with password_guess(request, account, password):
+                    accounts.check_password(account, password)
+            except CodedError as error:
+                add_coded_error(form, error, "password" if error.code == ErrorCode.PASSWORD_INCORRECT else None)
+            else:
+                return self.reauthenticated(request, account, "password", next_url, retry=retry)
+        context = {
+            "form": form,
+            "next": next_url,
+            "retry": retry,
+            "cancel_url": self.url(self.password_changed_url),
+            **(extra_context or {}),
+        }
+        return render(request, self.template("reauthenticate"), context)
+
+    @staticmethod
+    def reauthenticated(request: HttpRequest, account: Any, method: str, next_url: str, *, retry: bool) -> HttpResponse:
+        """It's the holder: the session counts as recently authenticated; back to what they were doing."""
+        session_actions.do_record_reauthentication(account, method=method)
+        mark_authenticated_now(request)
+        if retry:
+            messages.info(request, _("Thank you. Nothing was changed yet, so please do it again."))
+        return redirect(next_url)
 
     def security_activity(self, request: HttpRequest) -> HttpResponse:
         events = AuditEvent.objects.filter(account_id=request.user.pk).select_related("actor")[:100]

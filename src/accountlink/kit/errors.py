@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     CONTACT_UNCHANGED = "contact.unchanged"
     PASSWORD_INCORRECT = "password.incorrect"
     REAUTH_REQUIRED = "auth.reauthentication_required"
+    REAUTH_WRONG_ACCOUNT = "auth.reauthentication_wrong_account"
     AUTH_THROTTLED = "auth.throttled"
     FLOW_EXPIRED = "flow.expired"
     LINK_ALREADY_LINKED = "link.already_linked"
@@ -79,7 +80,11 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CONTACT_IN_USE: _("This email address or phone number can't be used. Try another one."),
     ErrorCode.CONTACT_UNCHANGED: _("This is already the email address or phone number on your account."),
     ErrorCode.PASSWORD_INCORRECT: _("Your current password is incorrect."),
-    ErrorCode.REAUTH_REQUIRED: _("For your security, log out and log in again, then try once more within 10 minutes."),
+    ErrorCode.REAUTH_REQUIRED: _("For your security, confirm it's you (it takes a moment), then try again."),
+    ErrorCode.REAUTH_WRONG_ACCOUNT: _(
+        "That %(brand)s account isn't the one linked to this account, so it can't confirm it's you. "
+        "Log in to %(brand)s with your linked account and try again."
+    ),
     ErrorCode.AUTH_THROTTLED: _("Too many attempts. For your security, wait %(wait)s, then try again."),
     ErrorCode.FLOW_EXPIRED: _("This page has expired. Please start again."),
     ErrorCode.LINK_ALREADY_LINKED: _(

@@ -6,8 +6,9 @@ information page; every refusal is the action's ``CodedError`` (see ``errors.py`
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from ninja import Router, Status
 from ninja.errors import ValidationError
 
@@ -16,11 +17,14 @@ from accountlink.business.linking import actions
 from accountlink.business.linking.views import current_link
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
-from accountlink.kit.errors import CodedError
+from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import CodeForm
+from accountlink.kit.sessions.reauth import reauthentication_url
 from accountlink.kit.throttle.guard import guarded_code
+from accountlink.kit.views import recently_authenticated
 
 from . import schemas
+from .errors import error_response
 from .schemas import Error, InvalidRequest
 
 router = Router(tags=["Loop account link"])
@@ -42,6 +46,20 @@ def _contact(account: BusinessAccount, contact_id: str) -> Contact:
     """
     channel = Channel(contact_id)
     return Contact(channel, account.contact_for(channel) or "")
+
+
+def _reauthentication_required(request: HttpRequest, account: BusinessAccount) -> HttpResponse | None:
+    """Unlinking needs a recent authentication (DESIGN §8). Without one: 401
+    ``auth.reauthentication_required`` and ``reauthenticate_url``, the "Confirm it's you" page to
+    open in the browser (it comes back to Personal information). Refusals of the link's state come
+    first: there is no point confirming for an unlink that cannot happen."""
+    actions.check_can_unlink(account)
+    if recently_authenticated(request):
+        return None
+    page = reauthentication_url("business:reauthenticate", reverse("business:personal_information"))
+    return error_response(
+        CodedError(ErrorCode.REAUTH_REQUIRED), status=401, reauthenticate_url=request.build_absolute_uri(page)
+    )
 
 
 def _link_state(account: BusinessAccount) -> schemas.LinkState:
@@ -87,15 +105,18 @@ def get_link(request: HttpRequest) -> schemas.LinkState:
     summary="Send a verification code for unlinking",
     operation_id="send_unlink_code",
 )
-def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Status:
+def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Status | HttpResponse:
     """**Send code** in the Unlink dialog: a 6-digit code to one of the account's own addresses,
     valid 10 minutes. A new code voids the previous one.
 
     Refusals: 409 `unlink.not_linked`, `unlink.managed_account`, `unlink.no_contact`,
-    `unlink.last_login_method`; 400 `unlink.unknown_contact`; 429 `code.resend_too_soon`,
-    `code.rate_limited` (with `Retry-After`).
+    `unlink.last_login_method`; 401 `auth.reauthentication_required` (with `reauthenticate_url`)
+    when the session has not logged in or confirmed it's the holder in the last 10 minutes;
+    400 `unlink.unknown_contact`; 429 `code.resend_too_soon`, `code.rate_limited` (with `Retry-After`).
     """
     account = _account(request)
+    if (refusal := _reauthentication_required(request, account)) is not None:
+        return refusal
     contact = _contact(account, payload.contact)
     actions.do_send_unlink_code(account, contact)
     return Status(202, schemas.CodeSent(sent_to=contact.masked))
@@ -107,11 +128,11 @@ def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Statu
     summary="Unlink the Loop account with the code that was sent",
     operation_id="unlink",
 )
-def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked:
+def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked | HttpResponse:
     """**Confirm** in the Unlink dialog: with the right code the link ends at once; Loop is told
     (the grant is revoked) and the holder is notified on both platforms.
 
-    Refusals: 409 as for sending a code; 400 `unlink.unknown_contact`, `code.invalid`,
+    Refusals: 409 and 401 as for sending a code; 400 `unlink.unknown_contact`, `code.invalid`,
     `code.expired`, `code.too_many_attempts`; 422 `request.invalid` for a code that is not 6 digits
     (not counted as a try); 429 `auth.throttled` after many wrong codes in a row, with `Retry-After`.
     """
@@ -121,6 +142,8 @@ def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked:
         raise ValidationError(
             [{"loc": ["body", "payload", "code"], "msg": str(form.errors["code"][0]), "type": "code_format"}]
         )
+    if (refusal := _reauthentication_required(request, account)) is not None:
+        return refusal
     contact, code = _contact(account, payload.contact), form.cleaned_data["code"]
     link = guarded_code(request, account, contact.value, lambda: actions.do_unlink_loop_account(account, contact, code))
     return schemas.Unlinked(unlinked=True, username=link.username)

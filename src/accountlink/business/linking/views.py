@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,8 +28,9 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.accounts.views import account_views
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
+from accountlink.kit.sessions.reauth import reauthentication_url
 from accountlink.kit.support.models import SupportCase
-from accountlink.kit.views import language_of
+from accountlink.kit.views import language_of, safe_next
 
 from . import actions, provider
 from .models import LoopLink
@@ -41,10 +45,13 @@ RETURN_PAGES = {
     "login": "business:login",
     "signup": "business:signup",
     "support_proof": "business:support_case_sent",
+    "reauth": "business:reauthenticate",
 }
+# Flows that a signed-in holder starts for their own account.
+SIGNED_IN_PURPOSES = {"link", "reauth"}
 
 
-def _start(request: HttpRequest, purpose: str, case_id: int | None = None) -> HttpResponse:
+def _start(request: HttpRequest, purpose: str, case_id: int | None = None, **extra: str | bool) -> HttpResponse:
     if not settings.ACCOUNTLINK_LOOP_CLIENT_KEY:
         return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
     auth = provider.authorization_request()
@@ -56,15 +63,21 @@ def _start(request: HttpRequest, purpose: str, case_id: int | None = None) -> Ht
         verifier=auth.code_verifier,
         account_id=request.user.pk if request.user.is_authenticated else None,
         case_id=case_id,
+        **extra,
     )
     return redirect(auth.url)
 
 
-def _refused(request: HttpRequest, purpose: str, code: ErrorCode) -> HttpResponse:
+def _refused(request: HttpRequest, purpose: str, code: ErrorCode, flow: dict[str, Any] | None = None) -> HttpResponse:
     error = CodedError(code)
     messages.error(request, error.message, extra_tags=code.value)
-    if purpose == "link" and not request.user.is_authenticated:
+    if purpose in SIGNED_IN_PURPOSES and not request.user.is_authenticated:
         purpose = "login"
+    if purpose == "reauth" and flow is not None:
+        # Back to Confirm it's you, still on the way to where the holder was going.
+        return redirect(
+            reauthentication_url(RETURN_PAGES["reauth"], str(flow.get("next", "")), retry=flow.get("retry") is True)
+        )
     return redirect(RETURN_PAGES.get(purpose, "business:login"))
 
 
@@ -90,6 +103,17 @@ def continue_with_loop(request: HttpRequest) -> HttpResponse:
     return _start(request, source)
 
 
+@login_required
+@require_POST
+def reauthenticate_with_loop(request: HttpRequest) -> HttpResponse:
+    """**Continue with Loop** on Confirm it's you: log in to the linked Loop account again."""
+    next_url = safe_next(request, reverse("business:personal_information"))
+    retry = request.POST.get("retry") == "1"
+    if not LoopLink.objects.filter(account_id=request.user.pk).exists():
+        return _refused(request, "reauth", ErrorCode.UNLINK_NOT_LINKED, {"next": next_url, "retry": retry})
+    return _start(request, "reauth", next=next_url, retry=retry)
+
+
 @require_POST
 def prove_with_loop(request: HttpRequest) -> HttpResponse:
     """**Verify with Loop** after opening a recovery case: log in to the linked Loop account as proof."""
@@ -111,14 +135,16 @@ def callback(request: HttpRequest) -> HttpResponse:
         purpose = stale.get("purpose") if isinstance(stale, dict) else None
         if purpose not in RETURN_PAGES:
             purpose = "link" if request.user.is_authenticated else "login"
-        return _refused(request, str(purpose), ErrorCode.LINK_SESSION_EXPIRED)
+        return _refused(
+            request, str(purpose), ErrorCode.LINK_SESSION_EXPIRED, stale if isinstance(stale, dict) else None
+        )
     purpose = str(flow.get("purpose"))
     if not constant_time_compare(request.GET.get("state", ""), str(flow.get("state", ""))):
-        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
     end_flow(request, FLOW)  # a flow completes once
-    if purpose == "link" and request.user.pk != flow.get("account_id"):
-        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
-    if purpose != "link" and request.user.is_authenticated:
+    if purpose in SIGNED_IN_PURPOSES and request.user.pk != flow.get("account_id"):
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
+    if purpose not in SIGNED_IN_PURPOSES and request.user.is_authenticated:
         return redirect("business:adsmanager")
 
     error = request.GET.get("error")
@@ -126,12 +152,12 @@ def callback(request: HttpRequest) -> HttpResponse:
         code = request.GET.get("error_code", "")
         if error == "access_denied":
             return _refused(
-                request, purpose, ErrorCode(code) if code in PROVIDER_CODES else ErrorCode.LINK_CONSENT_DENIED
+                request, purpose, ErrorCode(code) if code in PROVIDER_CODES else ErrorCode.LINK_CONSENT_DENIED, flow
             )
-        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
     code = request.GET.get("code", "")
     if not code:
-        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+        return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
     tokens = None
     try:
         tokens = provider.exchange_code(code, str(flow["verifier"]))
@@ -141,10 +167,12 @@ def callback(request: HttpRequest) -> HttpResponse:
             actions.do_discard_tokens(tokens)  # a grant we will not keep must not outlive the flow at Loop
         if isinstance(failure, provider.ProviderRefused):
             log.info("Loop refused to finish a %s: %s", purpose, failure.error)
-            return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED)
+            return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
         log.warning("Loop could not be reached to finish a %s", purpose)
-        return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
+        return _refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE, flow)
 
+    if purpose == "reauth":
+        return _finish_reauthentication(request, flow, identity, tokens)
     if purpose == "support_proof":
         case = SupportCase.objects.filter(pk=int(flow.get("case_id") or 0)).first()
         if case is None or not case.is_open:
@@ -188,6 +216,24 @@ def callback(request: HttpRequest) -> HttpResponse:
         % _names(identity.username),
     )
     return response
+
+
+def _finish_reauthentication(
+    request: HttpRequest, flow: dict[str, Any], identity: provider.LoopIdentity, tokens: provider.TokenSet
+) -> HttpResponse:
+    """Confirm it's you with Loop: the Loop account that logged in must be the one linked to this
+    account. The sign-in's own tokens are never kept (the link keeps its grant)."""
+    actions.do_discard_tokens(tokens)
+    account = request.user
+    link = LoopLink.objects.filter(account_id=account.pk).first()
+    if link is None or not (
+        constant_time_compare(tokens.open_id, link.open_id) and constant_time_compare(identity.open_id, link.open_id)
+    ):
+        return _refused(request, "reauth", ErrorCode.REAUTH_WRONG_ACCOUNT, flow)
+    next_url = str(flow.get("next") or "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("business:personal_information")
+    return account_views.reauthenticated(request, account, "loop", next_url, retry=flow.get("retry") is True)
 
 
 PROFILE_MAX_AGE = timedelta(hours=1)

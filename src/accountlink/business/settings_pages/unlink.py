@@ -4,7 +4,9 @@ The dialog is a page of its own, drawn as a modal over Personal information, so 
 JavaScript. Step 1 (``unlink_loop``) explains what unlinking does and sends a code to the address the
 holder picks; step 2 (``unlink_loop_confirm``) takes the code and ends the link. The chosen address
 lives in the session (``kit.flows``); the page only ever shows it masked. When the holder may not
-unlink (R3) the dialog says why and links to the way forward instead of offering a code.
+unlink (R3) the dialog says why and links to the way forward instead of offering a code. A holder
+who may unlink but has not logged in or confirmed it's them in the last 10 minutes does that first
+(DESIGN §8), and comes back to the same step of the dialog.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from accountlink.kit.contacts import mask
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.sessions.reauth import ask_to_reauthenticate
 from accountlink.kit.throttle.guard import guarded_code
-from accountlink.kit.views import contact_from_session, contact_to_session, posted
+from accountlink.kit.views import contact_from_session, contact_to_session, posted, recently_authenticated
 
 from .forms import ChooseContactForm
+from .views import REAUTHENTICATE
 
 FLOW = "unlink_loop"
 # Refusals that end the dialog with a way forward instead of a code form (R3).
@@ -92,6 +96,8 @@ def unlink_loop(request: HttpRequest) -> HttpResponse:
         link = actions.check_can_unlink(account)
     except CodedError as error:
         return _refused(request, account, error)
+    if not recently_authenticated(request):
+        return ask_to_reauthenticate(request, REAUTHENTICATE)
     form = ChooseContactForm(posted(request), contacts=account.contacts())
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
@@ -116,6 +122,8 @@ def unlink_loop_confirm(request: HttpRequest) -> HttpResponse:
         link = actions.check_can_unlink(account)
     except CodedError as error:
         return _refused(request, account, error)
+    if not recently_authenticated(request):
+        return ask_to_reauthenticate(request, REAUTHENTICATE)
     try:
         state = get_flow(request, FLOW)
         # The flow belongs to this account and to the link the holder saw when the code was sent.

@@ -16,10 +16,12 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
+from accountlink.kit.sessions.reauth import ask_to_reauthenticate, recent_login_required
 from accountlink.kit.throttle.guard import guarded_code, password_guess
 from accountlink.kit.views import contact_from_session, contact_to_session, language_of, posted, recently_authenticated
 
 CHANNELS = {"email": Channel.EMAIL, "phone": Channel.SMS}
+REAUTHENTICATE = "business:reauthenticate"
 
 
 def _user(request: HttpRequest) -> BusinessAccount:
@@ -48,7 +50,13 @@ def personal_information(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _proves_itself(account: BusinessAccount) -> bool:
+    """An account with a password types it on the page, which is a recent authentication in itself."""
+    return account.has_usable_password()
+
+
 @login_required
+@recent_login_required(REAUTHENTICATE, unless=_proves_itself)
 def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
     account = _user(request)
     channel = CHANNELS[kind]
@@ -64,10 +72,9 @@ def change_contact(request: HttpRequest, kind: str) -> HttpResponse:
                     recently_authenticated=recently_authenticated(request),
                 )
         except CodedError as error:
-            field = {ErrorCode.PASSWORD_INCORRECT: "current_password", ErrorCode.REAUTH_REQUIRED: None}.get(
-                error.code, "value"
-            )
-            add_coded_error(form, error, field)
+            if error.code == ErrorCode.REAUTH_REQUIRED:  # the 10 minutes ran out while the form was open
+                return ask_to_reauthenticate(request, REAUTHENTICATE)
+            add_coded_error(form, error, "current_password" if error.code == ErrorCode.PASSWORD_INCORRECT else "value")
         else:
             start_flow(request, f"contact:{kind}", contact=contact_to_session(contact))
             return redirect("business:verify_contact", kind=kind)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
+from accountlink.kit.sessions.views import SessionPages
 from accountlink.kit.throttle.guard import password_guess
 from accountlink.kit.views import language_of, posted
 
@@ -33,6 +34,8 @@ account_views = AccountViews(
     login_refusal=_login_refusal,
     password_changed_url="settings_security",
 )
+# Settings and privacy → Security and login → Manage devices.
+session_pages = SessionPages(namespace="loop", template="loop/manage_devices.html", context={})
 
 
 def _user(request: HttpRequest) -> LoopAccount:

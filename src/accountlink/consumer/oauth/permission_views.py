@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accountlink.consumer.accounts.models import LoopAccount
+from accountlink.kit.sessions.reauth import ask_to_reauthenticate
+from accountlink.kit.views import recently_authenticated
 
 from . import actions
 from .models import AppPermission
@@ -66,9 +68,12 @@ def app_permission(request: HttpRequest, client_key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def remove_app_access(request: HttpRequest, client_key: str) -> HttpResponse:
-    """GET asks to confirm; POST removes the app's access and every token it holds."""
+    """GET asks to confirm; POST removes the app's access and every token it holds. Both need a
+    recent authentication (DESIGN §8), asked for in place: "Confirm it's you", then back here."""
     permission = _own_permission(request, client_key)
     client = permission.client
+    if not recently_authenticated(request):
+        return ask_to_reauthenticate(request, "loop:reauthenticate")
     if request.method == "POST":
         account = _account(request)
         if actions.do_remove_app_access(account, client, actor=account):
