@@ -43,6 +43,13 @@ def log_in(client: Any, identifier: str, password: str = PASSWORD, **extra: Any)
     return client.post(reverse("business:login"), {"identifier": identifier, "password": password}, **extra)
 
 
+def confirm_its_me(client: Any, password: str = PASSWORD, **extra: Any) -> None:
+    """**Confirm it's you** with the password, as after the 10 minutes of a login are over (the
+    unlink dialog and other sensitive changes need a recent authentication; kit.sessions)."""
+    response = client.post("/reauthenticate/", {"password": password, **extra})
+    assert response.status_code == 302, response.content.decode()[:300]
+
+
 @pytest.fixture
 def signed_in(client: Any, business_account: BusinessAccount) -> Any:
     """A browser logged in to the ``business_account`` through the login page."""

@@ -26,6 +26,7 @@ from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.helplinks import HELP_SECTIONS
+from tests.business.conftest import confirm_its_me
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
 from tests.business.test_linking import link as link_through_the_page
@@ -404,6 +405,7 @@ def test_an_expired_code_is_refused(api: Api, linked: LoopLink, outbox: Outbox, 
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1), tick=False):
+        confirm_its_me(api.client, csrfmiddlewaretoken=api.csrf_token())  # the login is over 10 minutes old too
         assert_refusal(api.unlink(code), 400, ErrorCode.CODE_EXPIRED)
 
     assert LoopLink.objects.filter(pk=linked.pk).exists()
