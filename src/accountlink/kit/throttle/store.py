@@ -83,8 +83,9 @@ class DatabaseStore:
                         GuessCounter.objects.create(key=key, expires_at=now + keep, **counts)
                 except IntegrityError:  # another process created it a moment ago
                     GuessCounter.objects.filter(key=key).update(**change)
-            value: int = GuessCounter.objects.values_list(counter, flat=True).get(key=key)
-            return value
+            # A parallel right guess may have cleared the key meanwhile: then this guess stands alone.
+            value = GuessCounter.objects.filter(key=key).values_list(counter, flat=True).first()
+            return value if value is not None else delta
 
     def reset_attempts(self, key: str) -> None:
         GuessCounter.objects.filter(key=key).update(attempts=0)
