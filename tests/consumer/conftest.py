@@ -43,6 +43,15 @@ def loop_account(make_loop_account: Any) -> LoopAccount:
 
 
 @pytest.fixture
+def agent(make_loop_account: Any) -> LoopAccount:
+    """A Loop support agent, agent@example.com (staff sign in with their password, then a code)."""
+    account: LoopAccount = make_loop_account(handle="agent", email="agent@example.com")
+    account.is_support_agent = True
+    account.save()
+    return account
+
+
+@pytest.fixture
 def browser(client: Any, loop_account: LoopAccount) -> Any:
     """The test's browser, logged in to Loop as ``loop_account``."""
     client.force_login(loop_account)

@@ -18,15 +18,7 @@ from tests.consumer.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-AGENT_EMAIL = "support@example.com"
-
-
-@pytest.fixture
-def agent(make_loop_account: Any) -> Any:
-    account = make_loop_account(handle="agent", email=AGENT_EMAIL)
-    account.is_support_agent = True
-    account.save()
-    return account
+AGENT_EMAIL = "agent@example.com"  # the agent fixture's address
 
 
 def stranger_asks_for_codes(clock: Any, times: int) -> None:

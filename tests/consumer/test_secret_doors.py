@@ -22,14 +22,6 @@ def error_code(response: Any) -> str | None:
     return found.group(1).decode() if found else None
 
 
-@pytest.fixture
-def agent(make_loop_account: Any) -> Any:
-    account = make_loop_account(handle="agent", email="agent@example.com")
-    account.is_support_agent = True
-    account.save()
-    return account
-
-
 def test_staff_codes_are_throttled_across_new_codes(agent: Any) -> None:
     answers = []
     with time_machine.travel(timezone.now(), tick=False) as clock:

@@ -22,14 +22,6 @@ pytestmark = pytest.mark.django_db
 STAFF_PAGE = "/staff/webhooks/"
 
 
-@pytest.fixture
-def agent(make_loop_account: Any) -> Any:
-    account = make_loop_account(handle="agent", email="agent@example.com")
-    account.is_support_agent = True
-    account.save()
-    return account
-
-
 def password_step(client: HttpClient, handle: str, next_url: str = "") -> Any:
     data = {"identifier": handle, "password": PASSWORD}
     if next_url:
