@@ -9,6 +9,7 @@ from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
 from accountlink.consumer.support.urls import urlpatterns as support_console_urls
 from accountlink.consumer.support_pages import support_pages
 from accountlink.consumer.webhooks.urls import urlpatterns as webhook_staff_urls
+from accountlink.kit.health import urlpatterns as health_urls
 from accountlink.kit.notify.views import outbox_page
 
 loop_patterns = [
@@ -40,4 +41,5 @@ urlpatterns = [
     path("", include((loop_patterns, "loop"))),
     path("", include((oauth_urls, "oauth"))),
     path("dev/outbox/", outbox_page, name="outbox"),
+    *health_urls,
 ]

@@ -7,4 +7,13 @@ class KitConfig(AppConfig):
     verbose_name = "accountlink kit"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from accountlink.kit import metrics, requestid
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        user_logged_in.connect(metrics.on_user_logged_in, dispatch_uid="accountlink.kit.metrics.login")
+        user_login_failed.connect(metrics.on_user_login_failed, dispatch_uid="accountlink.kit.metrics.login_failed")
+        metrics.register_configured_backlogs()
+        requestid.connect_task_signals()

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accountlink.kit.requestid.RequestIdMiddleware",
+    "accountlink.kit.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,6 +153,16 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Load balancers probe /healthz and /readyz over plain HTTP; every other path is still redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Prometheus metrics at /metrics (docs/operations.md): 404 unless ACCOUNTLINK_METRICS is on; with a
+# token, only for ``Authorization: Bearer <token>``. Every process of a platform (web workers, worker,
+# scheduler) writes its counts to files in one directory, which /metrics adds up; empty means
+# <data dir>/metrics/<platform>.
+ACCOUNTLINK_METRICS = env_bool("ACCOUNTLINK_METRICS", False)
+ACCOUNTLINK_METRICS_TOKEN = env("ACCOUNTLINK_METRICS_TOKEN")
+ACCOUNTLINK_METRICS_DIR = env("PROMETHEUS_MULTIPROC_DIR")
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles and images from this site
 # only, no inline script or style, never framed. Each platform adds the other site where a page
@@ -189,11 +201,22 @@ ACCOUNTLINK_OUTBOX_DIR = Path(env("ACCOUNTLINK_OUTBOX_DIR", str(DATA_DIR / "outb
 # Keys that seal secrets at rest (first one encrypts, all decrypt, so keys can be rotated).
 ACCOUNTLINK_ENCRYPTION_KEYS = env_list("ACCOUNTLINK_ENCRYPTION_KEYS")
 
+# ACCOUNTLINK_LOG_FORMAT=json: one JSON object per line, with the request id (kit.requestid).
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "accountlink.kit.logfilters.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
+    "filters": {
+        "redact_tokens": {"()": "accountlink.kit.logfilters.RedactTokens"},
+        "request_id": {"()": "accountlink.kit.logfilters.RequestId"},
+    },
+    "formatters": {"json": {"()": "accountlink.kit.logfilters.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens", "request_id"],
+            **({"formatter": "json"} if env("ACCOUNTLINK_LOG_FORMAT") == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

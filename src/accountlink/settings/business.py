@@ -36,6 +36,10 @@ ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8002")
 # The help center is served here, at /help/; error messages link to its sections.
 ACCOUNTLINK_HELP_URL = env("ACCOUNTLINK_HELP_URL", "/help/")
 ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL", "http://127.0.0.1:8001"))
+# The other platform, whose /healthz our /readyz asks (empty: not asked).
+ACCOUNTLINK_OTHER_PLATFORM_URL = ACCOUNTLINK_LOOP_URL
+# Outbound calls waiting, for /metrics and `accountlink status` (kit.metrics.register_backlog).
+ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.business.backlog.revocations"]
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
 # Avatars come from Loop; Link Loop account, Continue with Loop and Verify with Loop post here and

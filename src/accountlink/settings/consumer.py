@@ -44,6 +44,10 @@ ACCOUNTLINK_SITE_URL = env("ACCOUNTLINK_SITE_URL", "http://127.0.0.1:8001")
 ACCOUNTLINK_HELP_URL = env(
     "ACCOUNTLINK_HELP_URL", env("ACCOUNTLINK_BUSINESS_URL", "http://127.0.0.1:8002").rstrip("/") + "/help/"
 )
+# The other platform, whose /healthz our /readyz asks (empty: not asked).
+ACCOUNTLINK_OTHER_PLATFORM_URL = env("ACCOUNTLINK_BUSINESS_URL", "http://127.0.0.1:8002")
+# Outbound calls waiting, for /metrics and `accountlink status` (kit.metrics.register_backlog).
+ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.consumer.backlog.webhook_deliveries"]
 
 SESSION_COOKIE_NAME = "loop_session"
 CSRF_COOKIE_NAME = "loop_csrftoken"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+
+from accountlink.kit import metrics
 
 from .context import current_client
 from .models import AuditEvent, EventKind
@@ -14,6 +17,9 @@ def record(kind: EventKind, *, account: Any, actor: Any = None, **data: Any) -> 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are written inside the action's transaction.")
     ip, agent = current_client()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         kind=kind, account=account, actor=actor, ip_address=ip, user_agent=agent, data=data
     )
+    if metrics.enabled():  # codes sent, links and unlinks count once they are committed
+        transaction.on_commit(partial(metrics.record_audit_event, str(kind), data))
+    return event

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accountlink.kit import metrics
 from accountlink.kit.errors import CodedError, ErrorCode
 
 from .devices import device_id
@@ -199,6 +200,7 @@ def begin(door: str, keys: list[Key], *, count_first: bool = True) -> Attempt:
     if wait <= 0 and count_first:
         wait = max([_count(door, key, now) for key in keys], default=0)
     if wait > 0:
+        metrics.record_throttled(door)
         raise CodedError(ErrorCode.AUTH_THROTTLED, seconds=math.ceil(wait))
     return Attempt(door, keys, counted=count_first)
 
