@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 from django.core.management import call_command
 
 from accountlink.kit.notify import outbox as outbox_module
@@ -61,3 +63,56 @@ def sent(outbox: Outbox, run_tasks: Any) -> Outbox:
     """The outbox after the queued tasks ran."""
     run_tasks()
     return outbox
+
+
+class Metrics:
+    """``/metrics`` as Prometheus scrapes it (through a client of its own), summed over matching samples."""
+
+    def __init__(self, token: str = "") -> None:
+        from django.test import Client
+
+        self.client = Client()
+        self.token = token
+
+    def text(self) -> str:
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        response = self.client.get("/metrics", **headers)
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"].startswith("text/plain")
+        return response.content.decode()
+
+    def value(self, name: str, **labels: str) -> float:
+        from prometheus_client.parser import text_string_to_metric_families
+
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(self.text())
+            for sample in family.samples
+            if sample.name == name and all(sample.labels.get(key) == value for key, value in labels.items())
+        )
+
+
+@pytest.fixture
+def metrics_on(settings: Any) -> Metrics:
+    """Metrics turned on (``ACCOUNTLINK_METRICS``), without a token; returns their scraper."""
+    settings.ACCOUNTLINK_METRICS = True
+    settings.ACCOUNTLINK_METRICS_TOKEN = ""
+    return Metrics()
+
+
+OTHER_PLATFORM = "https://other-platform.test"
+
+
+@pytest.fixture
+def other_platform(settings: Any) -> Iterator[responses.RequestsMock]:
+    """The other platform at ``OTHER_PLATFORM``, whose ``/healthz`` answers 200 unless a test replaces it;
+    loopback goes through (a closed port is really closed). /readyz forgets its last probe before and after."""
+    from accountlink.kit.health import forget_probe
+
+    settings.ACCOUNTLINK_OTHER_PLATFORM_URL = OTHER_PLATFORM
+    forget_probe()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(re.compile(r"https?://(localhost|127\.0\.0\.1)(:\d+)?/"))
+        mock.get(f"{OTHER_PLATFORM}/healthz", json={"status": "ok"})
+        yield mock
+    forget_probe()

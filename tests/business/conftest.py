@@ -6,6 +6,7 @@ import pytest
 
 from accountlink.business.accounts import actions
 from accountlink.business.accounts.models import BusinessAccount
+from tests.business.fake_loop import fake_loop  # noqa: F401  (Loop's endpoints, answered by responses)
 from tests.django_fixtures import *  # noqa: F403
 
 PASSWORD = "correct-horse-battery"
