@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 .PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench bench-enumeration
 
 run: setup messages
-	$(BIN)/accountlink up
+	$(BIN)/accountlink up $(UP_ARGS)
 
 test: setup messages lint typecheck test-sqlite test-postgres test-system test-browser
 
@@ -31,7 +31,8 @@ lint: setup
 # Each platform has its own AUTH_USER_MODEL, so each is type-checked under its own settings.
 typecheck: setup
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_consumer $(BIN)/mypy --cache-dir .mypy_cache/consumer \
-		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py
+		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py \
+		src/accountlink/supervisor.py src/accountlink/gunicorn_conf.py
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
 		src/accountlink/business src/accountlink/helpcenter
 

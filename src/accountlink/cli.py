@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from accountlink.demo import DEMO_PASSWORD
+from accountlink.supervisor import Supervisor, dying_with
 
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -67,9 +68,22 @@ def platform_env(platform: str, data_dir: Path, base: dict[str, str] | None = No
     return env
 
 
-def run_manage(platform: str, data_dir: Path, *args: str) -> None:
+def system_env(platform: str, data_dir: Path, urls: dict[str, str] | None) -> dict[str, str]:
+    """:func:`platform_env`, plus the addresses of the system being prepared: a step that reaches the
+    other platform (a revocation queued while making demo links) reaches that system, no other."""
+    env = platform_env(platform, data_dir)
+    if urls is not None:
+        env["ACCOUNTLINK_SITE_URL"] = urls[platform]
+        env["ACCOUNTLINK_CONSUMER_URL"] = urls["consumer"]
+        env["ACCOUNTLINK_BUSINESS_URL"] = urls["business"]
+    return env
+
+
+def run_manage(platform: str, data_dir: Path, *args: str, urls: dict[str, str] | None = None) -> None:
     command = [sys.executable, "-m", "accountlink.cli", "manage", platform, *args]
-    result = subprocess.run(command, env=platform_env(platform, data_dir), check=False)
+    result = subprocess.run(
+        command, env=system_env(platform, data_dir, urls), check=False, preexec_fn=dying_with(os.getpid())
+    )
     if result.returncode != 0:
         raise CliError(
             _("“%(command)s” failed on the %(platform)s platform (exit code %(code)s)")
@@ -77,11 +91,19 @@ def run_manage(platform: str, data_dir: Path, *args: str) -> None:
         )
 
 
-def run_manage_output(platform: str, data_dir: Path, *args: str, stdin: str | None = None) -> str:
+def run_manage_output(
+    platform: str, data_dir: Path, *args: str, stdin: str | None = None, urls: dict[str, str] | None = None
+) -> str:
     """Run a management command and return what it printed (errors go to the terminal)."""
     command = [sys.executable, "-m", "accountlink.cli", "manage", platform, *args]
     result = subprocess.run(
-        command, env=platform_env(platform, data_dir), input=stdin, capture_output=True, text=True, check=False
+        command,
+        env=system_env(platform, data_dir, urls),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=dying_with(os.getpid()),
     )
     if result.returncode != 0:
         last_line = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
@@ -96,14 +118,21 @@ def run_manage_output(platform: str, data_dir: Path, *args: str, stdin: str | No
 
 
 def register_client(
-    data_dir: Path, *, name: str, redirect_uris: list[str], webhook_url: str, scopes: str, rotate_secret: bool = False
+    data_dir: Path,
+    *,
+    name: str,
+    redirect_uris: list[str],
+    webhook_url: str,
+    scopes: str,
+    rotate_secret: bool = False,
+    urls: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     args = ["register_client", "--name", name, "--webhook-url", webhook_url, "--scopes", scopes]
     for uri in redirect_uris:
         args += ["--redirect-uri", uri]
     if rotate_secret:
         args.append("--rotate-secret")
-    registered: dict[str, Any] = json.loads(run_manage_output("consumer", data_dir, *args))
+    registered: dict[str, Any] = json.loads(run_manage_output("consumer", data_dir, *args, urls=urls))
     return registered
 
 
@@ -115,12 +144,16 @@ def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str
         redirect_uris=[f"{urls['business']}/oauth/loop/callback/"],
         webhook_url=f"{urls['business']}/webhooks/loop/",
         scopes="user.info.basic,user.info.profile",
+        urls=urls,
     )
 
 
 def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str], *, quiet: bool = False) -> None:
-    """The demo links of DESIGN §12: Loop grants access through its endpoints, the business side stores it."""
-    missing = json.loads(run_manage_output("business", data_dir, "load_demo_links", "--missing"))
+    """The demo links of DESIGN §12: Loop grants access through its endpoints, the business side stores it.
+
+    Each is made once: a link someone ended stays ended, and one that cannot be made (the Loop account
+    is linked elsewhere now) is reported in one line while start-up goes on."""
+    missing = json.loads(run_manage_output("business", data_dir, "load_demo_links", "--missing", urls=urls))
     if not missing:
         return
     grants = run_manage_output(
@@ -131,8 +164,9 @@ def load_demo_links(data_dir: Path, client_key: str, urls: dict[str, str], *, qu
         f"--client-key={client_key}",
         f"--site-url={urls['consumer']}",
         *missing,
+        urls=urls,
     )
-    created = run_manage_output("business", data_dir, "load_demo_links", stdin=grants).strip()
+    created = run_manage_output("business", data_dir, "load_demo_links", stdin=grants, urls=urls).strip()
     if not quiet:
         print(created, flush=True)
 
@@ -149,8 +183,8 @@ def prepare_system(data_dir: Path, urls: dict[str, str], *, quiet: bool = False)
                 % {"platform": platform, "dir": data_dir},
                 flush=True,
             )
-        run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0")
-        run_manage(platform, data_dir, "load_demo")
+        run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0", urls=urls)
+        run_manage(platform, data_dir, "load_demo", urls=urls)
     client = register_business_platform(data_dir, urls)
     load_demo_links(data_dir, client["client_key"], urls, quiet=quiet)
     return client
@@ -179,6 +213,8 @@ def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list
             "-m",
             "gunicorn",
             f"accountlink.{platform}.wsgi:application",
+            "--config",
+            "python:accountlink.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -249,38 +285,20 @@ def command_up(args: argparse.Namespace) -> int:
             )
     data_dir.mkdir(parents=True, exist_ok=True)
     urls = {platform: f"http://127.0.0.1:{port}" for platform, port in ports.items()}
-    client = prepare_system(data_dir, urls)
-
-    children: list[subprocess.Popen[bytes]] = []
-    stopping = False
-
-    def stop(signum: int = signal.SIGTERM, frame: Any = None) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + 10
-        for child in children:
-            try:
-                child.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+    supervisor = Supervisor()
 
     def on_signal(signum: int, frame: Any) -> None:
-        stop()
+        supervisor.stop()
         raise SystemExit(0)
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        client = prepare_system(data_dir, urls)
         for platform, port in ports.items():
             env = child_env(platform, data_dir, urls, client)
             for command in child_commands(platform, port, args.web_workers).values():
-                children.append(subprocess.Popen(command, env=env, start_new_session=True))
+                supervisor.start(command, env)
         deadline = time.monotonic() + 60
         for platform, port in ports.items():
             if not wait_for_port(port, deadline):
@@ -289,16 +307,13 @@ def command_up(args: argparse.Namespace) -> int:
                     % {"platform": platform, "port": port}
                 )
         print_banner(urls, data_dir)
-        while True:
-            for child in children:
-                if child.poll() is not None:
-                    raise CliError(
-                        _("a child process stopped unexpectedly: %(command)s")
-                        % {"command": " ".join(map(str, child.args))[:120]}  # type: ignore[arg-type]
-                    )
+        while (stopped := supervisor.stopped_child()) is None:
             time.sleep(0.5)
+        raise CliError(
+            _("a child process stopped unexpectedly: %(command)s") % {"command": " ".join(map(str, stopped.args))[:120]}  # type: ignore[arg-type]
+        )
     finally:
-        stop()
+        supervisor.stop()
 
 
 def print_banner(urls: dict[str, str], data_dir: Path) -> None:

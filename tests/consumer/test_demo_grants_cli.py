@@ -17,7 +17,7 @@ def test_the_client_key_reaches_demo_grants_whatever_it_starts_with(
 ) -> None:
     calls: list[tuple[str, ...]] = []
 
-    def fake_manage(platform: str, data_dir: Path, *args: str, stdin: Any = None) -> str:
+    def fake_manage(platform: str, data_dir: Path, *args: str, stdin: Any = None, urls: Any = None) -> str:
         calls.append(args)
         return '["sakura"]' if args[0] == "load_demo_links" and stdin is None else ""
 

@@ -7,6 +7,7 @@ servers and read the development outbox files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
 
 CHROMIUM = "/usr/bin/chromium"
+REPOSITORY = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90  # migrating two databases and loading demo data on a slow 2-core machine
 STOP_TIMEOUT = 15
 
@@ -49,6 +51,8 @@ class RunningSystem:
     data_dir: Path
     log_path: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    # (pid, start time) of the processes it started, seen while it ran.
+    children: set[tuple[int, str]] = field(default_factory=set, repr=False)
 
     @staticmethod
     def now() -> datetime:
@@ -177,79 +181,106 @@ def accountlink_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "accountlink.cli"]
 
 
+def up_command(data_dir: Path, ports: list[int], *, make: bool = False) -> list[str]:
+    """``accountlink up`` on these ports and data directory; with ``make``, the README's ``make run``."""
+    arguments = ["--consumer-port", str(ports[0]), "--business-port", str(ports[1]), "--data-dir", str(data_dir)]
+    if make:
+        return ["make", "--no-print-directory", "-C", str(REPOSITORY), "run", f"UP_ARGS={' '.join(arguments)}"]
+    return [*accountlink_command(), "up", *arguments]
+
+
+def up_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
+    env["ACCOUNTLINK_DEMO_MODE"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def wait_until_serving(running: RunningSystem, timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    for url in (running.consumer_url, running.business_url):
+        while not answers_http(f"{url}/login/"):
+            if running.process.poll() is not None:
+                pytest.fail(f"accountlink up exited with {running.process.returncode}:\n{running.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{url} did not answer within {timeout} s:\n{running.log_tail()}")
+            time.sleep(0.2)
+
+
+def start_system(directory: Path, *, make: bool = False, ports: list[int] | None = None) -> RunningSystem:
+    """Start ``accountlink up`` (or ``make run``) in a process group of its own, as a terminal would,
+    with its data under ``directory``, and wait until both platforms answer."""
+    ports = ports or free_ports(2)
+    log_path = directory / "accountlink-up.log"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            up_command(directory / "data", ports, make=make),
+            env=up_env(),
+            cwd=directory,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = RunningSystem(
+        consumer_url=f"http://127.0.0.1:{ports[0]}",
+        business_url=f"http://127.0.0.1:{ports[1]}",
+        data_dir=directory / "data",
+        log_path=log_path,
+        process=process,
+    )
+    try:
+        wait_until_serving(running)
+    except BaseException:
+        stop_system(running, signal.SIGKILL, check=False)
+        raise
+    running.children = descendants(process.pid)
+    return running
+
+
+def stop_system(running: RunningSystem, sig: int = signal.SIGTERM, *, check: bool = True) -> float:
+    """Send ``sig`` to the system's process group (Ctrl-C is SIGINT) and wait until every process of it
+    has ended; returns the seconds that took. With ``check``, fails when a process outlives
+    ``STOP_TIMEOUT`` or the supervisor exits with an error (SIGKILL aside)."""
+    children = running.children | descendants(running.process.pid)
+    started = time.monotonic()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(running.process.pid, sig)
+    try:
+        returncode = running.process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        returncode = None
+    deadline = started + STOP_TIMEOUT
+    while still_running(children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    took = time.monotonic() - started
+    left = still_running(children)
+    for pid, _started in left:
+        os.kill(pid, signal.SIGKILL)
+    if running.process.poll() is None:
+        running.process.kill()
+        running.process.wait()
+    if check:
+        assert not left, f"processes still running {STOP_TIMEOUT} s after {signal.Signals(sig).name}: " + "; ".join(
+            f"{pid} {command_line(pid)}" for pid, _ in left
+        )
+        assert children, "accountlink up started no child processes"
+        if sig != signal.SIGKILL:
+            assert returncode is not None, f"accountlink up did not stop within {STOP_TIMEOUT} s:\n{running.log_tail()}"
+            # accountlink up exits 0; make, signalled with it, then ends by the same signal.
+            assert returncode in (0, -sig), f"accountlink up exited with {returncode}:\n{running.log_tail()}"
+    return took
+
+
 @pytest.fixture(scope="session")
 def system() -> Iterator[RunningSystem]:
     # The catalogs are compiled by `make messages`; do it here too so a bare pytest run shows translations.
     subprocess.run([sys.executable, "-m", "accountlink.kit.i18n.compile"], check=True, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="accountlink-e2e-") as temporary:
-        data_dir = Path(temporary) / "data"
-        log_path = Path(temporary) / "accountlink-up.log"
-        consumer_port, business_port = free_ports(2)
-        env = dict(os.environ)
-        for name in FOREIGN_SETTINGS:
-            env.pop(name, None)
-        env["ACCOUNTLINK_DEMO_MODE"] = "1"
-        env["PYTHONUNBUFFERED"] = "1"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [
-                    *accountlink_command(),
-                    "up",
-                    "--consumer-port",
-                    str(consumer_port),
-                    "--business-port",
-                    str(business_port),
-                    "--data-dir",
-                    str(data_dir),
-                ],
-                env=env,
-                cwd=temporary,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        running = RunningSystem(
-            consumer_url=f"http://127.0.0.1:{consumer_port}",
-            business_url=f"http://127.0.0.1:{business_port}",
-            data_dir=data_dir,
-            log_path=log_path,
-            process=process,
-        )
-        children: set[tuple[int, str]] = set()
+        running = start_system(Path(temporary))
         try:
-            deadline = time.monotonic() + START_TIMEOUT
-            for url in (running.consumer_url, running.business_url):
-                while not answers_http(f"{url}/login/"):
-                    if process.poll() is not None:
-                        pytest.fail(f"accountlink up exited with {process.returncode}:\n{running.log_tail()}")
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"{url} did not answer within {START_TIMEOUT} s:\n{running.log_tail()}")
-                    time.sleep(0.2)
-            children = descendants(process.pid)
             yield running
         finally:
-            children |= descendants(process.pid)
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                returncode = process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                for pid, _started in still_running(children):
-                    os.kill(pid, signal.SIGKILL)
-                pytest.fail(f"accountlink up did not stop within {STOP_TIMEOUT} s of SIGTERM:\n{running.log_tail()}")
-            # Grandchildren (gunicorn workers) are reaped by their own parents; give them a moment.
-            grace = time.monotonic() + 5
-            while still_running(children) and time.monotonic() < grace:
-                time.sleep(0.1)
-            left = still_running(children)
-            for pid, _started in left:
-                os.kill(pid, signal.SIGKILL)
-            assert not left, "processes still running after accountlink up stopped: " + "; ".join(
-                f"{pid} {command_line(pid)}" for pid, _ in left
-            )
-            assert children, "accountlink up started no child processes"
-            assert returncode == 0, f"accountlink up exited with {returncode} on SIGTERM:\n{running.log_tail()}"
+            stop_system(running)
 
 
 # The browser

@@ -180,3 +180,31 @@ def test_register_client_refuses_bad_input_in_one_line(tmp_path: Path, argument:
     assert result.stderr.strip().startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_every_preparation_step_of_up_is_told_the_addresses_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that reaches the other platform (a revocation queued while making demo links) must reach
+    the system on the ports ``up`` was given, never the defaults 8001 and 8002."""
+    from accountlink import cli
+
+    seen: list[tuple[str, dict[str, str]]] = []
+
+    def fake_run(command: list[str], **options: object) -> subprocess.CompletedProcess[str]:
+        env = options["env"]
+        assert isinstance(env, dict)
+        seen.append((command[5], env))
+        output = {"register_client": '{"client_key": "k", "client_secret": "s"}', "load_demo_links": '["maria"]'}
+        return subprocess.CompletedProcess(command, 0, stdout=output.get(command[5], "[]"), stderr="")
+
+    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+    urls = {"consumer": "http://127.0.0.1:8151", "business": "http://127.0.0.1:8152"}
+
+    cli.prepare_system(tmp_path, urls, quiet=True)
+
+    steps = [step for step, _env in seen]
+    assert steps.count("migrate") == 2 and "demo_grants" in steps and steps.count("load_demo_links") == 2
+    for step, env in seen:
+        assert env["ACCOUNTLINK_CONSUMER_URL"] == urls["consumer"], step
+        assert env["ACCOUNTLINK_BUSINESS_URL"] == urls["business"], step

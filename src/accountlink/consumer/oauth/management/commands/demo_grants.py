@@ -44,10 +44,14 @@ class Command(BaseCommand):
         factory = RequestFactory(**environ)
         grants = []
         for handle in options["handles"]:
+            # A grant that cannot be made (the account was deleted, or suspended) is said, not fatal.
             account = LoopAccount.objects.filter(handle=handle).first()
-            if account is None:
-                raise CommandError(f"no Loop account @{handle}")
-            grants.append({"handle": handle, **self._grant(factory, client, account)})
+            try:
+                if account is None:
+                    raise CommandError(f"no Loop account @{handle}")
+                grants.append({"handle": handle, **self._grant(factory, client, account)})
+            except CommandError as refusal:
+                grants.append({"handle": handle, "error": str(refusal)})
         self.stdout.write(json.dumps(grants))
 
     def _grant(self, factory: RequestFactory, client: Client, account: LoopAccount) -> dict[str, Any]:

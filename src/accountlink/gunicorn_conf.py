@@ -1,0 +1,21 @@
+"""gunicorn settings of ``accountlink up`` (``--config python:accountlink.gunicorn_conf``).
+
+Each worker dies with its master (see ``accountlink.supervisor``): a master killed with SIGKILL
+sends its workers SIGTERM through the kernel, and they finish their requests and stop.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from accountlink.supervisor import die_with_parent
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    die_with_parent(worker.ppid, signal.SIGTERM)
+
+
+# The control socket (gunicorn 25+) would be shared by every system on the machine
+# (~/.gunicorn/gunicorn.ctl); accountlink does not use it.
+control_socket_disable = True

@@ -1,0 +1,110 @@
+"""The README's first command keeps working after people use the demo, and nothing it started outlives
+it (issue 14): ``make run`` as a person runs it, stopped with Ctrl-C and with SIGTERM, and
+``accountlink up`` killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import STOP_TIMEOUT, RunningSystem, start_system, still_running, stop_system
+from tests.e2e.steps import path_is
+
+MARIA_PASSWORD = "loop-demo-2468"
+
+
+def port_is_free(url: str) -> bool:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def remove_access_as_maria(page: Page, system: RunningSystem) -> None:
+    """Loop → Log in as @maria → Manage app permissions → Loop for Business → Remove access → confirm."""
+    page.goto(f"{system.consumer_url}/login/")
+    page.get_by_label("Username, email or phone").fill("@maria")
+    page.get_by_label("Password", exact=True).fill(MARIA_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).not_to_have_url(path_is("/login/"))
+    page.goto(f"{system.consumer_url}/settings/security/apps/")
+    page.get_by_role("link", name="Loop for Business").click()
+    page.get_by_role("button", name="Remove access", exact=True).click()
+    page.get_by_role("button", name="Remove access", exact=True).click()
+    expect(page.get_by_role("heading", name="Manage app permissions", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Loop for Business")).to_have_count(0)
+
+
+def continue_with_loop_as_maria(page: Page, system: RunningSystem) -> None:
+    """Loop for Business → Log in → Continue with Loop → (signed in on Loop already) Authorize."""
+    page.goto(f"{system.business_url}/login/")
+    page.get_by_role("button", name="Continue with Loop", exact=True).click()
+    page.get_by_role("button", name="Authorize", exact=True).click()
+    expect(page).to_have_url(path_is("/settings/personal/"))
+
+
+def business_links(system: RunningSystem) -> dict[str, str | None]:
+    """Loop handle → the email of the business account it is linked to (None: no email)."""
+    links: dict[str, str | None] = system.python(
+        "business",
+        "import json\n"
+        "from accountlink.business.linking.models import LoopLink\n"
+        "print(json.dumps({l.username: l.account.email for l in LoopLink.objects.select_related('account')}))",
+    )
+    return links
+
+
+def test_make_run_starts_again_after_remove_access_and_continue_with_loop_and_keeps_what_maria_did(
+    browser: Browser, tmp_path: Path
+) -> None:
+    system = start_system(tmp_path, make=True)
+    try:
+        assert business_links(system)["maria"] == "maria.biz@example.com"
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        remove_access_as_maria(page, system)
+        continue_with_loop_as_maria(page, system)
+        context.close()
+        assert business_links(system)["maria"] is None  # a new business account, made with Continue with Loop
+    finally:
+        stop_system(system, signal.SIGINT)  # Ctrl-C
+    assert port_is_free(system.consumer_url) and port_is_free(system.business_url)
+
+    ports = [int(url.rsplit(":", 1)[1]) for url in (system.consumer_url, system.business_url)]
+    again = start_system(tmp_path, make=True, ports=ports)
+    try:
+        page = browser.new_page()
+        page.goto(f"{again.business_url}/login/")
+        expect(page.get_by_role("button", name="Continue with Loop", exact=True)).to_be_visible()
+        page.close()
+        links = business_links(again)
+        assert links["maria"] is None, "the demo data linked @maria to maria.biz@example.com again"
+        assert "maria.biz@example.com" not in links.values()
+        assert links["sakura"] == "sakura.biz@example.com"
+        log = again.log_path.read_text(errors="replace")
+        assert "Traceback" not in log
+    finally:
+        took = stop_system(again, signal.SIGTERM)  # the process group of `make run`
+    assert took < STOP_TIMEOUT
+
+
+def test_children_of_accountlink_up_killed_with_sigkill_end_with_it(browser: Browser, tmp_path: Path) -> None:
+    system = start_system(tmp_path)
+    page = browser.new_page()
+    page.goto(f"{system.business_url}/login/")
+    page.close()
+    children = system.children
+    assert len(children) >= 6, children  # two gunicorn masters with workers, two workers, two schedulers
+
+    stop_system(system, signal.SIGKILL)  # fails if any process outlives it by STOP_TIMEOUT seconds
+
+    assert not still_running(children)
+    assert port_is_free(system.consumer_url) and port_is_free(system.business_url)
