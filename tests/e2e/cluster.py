@@ -4,6 +4,9 @@
 (Loop's web server, a worker) and bring it back, this starts the same children itself, from the
 same command lines (``accountlink.cli.child_commands``) and environment (``cli.child_env``),
 after the same preparation (``cli.prepare_system``).
+
+Each platform may get settings of its own (``platform_env``: a database each, say) and more than one
+task worker (``worker_count``: parts "worker", "worker-2", …).
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ class Cluster:
     ports: dict[str, int]
     extra_env: dict[str, str] = field(default_factory=dict)
     web_workers: int = 1
+    # Settings for one platform only, over ``extra_env``: {"consumer": {"DATABASE_URL": ...}, ...}.
+    platform_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Task workers (``db_worker``) per platform; the second is the part "worker-2", and so on.
+    worker_count: int = 1
     client: dict[str, Any] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     log: IO[bytes] | None = None
@@ -86,30 +93,71 @@ class Cluster:
     def business_url(self) -> str:
         return self.urls["business"]
 
-    def _base_env(self) -> dict[str, str]:
+    @property
+    def parts(self) -> list[str]:
+        """The parts of each platform: its web server, its task workers and its scheduler."""
+        workers = ["worker", *(f"worker-{number}" for number in range(2, self.worker_count + 1))]
+        return ["web", *workers, "periodic"]
+
+    def _base_env(self, platform: str | None = None) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
         env.update({"ACCOUNTLINK_DEMO_MODE": "1", "PYTHONUNBUFFERED": "1", **self.extra_env})
+        if platform is not None:
+            env.update(self.platform_env.get(platform, {}))
         return env
 
-    def prepare(self) -> None:
-        """Migrate, load demo data, register the business platform and make the demo links."""
-        saved = dict(os.environ)
+    @contextmanager
+    def _environment(self, platform: str | None = None) -> Iterator[None]:
+        """``os.environ`` as the cluster's (one platform's) processes see it, for the ``cli`` helpers."""
+        saved, wanted = dict(os.environ), self._base_env(platform)
         os.environ.clear()
-        os.environ.update(self._base_env())
+        os.environ.update(wanted)
         try:
-            self.client = cli.prepare_system(self.data_dir, self.urls, quiet=True)
+            yield
         finally:
             os.environ.clear()
             os.environ.update(saved)
 
+    def prepare(self) -> None:
+        """Migrate, load demo data, register the business platform and make the demo links."""
+        if not self.platform_env:
+            with self._environment():
+                self.client = cli.prepare_system(self.data_dir, self.urls, quiet=True)
+            return
+        # The steps of ``cli.prepare_system``, each in the environment of the platform it runs on.
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for platform in cli.PLATFORMS:
+            with self._environment(platform):
+                cli.run_manage(platform, self.data_dir, "migrate", "--noinput", "--verbosity", "0", urls=self.urls)
+                cli.run_manage(platform, self.data_dir, "load_demo", urls=self.urls)
+        with self._environment("consumer"):
+            self.client = cli.register_business_platform(self.data_dir, self.urls)
+        with self._environment("business"):
+            missing = json.loads(
+                cli.run_manage_output("business", self.data_dir, "load_demo_links", "--missing", urls=self.urls)
+            )
+        if missing:
+            with self._environment("consumer"):
+                grants = cli.run_manage_output(
+                    "consumer",
+                    self.data_dir,
+                    "demo_grants",
+                    f"--client-key={self.client['client_key']}",
+                    f"--site-url={self.urls['consumer']}",
+                    *missing,
+                    urls=self.urls,
+                )
+            with self._environment("business"):
+                cli.run_manage_output("business", self.data_dir, "load_demo_links", stdin=grants, urls=self.urls)
+
     def start(self, platform: str, part: str, wait: bool = True) -> None:
-        """Start ``part`` ("web", "worker" or "periodic") of ``platform``."""
+        """Start ``part`` ("web", "worker", "worker-2" … or "periodic") of ``platform``."""
         name = f"{platform}-{part}"
         running = self.processes.get(name)
         if running is not None and running.poll() is None:
             return
-        command = cli.child_commands(platform, self.ports[platform], self.web_workers)[part]
-        env = cli.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env())
+        command = cli.child_commands(platform, self.ports[platform], self.web_workers)[part.split("-")[0]]
+        env = cli.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
         self.processes[name] = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -118,7 +166,7 @@ class Cluster:
 
     def start_all(self) -> None:
         for platform in ("consumer", "business"):
-            for part in ("web", "worker", "periodic"):
+            for part in self.parts:
                 self.start(platform, part)
 
     def stop(self, platform: str, part: str, *, kill: bool = False) -> None:
@@ -159,8 +207,12 @@ class Cluster:
             time.sleep(0.1)
 
     def manage(self, platform: str, *args: str, stdin: str | None = None) -> str:
-        """Run a management command on a platform's database (what an operator would do)."""
-        env = cli.platform_env(platform, self.data_dir, self._base_env())
+        """Run a management command on a platform's database (what an operator would do), in the
+        environment of the platform's processes (``reconcile`` needs the client key, say)."""
+        if self.client:
+            env = cli.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
+        else:
+            env = cli.platform_env(platform, self.data_dir, self._base_env(platform))
         result = subprocess.run(
             [sys.executable, "-m", "accountlink.cli", "manage", platform, *args],
             env=env,
@@ -192,7 +244,12 @@ class Cluster:
 
 @contextmanager
 def running_cluster(
-    directory: Path, extra_env: dict[str, str] | None = None, web_workers: int = 1
+    directory: Path,
+    extra_env: dict[str, str] | None = None,
+    web_workers: int = 1,
+    *,
+    platform_env: dict[str, dict[str, str]] | None = None,
+    worker_count: int = 1,
 ) -> Iterator[Cluster]:
     consumer_port, business_port = free_ports(2)
     with open(directory / "cluster.log", "ab") as log:
@@ -201,6 +258,8 @@ def running_cluster(
             ports={"consumer": consumer_port, "business": business_port},
             extra_env=extra_env or {},
             web_workers=web_workers,
+            platform_env=platform_env or {},
+            worker_count=worker_count,
             log=log,
         )
         cluster.prepare()
