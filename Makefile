@@ -32,7 +32,7 @@ lint: setup
 typecheck: setup
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_consumer $(BIN)/mypy --cache-dir .mypy_cache/consumer \
 		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py \
-		src/accountlink/supervisor.py src/accountlink/gunicorn_conf.py
+		src/accountlink/supervisor.py src/accountlink/gunicorn_conf.py src/accountlink/status.py
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
 		src/accountlink/business src/accountlink/helpcenter
 

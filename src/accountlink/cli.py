@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from accountlink.demo import DEMO_PASSWORD
+from accountlink.status import add_status_parser
 from accountlink.supervisor import Supervisor, dying_with
 
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
@@ -580,6 +581,8 @@ def build_parser() -> argparse.ArgumentParser:
     screenshots.add_argument("--out", help=_("where to save them (default: the help center's static files)"))
     screenshots.add_argument("--chromium", default="/usr/bin/chromium", help=_("the browser to drive"))
     screenshots.set_defaults(handler=command_help_screenshots)
+
+    add_status_parser(commands)
 
     manage = commands.add_parser("manage", help=_("run a Django management command on one platform"))
     manage.add_argument("platform", choices=sorted(PLATFORMS))

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accountlink.business.linking.models import LoopRevocation
+from accountlink.kit.outbound.models import OutboundCall
 from tests.business.conftest import PASSWORD, log_in
 from tests.business.test_linking import link
 from tests.business.test_unlink import unlink
@@ -100,11 +100,10 @@ def test_links_unlinks_and_unlink_codes_are_counted(
 
 
 def test_pending_revocations_are_the_backlog(metrics_on: Any, capsys: Any) -> None:
-    LoopRevocation.objects.create(
-        sealed_token="sealed", open_id="o-1", reason="test", created_at=timezone.now() - timedelta(minutes=5)
-    )
-    LoopRevocation.objects.create(sealed_token="sealed", open_id="o-2", reason="test")
-    LoopRevocation.objects.create(sealed_token="sealed", open_id="o-3", reason="test", done_at=timezone.now())
+    OutboundCall.objects.create(kind="revocation", created_at=timezone.now() - timedelta(minutes=5))
+    OutboundCall.objects.create(kind="revocation")
+    OutboundCall.objects.create(kind="revocation", status="done", done_at=timezone.now())
+    OutboundCall.objects.create(kind="revocation", status="given_up", given_up_at=timezone.now())
     assert metrics_on.value("accountlink_outbound_backlog", kind="revocation") == 2
     assert 299 <= metrics_on.value("accountlink_outbound_oldest_pending_seconds", kind="revocation") < 400
     call_command("outbound_backlog", "--json")

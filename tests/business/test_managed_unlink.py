@@ -154,7 +154,7 @@ def test_the_manager_unlinks_with_a_reason(
     assert "Your Loop account is no longer linked" in message.subject
     assert "Your account manager unlinked the Loop account @ren" in message.body
     assert not any(fake_loop.is_active(token) for token in grant_tokens)
-    assert LoopRevocation.objects.get().done_at is not None
+    assert LoopRevocation.objects.get().call.done_at is not None
     # The holder's own page shows the link ended and who ended it.
     assert "Link Loop account</button>" in text(holder.get(PERSONAL))
     activity = text(holder.get(reverse("business:security_activity")))

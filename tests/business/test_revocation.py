@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking import provider
-from accountlink.business.linking.actions import FIRST_ATTEMPT_TIMEOUT_SECONDS
 from accountlink.business.linking.models import LoopLink, LoopRevocation
-from accountlink.business.linking.tasks import sweep_revocations
+from accountlink.kit.outbound.actions import FIRST_ATTEMPT_TIMEOUT_SECONDS, SWEEP_GRACE
+from accountlink.kit.outbound.tasks import sweep_calls
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import LOOP, FakeLoop, LoopPerson
 from tests.business.test_linking import PERSONAL, live_access_tokens, live_refresh_tokens
@@ -25,7 +25,7 @@ from tests.business.test_unlink import SAKURA_EMAIL, code_sent_to, confirm, send
 
 pytestmark = pytest.mark.django_db
 
-REVOKE_TASK = "accountlink.business.linking.tasks.revoke_grant"
+REVOKE_TASK = "accountlink.kit.outbound.tasks.make_call"
 
 
 def grant_tokens(fake_loop: FakeLoop, person: LoopPerson) -> tuple[str, str]:
@@ -56,11 +56,15 @@ def test_the_unlink_queues_the_revocation_with_the_link_ending(
 
     assert not LoopLink.objects.filter(account=business_account).exists()
     (revocation,) = LoopRevocation.objects.all()
-    assert (revocation.reason, revocation.open_id, revocation.done_at) == ("unlinked_by_holder", "open-sakura", None)
+    assert (revocation.reason, revocation.open_id, revocation.call.done_at) == (
+        "unlinked_by_holder",
+        "open-sakura",
+        None,
+    )
     assert revocation.token == refresh
     assert refresh not in revocation.sealed_token  # sealed at rest like the link's
     (task,) = queued_revocations(status="READY")
-    assert task.args_kwargs["args"] == [revocation.pk]
+    assert task.args_kwargs["args"] == [revocation.call_id]
     # Nothing was committed here (the test's transaction), so nothing ran after a commit: the
     # grant stays live until the worker runs the task.
     assert fake_loop.revoked == []
@@ -87,7 +91,7 @@ def test_right_after_the_commit_the_request_itself_revokes_the_grant_and_the_tas
     assert fake_loop.revoked == [refresh]
     assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
     revocation = LoopRevocation.objects.get()
-    assert revocation.done_at is not None and revocation.attempts == 1
+    assert revocation.call.done_at is not None and revocation.call.attempts == 1
     run_tasks()  # the durable fallback runs and does not call Loop again
     assert fake_loop.revoked == [refresh]
     assert queued_revocations(status="SUCCESSFUL").count() == 1
@@ -114,17 +118,21 @@ def test_with_loop_down_the_requests_attempt_is_recorded_and_the_worker_retries_
         assert response.redirect_chain == [(PERSONAL, 302)]
         assert not LoopLink.objects.filter(account=business_account).exists()
         revocation = LoopRevocation.objects.get()
-        assert revocation.attempts == 1 and revocation.done_at is None and "Loop is down" in revocation.last_error
+        assert (
+            revocation.call.attempts == 1
+            and revocation.call.done_at is None
+            and "Loop is down" in revocation.call.last_error
+        )
         run_tasks()  # the first task finds the retry not due yet
         revocation.refresh_from_db()
-        assert revocation.attempts == 1
+        assert revocation.call.attempts == 1
 
         fake_loop.down = False
-        clock.move_to(revocation.next_attempt_at)
+        clock.move_to(revocation.call.next_attempt_at)
         run_tasks()
 
     revocation.refresh_from_db()
-    assert revocation.done_at is not None and revocation.attempts == 2
+    assert revocation.call.done_at is not None and revocation.call.attempts == 2
     assert fake_loop.revoked == [refresh]
 
 
@@ -142,7 +150,7 @@ def test_the_worker_revokes_the_whole_grant_at_loop(
     assert provider.introspect(access) is False
     assert fake_loop.live_grants(sakura) == set()
     revocation = LoopRevocation.objects.get()
-    assert revocation.done_at is not None and revocation.attempts == 1 and revocation.last_error == ""
+    assert revocation.call.done_at is not None and revocation.call.attempts == 1 and revocation.call.last_error == ""
     assert queued_revocations(status="SUCCESSFUL").count() == 1
 
 
@@ -160,32 +168,32 @@ def test_with_loop_down_the_link_ends_and_the_revocation_is_retried_with_backoff
         assert "Your Loop account @sakura is no longer linked." in response.content.decode()
         assert not LoopLink.objects.filter(account=business_account).exists()
         revocation = LoopRevocation.objects.get()
-        assert revocation.attempts == 0
+        assert revocation.call.attempts == 0
 
         run_tasks()
         revocation.refresh_from_db()
-        assert revocation.attempts == 1 and revocation.done_at is None
-        assert "Loop is down" in revocation.last_error
-        first_retry = revocation.next_attempt_at
+        assert revocation.call.attempts == 1 and revocation.call.done_at is None
+        assert "Loop is down" in revocation.call.last_error
+        first_retry = revocation.call.next_attempt_at
         assert start + timedelta(seconds=0.5) <= first_retry <= start + timedelta(seconds=1)
         assert queued_revocations(status="READY", run_after=first_retry).exists()
 
         run_tasks()  # not due yet: nothing happens
         revocation.refresh_from_db()
-        assert revocation.attempts == 1
+        assert revocation.call.attempts == 1
 
         clock.move_to(first_retry)
         run_tasks()
         revocation.refresh_from_db()
-        assert revocation.attempts == 2 and revocation.done_at is None
-        second_retry = revocation.next_attempt_at
+        assert revocation.call.attempts == 2 and revocation.call.done_at is None
+        second_retry = revocation.call.next_attempt_at
         assert first_retry + timedelta(seconds=1) <= second_retry <= first_retry + timedelta(seconds=2)
 
         clock.move_to(second_retry)
         run_tasks()
         revocation.refresh_from_db()
-        assert revocation.attempts == 3 and revocation.done_at is None
-        third_retry = revocation.next_attempt_at
+        assert revocation.call.attempts == 3 and revocation.call.done_at is None
+        third_retry = revocation.call.next_attempt_at
         assert second_retry + timedelta(seconds=2) <= third_retry <= second_retry + timedelta(seconds=4)
         assert fake_loop.is_active(refresh)  # Loop never heard of it
 
@@ -194,7 +202,7 @@ def test_with_loop_down_the_link_ends_and_the_revocation_is_retried_with_backoff
         run_tasks()
 
     revocation.refresh_from_db()
-    assert revocation.done_at is not None and revocation.attempts == 4 and revocation.last_error == ""
+    assert revocation.call.done_at is not None and revocation.call.attempts == 4 and revocation.call.last_error == ""
     assert fake_loop.revoked == [refresh]
     assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
     assert not queued_revocations(status="READY").exists()
@@ -227,16 +235,16 @@ def test_a_refusal_from_loop_is_retried_too(
         unlink_over_http(linked, outbox, run_tasks)
         run_tasks()
         revocation = LoopRevocation.objects.get()
-        assert revocation.attempts == 1 and revocation.done_at is None and revocation.last_error
+        assert revocation.call.attempts == 1 and revocation.call.done_at is None and revocation.call.last_error
 
         fake_loop.mock.replace(
             responses.CallbackResponse(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=fake_loop._revoke)
         )
-        clock.move_to(revocation.next_attempt_at)
+        clock.move_to(revocation.call.next_attempt_at)
         run_tasks()
 
     revocation.refresh_from_db()
-    assert revocation.done_at is not None
+    assert revocation.call.done_at is not None
     assert fake_loop.revoked == [refresh]
 
 
@@ -248,9 +256,10 @@ def test_the_sweep_finishes_a_revocation_whose_task_was_lost(
     confirm(linked, code_sent_to(outbox, run_tasks, SAKURA_EMAIL))
     queued_revocations().delete()  # the worker died with the task
 
-    sweep_revocations.enqueue()
-    run_tasks()  # the sweep queues it again ...
-    run_tasks()  # ... and a worker runs it
+    with time_machine.travel(timezone.now() + SWEEP_GRACE, tick=False):
+        sweep_calls.enqueue()
+        run_tasks()  # the sweep queues it again ...
+        run_tasks()  # ... and a worker runs it
 
-    assert LoopRevocation.objects.get().done_at is not None
+    assert LoopRevocation.objects.get().call.done_at is not None
     assert fake_loop.revoked == [refresh]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking import actions as linking_actions
@@ -22,6 +25,8 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.outbound.actions import RETRY_WINDOW, do_attempt_call
+from accountlink.kit.outbound.models import CallStatus, OutboundCall
 from accountlink.kit.support import actions as support_actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, RecoveryLink, SupportCase
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
@@ -232,8 +237,8 @@ def test_the_account_page_shows_revocations_and_notices_from_loop_even_after_the
     assert 'data-outcome="not_linked">No link to end' in notices
 
     fake_loop.down = False
-    LoopRevocation.objects.filter(pk=revocation.pk).update(next_attempt_at=revocation.created_at)
-    linking_actions.do_attempt_revocation(revocation.pk)
+    OutboundCall.objects.filter(pk=revocation.call_id).update(next_attempt_at=revocation.created_at)
+    do_attempt_call(revocation.call_id)
     assert 'data-status="done"' in text(console.get(account_url(linked_account)))
 
 
@@ -561,3 +566,117 @@ def test_the_staff_menu_shows_the_sections_each_role_allows(agent: BusinessAccou
     browser = staff_client(both)
     assert sections(text(browser.get(HOME))) == ["/staff/", "/staff/managed/"]
     assert browser.get("/staff/managed/").status_code == 200
+
+
+# Revocations at Loop as outbound calls (kit.outbound, issue 14): every attempt shown, replay by staff,
+# given up after 72 hours, then the reconciliation takes over.
+
+
+def page_url(revocation: LoopRevocation, account: BusinessAccount, action: str = "") -> str:
+    return f"/staff/accounts/{account.pk}/revocations/{revocation.pk}/{action}"
+
+
+@pytest.fixture
+def failed_revocation(
+    linked_account: BusinessAccount, make_business_account: Any, fake_loop: FakeLoop, run_tasks: Any
+) -> LoopRevocation:
+    """A staff unlink whose revocation at Loop failed once: Loop was down."""
+    manager = make_business_account(email="mina@example.com", display_name="Mina Manager", is_account_manager=True)
+    linking_actions.do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
+    fake_loop.down = True
+    run_tasks()
+    fake_loop.down = False
+    return LoopRevocation.objects.select_related("call").get()
+
+
+def test_the_revocation_page_shows_every_attempt(
+    console: HttpClient, linked_account: BusinessAccount, failed_revocation: LoopRevocation
+) -> None:
+    page = text(console.get(page_url(failed_revocation, linked_account)))
+
+    assert "Unlinked by staff" in page and 'data-status="pending"' in page
+    assert '<tr data-succeeded="false">' in page and "Loop is down" in page
+    assert text(console.get(f"/staff/accounts/{linked_account.pk}/")).count(page_url(failed_revocation, linked_account))
+
+
+def test_staff_replay_a_revocation_as_a_new_audited_attempt(
+    console: HttpClient,
+    agent: BusinessAccount,
+    linked_account: BusinessAccount,
+    failed_revocation: LoopRevocation,
+    fake_loop: FakeLoop,
+    run_tasks: Any,
+) -> None:
+    answer = console.post(page_url(failed_revocation, linked_account, "replay/"))
+    assert answer.status_code == 302
+    run_tasks()
+
+    failed_revocation.refresh_from_db()
+    assert failed_revocation.call.status == CallStatus.DONE and failed_revocation.call.attempts == 2
+    assert [attempt.replay for attempt in failed_revocation.call.attempt_log.all()] == [False, True]
+    assert failed_revocation.token in fake_loop.revoked
+    event = AuditEvent.objects.get(kind=EventKind.OUTBOUND_REPLAYED)
+    assert event.actor == agent and event.account == linked_account
+    assert event.data["revocation"] == failed_revocation.pk and event.data["previous_status"] == "pending"
+    assert "· replay" in text(console.get(page_url(failed_revocation, linked_account)))
+
+
+def test_a_revocation_of_another_account_is_not_found(
+    console: HttpClient, failed_revocation: LoopRevocation, make_business_account: Any
+) -> None:
+    other = make_business_account(email="other@example.com")
+    assert console.get(page_url(failed_revocation, other)).status_code == 404
+    assert console.post(page_url(failed_revocation, other, "replay/")).status_code == 404
+    assert not AuditEvent.objects.filter(kind=EventKind.OUTBOUND_REPLAYED).exists()
+
+
+def test_the_revocation_pages_are_for_support_agents_only(
+    client: HttpClient, linked_account: BusinessAccount, failed_revocation: LoopRevocation
+) -> None:
+    url = page_url(failed_revocation, linked_account)
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(linked_account)
+    assert client.get(url).status_code == 403
+    assert client.post(f"{url}replay/").status_code == 403
+
+
+def test_replay_needs_the_csrf_token(
+    agent: BusinessAccount, linked_account: BusinessAccount, failed_revocation: LoopRevocation
+) -> None:
+    answer = staff_client(agent, csrf=True).post(page_url(failed_revocation, linked_account, "replay/"))
+    assert answer.status_code == 403
+
+
+def test_a_revocation_is_given_up_after_72_hours_and_each_reconciliation_tries_it_again(
+    failed_revocation: LoopRevocation, fake_loop: FakeLoop, run_tasks: Any
+) -> None:
+    fake_loop.down = True
+    call = failed_revocation.call
+    with time_machine.travel(call.created_at, tick=False) as clock:
+        while call.status == CallStatus.PENDING:
+            clock.move_to(call.next_attempt_at)
+            run_tasks()
+            call.refresh_from_db()
+        assert call.status == CallStatus.GIVEN_UP and call.given_up_at is not None
+        assert call.given_up_at <= call.created_at + RETRY_WINDOW
+        tries = call.attempts
+
+        clock.move_to(timezone.now() + timedelta(hours=1))
+        run_tasks()
+        call.refresh_from_db()
+        assert call.attempts == tries  # nothing more is tried ...
+
+        fake_loop.down = False
+        linking_actions.do_reconcile_links()  # ... until the reconciliation takes over
+        run_tasks()
+    call.refresh_from_db()
+    assert call.status == CallStatus.DONE and call.attempts == tries + 1
+    assert failed_revocation.token in fake_loop.revoked
+
+
+def test_the_reconciliation_leaves_pending_and_done_revocations_alone(
+    failed_revocation: LoopRevocation, fake_loop: FakeLoop, sakura: LoopPerson, run_tasks: Any
+) -> None:
+    linking_actions.do_reconcile_links()
+    failed_revocation.call.refresh_from_db()
+    assert failed_revocation.call.status == CallStatus.PENDING and failed_revocation.call.attempts == 1

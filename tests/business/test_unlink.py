@@ -340,7 +340,7 @@ def test_the_grant_is_revoked_at_loop_after_the_unlink(
     run_tasks()
     assert fake_loop.revoked == [refresh]
     assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
-    assert LoopRevocation.objects.get().done_at is not None
+    assert LoopRevocation.objects.get().call.done_at is not None
 
 
 # -- R3: who may unlink ----------------------------------------------------------------------------

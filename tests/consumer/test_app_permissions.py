@@ -90,7 +90,7 @@ def test_remove_access_through_settings_ends_the_grant_and_tells_everyone(
     assert any("Loop for Business" in message.body for message in outbox.messages(to="+819012345678"))
     delivery = WebhookDelivery.objects.get()
     assert delivery.reason == RemovalReason.HOLDER_REMOVED_ACCESS == 1
-    assert delivery.status == "delivered"
+    assert delivery.call.status == "done"
     [sent] = webhook_endpoint.requests
     payload = webhook_endpoint.verified_payload(sent, registered.client_secret)
     assert payload["client_key"] == app_key

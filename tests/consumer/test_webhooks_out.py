@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 import requests
@@ -19,18 +20,20 @@ from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from accountlink.consumer.oauth.actions import do_register_client
-from accountlink.consumer.webhooks.actions import (
+from accountlink.consumer.webhooks.actions import queue_authorization_removed
+from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
+from accountlink.kit.audit.models import AuditEvent, EventKind
+from accountlink.kit.outbound.actions import (
     FIRST_ATTEMPT_TIMEOUT_SECONDS,
     LEASE,
     REQUEST_TIMEOUT_SECONDS,
     RETRY_WINDOW,
     SWEEP_GRACE,
-    queue_authorization_removed,
-    requeue_overdue_deliveries,
+    do_attempt_call,
 )
-from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
-from accountlink.consumer.webhooks.tasks import deliver_webhook, sweep_deliveries
-from accountlink.kit.audit.models import AuditEvent, EventKind
+from accountlink.kit.outbound.actions import do_requeue_overdue_calls as requeue_overdue_deliveries
+from accountlink.kit.outbound.models import OutboundCall
+from accountlink.kit.outbound.tasks import make_call, sweep_calls
 from accountlink.kit.webhooks import SIGNATURE_HEADER, verify
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
@@ -85,8 +88,8 @@ def test_the_webhook_is_tiktoks_authorization_removed_signed_with_the_client_sec
         "content": '{"reason": 1}',
     }
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 1 and delivery.last_status_code == 200
-    assert delivery.delivered_at == START
+    assert delivery.call.status == "done" and delivery.call.attempts == 1 and delivery.call.last_status_code == 200
+    assert delivery.call.done_at == START
 
 
 def test_a_signature_made_with_another_secret_is_refused(
@@ -109,8 +112,8 @@ def test_each_attempt_is_signed_when_it_is_sent(
         delivery = queue(loop_account, app.client)
         run_tasks()
         delivery.refresh_from_db()
-        assert delivery.next_attempt_at is not None
-        clock.move_to(delivery.next_attempt_at + timedelta(minutes=10))
+        assert delivery.call.next_attempt_at is not None
+        clock.move_to(delivery.call.next_attempt_at + timedelta(minutes=10))
         webhook_endpoint.answer(200)
         run_tasks()
         first, second = webhook_endpoint.requests
@@ -138,15 +141,17 @@ def test_a_failed_attempt_is_recorded_and_retried_with_backoff_until_delivered(
         run_tasks()
 
         delivery.refresh_from_db()
-        [attempt] = delivery.attempt_log.all()
+        [attempt] = delivery.call.attempt_log.all()
         assert attempt.status_code == 500 and not attempt.succeeded
         assert "500" in attempt.error and attempt.duration_ms >= 0 and attempt.started_at == START
-        assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 500
-        first_retry = delivery.next_attempt_at
+        assert (
+            delivery.call.status == "pending" and delivery.call.attempts == 1 and delivery.call.last_status_code == 500
+        )
+        first_retry = delivery.call.next_attempt_at
         assert first_retry is not None
         assert START + timedelta(seconds=0.5) <= first_retry <= START + timedelta(seconds=1)
         assert DBTaskResult.objects.filter(
-            task_path="accountlink.consumer.webhooks.tasks.deliver_webhook", status="READY", run_after=first_retry
+            task_path="accountlink.kit.outbound.tasks.make_call", status="READY", run_after=first_retry
         ).exists()
 
         run_tasks()  # not due yet
@@ -155,19 +160,19 @@ def test_a_failed_attempt_is_recorded_and_retried_with_backoff_until_delivered(
         clock.move_to(first_retry)
         run_tasks()
         delivery.refresh_from_db()
-        assert delivery.attempts == 2 and delivery.status == "pending"
-        assert delivery.next_attempt_at is not None
-        assert first_retry + timedelta(seconds=1) <= delivery.next_attempt_at <= first_retry + timedelta(seconds=2)
+        assert delivery.call.attempts == 2 and delivery.call.status == "pending"
+        assert delivery.call.next_attempt_at is not None
+        assert first_retry + timedelta(seconds=1) <= delivery.call.next_attempt_at <= first_retry + timedelta(seconds=2)
 
         webhook_endpoint.answer(204)  # the endpoint is back
-        clock.move_to(delivery.next_attempt_at)
+        clock.move_to(delivery.call.next_attempt_at)
         run_tasks()
 
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 3 and delivery.last_status_code == 204
-    assert delivery.next_attempt_at is None
-    assert [a.status_code for a in delivery.attempt_log.all()] == [500, 500, 204]
-    assert [a.succeeded for a in delivery.attempt_log.all()] == [False, False, True]
+    assert delivery.call.status == "done" and delivery.call.attempts == 3 and delivery.call.last_status_code == 204
+    assert delivery.call.next_attempt_at is None
+    assert [a.status_code for a in delivery.call.attempt_log.all()] == [500, 500, 204]
+    assert [a.succeeded for a in delivery.call.attempt_log.all()] == [False, False, True]
     assert len(webhook_endpoint.requests) == 3
 
 
@@ -177,9 +182,9 @@ def test_an_unreachable_endpoint_is_an_attempt_with_an_error_and_no_response_cod
     delivery = queue(loop_account, app.client)  # nothing answers at the webhook URL
     run_tasks()
     delivery.refresh_from_db()
-    [attempt] = delivery.attempt_log.all()
+    [attempt] = delivery.call.attempt_log.all()
     assert attempt.status_code is None and "ConnectionError" in attempt.error
-    assert delivery.status == "pending" and delivery.attempts == 1
+    assert delivery.call.status == "pending" and delivery.call.attempts == 1
 
 
 def test_a_timeout_is_an_attempt_with_an_error(
@@ -188,7 +193,7 @@ def test_a_timeout_is_an_attempt_with_an_error(
     webhook_endpoint.fail_with(requests.ReadTimeout("read timed out"))
     delivery = queue(loop_account, app.client)
     run_tasks()
-    [attempt] = delivery.attempt_log.all()
+    [attempt] = delivery.call.attempt_log.all()
     assert "ReadTimeout" in attempt.error and not attempt.succeeded
 
 
@@ -197,7 +202,7 @@ def test_a_redirect_is_not_followed(loop_account: Any, app: Any, webhook_endpoin
     delivery = queue(loop_account, app.client)
     run_tasks()
     delivery.refresh_from_db()
-    assert delivery.status == "pending" and delivery.last_status_code == 302
+    assert delivery.call.status == "pending" and delivery.call.last_status_code == 302
     assert len(webhook_endpoint.requests) == 1
 
 
@@ -208,54 +213,57 @@ def test_a_delivery_gives_up_after_72_hours(loop_account: Any, app: Any, webhook
         run_tasks()
         for _ in range(400):
             delivery.refresh_from_db()
-            if delivery.status != "pending":
+            if delivery.call.status != "pending":
                 break
-            assert delivery.next_attempt_at is not None
-            clock.move_to(delivery.next_attempt_at)
+            assert delivery.call.next_attempt_at is not None
+            clock.move_to(delivery.call.next_attempt_at)
             run_tasks()
-        assert delivery.status == "failed" and delivery.next_attempt_at is None
+        assert delivery.call.status == "given_up" and delivery.call.next_attempt_at is None
 
-        attempts = list(delivery.attempt_log.all())
-        assert len(attempts) == delivery.attempts
+        attempts = list(delivery.call.attempt_log.all())
+        assert len(attempts) == delivery.call.attempts
         assert START + RETRY_WINDOW - timedelta(hours=1) < attempts[-1].started_at <= START + RETRY_WINDOW
         waits = [later.started_at - earlier.started_at for earlier, later in itertools.pairwise(attempts)]
         assert waits[0] <= timedelta(seconds=1) and max(waits) <= timedelta(hours=1)
 
         clock.move_to(START + timedelta(days=5))
-        sweep_deliveries.enqueue()
+        sweep_calls.enqueue()
         run_tasks()
-    assert WebhookDelivery.objects.get().attempts == len(attempts)  # nothing more is tried
+    assert WebhookDelivery.objects.get().call.attempts == len(attempts)  # nothing more is tried
 
 
 # -- the sweep ---------------------------------------------------------------------------------
 
 
 def test_the_sweep_is_the_periodic_task_the_settings_name() -> None:
-    assert [import_string(path) for path in settings.ACCOUNTLINK_PERIODIC_TASKS] == [sweep_deliveries]
+    assert [import_string(path) for path in settings.ACCOUNTLINK_PERIODIC_TASKS] == [sweep_calls]
 
 
 def test_the_sweep_requeues_a_delivery_whose_worker_died_mid_attempt(
     loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
-    webhook_endpoint.fail_with(RuntimeError("the worker was killed"))
     with time_machine.travel(START, tick=False) as clock:
         delivery = queue(loop_account, app.client)
-        run_tasks()
+        # The worker is killed while the app is being called: the attempt is never recorded.
+        killed = mock.patch("accountlink.kit.outbound.actions._record", side_effect=SystemExit("killed"))
+        with killed, pytest.raises(SystemExit):
+            do_attempt_call(delivery.call_id)
+        DBTaskResult.objects.all().delete()  # and its task went with it
         delivery.refresh_from_db()
-        assert delivery.status == "pending" and delivery.attempts == 0
-        assert delivery.next_attempt_at == START + LEASE  # leased to the attempt that never finished
+        assert delivery.call.status == "pending" and delivery.call.attempts == 0
+        assert delivery.call.next_attempt_at == START + LEASE  # leased to the attempt that never finished
 
         webhook_endpoint.answer(200)
         clock.move_to(START + LEASE)
-        sweep_deliveries.enqueue()
+        sweep_calls.enqueue()
         run_tasks()
         assert len(webhook_endpoint.requests) == 1  # within the grace, the sweep waits
 
         clock.move_to(START + LEASE + SWEEP_GRACE)
-        sweep_deliveries.enqueue()
+        sweep_calls.enqueue()
         run_tasks()
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert delivery.call.status == "done" and delivery.call.attempts == 1
 
 
 def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
@@ -263,7 +271,7 @@ def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
 ) -> None:
     with time_machine.travel(START, tick=False) as clock:
         delivery = queue(loop_account, app.client)
-        DBTaskResult.objects.filter(task_path__endswith="deliver_webhook").delete()
+        DBTaskResult.objects.filter(task_path__endswith="make_call").delete()
         run_tasks()
         assert webhook_endpoint.requests == []
 
@@ -271,7 +279,7 @@ def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
         assert requeue_overdue_deliveries() == 1
         run_tasks()
     delivery.refresh_from_db()
-    assert delivery.status == "delivered"
+    assert delivery.call.status == "done"
 
 
 def test_the_sweep_leaves_deliveries_that_are_not_due_or_are_done(
@@ -291,11 +299,11 @@ def test_a_delivery_queued_twice_is_sent_once(
     loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     delivery = queue(loop_account, app.client)
-    deliver_webhook.enqueue(delivery.pk)
-    deliver_webhook.enqueue(delivery.pk)
+    make_call.enqueue(delivery.call_id)
+    make_call.enqueue(delivery.call_id)
     run_tasks()
     assert len(webhook_endpoint.requests) == 1
-    assert WebhookDelivery.objects.get().attempts == 1
+    assert WebhookDelivery.objects.get().call.attempts == 1
 
 
 # -- the first attempt, right after the commit ------------------------------------------------
@@ -308,11 +316,11 @@ def test_right_after_the_commit_the_committing_process_delivers_and_the_task_fin
         delivery = queue(loop_account, app.client)
 
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert delivery.call.status == "done" and delivery.call.attempts == 1
     assert len(webhook_endpoint.requests) == 1
     run_tasks()  # the queued task is the fallback: nothing more is sent
     assert len(webhook_endpoint.requests) == 1
-    assert WebhookDelivery.objects.get().attempts == 1
+    assert WebhookDelivery.objects.get().call.attempts == 1
 
 
 def test_when_the_app_revoked_the_grant_itself_only_the_worker_tells_it(
@@ -325,7 +333,7 @@ def test_when_the_app_revoked_the_grant_itself_only_the_worker_tells_it(
     assert webhook_endpoint.requests == []
     run_tasks()
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and len(webhook_endpoint.requests) == 1
+    assert delivery.call.status == "done" and len(webhook_endpoint.requests) == 1
 
 
 def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
@@ -336,17 +344,19 @@ def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
         with django_capture_on_commit_callbacks(execute=True):
             delivery = queue(loop_account, app.client)
         delivery.refresh_from_db()
-        assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 503
+        assert (
+            delivery.call.status == "pending" and delivery.call.attempts == 1 and delivery.call.last_status_code == 503
+        )
         run_tasks()  # the first task finds the retry not due yet
         assert len(webhook_endpoint.requests) == 1
 
         webhook_endpoint.answer(200)
-        assert delivery.next_attempt_at is not None
-        clock.move_to(delivery.next_attempt_at)
+        assert delivery.call.next_attempt_at is not None
+        clock.move_to(delivery.call.next_attempt_at)
         run_tasks()
 
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 2
+    assert delivery.call.status == "done" and delivery.call.attempts == 2
 
 
 def test_the_first_attempt_waits_less_than_the_workers_for_a_slow_app(
@@ -427,7 +437,7 @@ def test_staff_pages_are_forbidden_to_account_holders(browser: HttpClient, loop_
     assert browser.get(reverse("loop:staff_webhooks")).status_code == 403
     assert browser.get(reverse("loop:staff_webhook", args=[delivery.pk])).status_code == 403
     assert browser.post(reverse("loop:staff_webhook_replay", args=[delivery.pk])).status_code == 403
-    assert not AuditEvent.objects.filter(kind=EventKind.WEBHOOK_REPLAYED).exists()
+    assert not AuditEvent.objects.filter(kind=EventKind.OUTBOUND_REPLAYED).exists()
     assert "This page is for support staff only." in browser.get(reverse("loop:staff_webhooks")).content.decode()
 
 
@@ -448,7 +458,7 @@ def test_staff_see_deliveries_newest_first(
     for row in (newer_row, older_row):
         assert "Loop for Business" in row and "authorization.removed" in row
     assert "3 · The account holder&#x27;s age changed" in newer_row and 'data-status="pending"' in newer_row
-    assert "4 · The account was suspended" in older_row and 'data-status="delivered"' in older_row
+    assert "4 · The account was suspended" in older_row and 'data-status="done"' in older_row
     assert re.search(r'data-label="Attempts">1<', older_row) and re.search(r'data-label="Attempts">0<', newer_row)
 
 
@@ -475,7 +485,7 @@ def test_replay_needs_the_csrf_token(staff: Any, loop_account: Any, app: Any) ->
     delivery = queue(loop_account, app.client)
     response = staff_browser(staff, csrf=True).post(reverse("loop:staff_webhook_replay", args=[delivery.pk]))
     assert response.status_code == 403
-    assert not AuditEvent.objects.filter(kind=EventKind.WEBHOOK_REPLAYED).exists()
+    assert not AuditEvent.objects.filter(kind=EventKind.OUTBOUND_REPLAYED).exists()
 
 
 def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
@@ -485,7 +495,7 @@ def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
     with time_machine.travel(START, tick=False) as clock:
         delivery = queue(loop_account, app.client)
         run_tasks()
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", next_attempt_at=None)
+        OutboundCall.objects.filter(pk=delivery.call_id).update(status="given_up", next_attempt_at=None)
         clock.move_to(START + timedelta(days=4))
         webhook_endpoint.answer(200)
         browser = staff_browser(staff, csrf=True)
@@ -506,13 +516,13 @@ def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
             (START + timedelta(days=4)).timestamp()
         )
         page = browser.get(reverse("loop:staff_webhook", args=[delivery.pk])).content.decode()
-    assert "· replay</td>" in page and 'data-status="delivered"' in page
+    assert "· replay</td>" in page and 'data-status="done"' in page
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 2
-    assert [a.replay for a in delivery.attempt_log.all()] == [False, True]
-    event = AuditEvent.objects.get(kind=EventKind.WEBHOOK_REPLAYED)
+    assert delivery.call.status == "done" and delivery.call.attempts == 2
+    assert [a.replay for a in delivery.call.attempt_log.all()] == [False, True]
+    event = AuditEvent.objects.get(kind=EventKind.OUTBOUND_REPLAYED)
     assert event.actor == staff
-    assert event.data["delivery"] == delivery.pk and event.data["previous_status"] == "failed"
+    assert event.data["delivery"] == delivery.pk and event.data["previous_status"] == "given_up"
 
 
 def test_staff_can_replay_a_delivered_delivery(
@@ -525,7 +535,7 @@ def test_staff_can_replay_a_delivered_delivery(
     first, second = webhook_endpoint.requests
     assert first.body == second.body
     delivery.refresh_from_db()
-    assert delivery.status == "delivered" and delivery.attempts == 2
+    assert delivery.call.status == "done" and delivery.call.attempts == 2
 
 
 def test_an_unknown_delivery_is_not_found(staff: Any) -> None:

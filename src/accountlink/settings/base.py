@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accountlink.kit.support",
     "accountlink.kit.throttle",
     "accountlink.kit.sessions",
+    "accountlink.kit.outbound",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,9 @@ ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL
 # The other platform, whose /healthz our /readyz asks (empty: not asked).
 ACCOUNTLINK_OTHER_PLATFORM_URL = ACCOUNTLINK_LOOP_URL
 # Outbound calls waiting, for /metrics and `accountlink status` (kit.metrics.register_backlog).
-ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.business.backlog.revocations"]
+ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.kit.outbound.actions.backlog"]
+# What each kind of outbound call (kit.outbound) does: revoke a grant at Loop.
+ACCOUNTLINK_OUTBOUND_SENDERS = {"revocation": "accountlink.business.linking.revocations.send_revocation"}
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
 # Avatars come from Loop; Link Loop account, Continue with Loop and Verify with Loop post here and
@@ -50,8 +52,8 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {
-    # Re-queues revocations at Loop whose retry is due or whose worker died mid-attempt.
-    "accountlink.business.linking.tasks.sweep_revocations": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Re-queues outbound calls (revocations at Loop) whose task was lost or whose worker died mid-attempt.
+    "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
     # Introspects every link's grant at Loop and ends links whose grant is gone.
     "accountlink.business.linking.tasks.reconcile_links": env_int("ACCOUNTLINK_RECONCILE_SECONDS", 600),
 }

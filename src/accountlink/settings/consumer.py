@@ -47,7 +47,9 @@ ACCOUNTLINK_HELP_URL = env(
 # The other platform, whose /healthz our /readyz asks (empty: not asked).
 ACCOUNTLINK_OTHER_PLATFORM_URL = env("ACCOUNTLINK_BUSINESS_URL", "http://127.0.0.1:8002")
 # Outbound calls waiting, for /metrics and `accountlink status` (kit.metrics.register_backlog).
-ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.consumer.backlog.webhook_deliveries"]
+ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.kit.outbound.actions.backlog"]
+# What each kind of outbound call (kit.outbound) does: send a webhook to an app.
+ACCOUNTLINK_OUTBOUND_SENDERS = {"webhook": "accountlink.consumer.webhooks.actions.send_delivery"}
 
 SESSION_COOKIE_NAME = "loop_session"
 CSRF_COOKIE_NAME = "loop_csrftoken"
@@ -81,6 +83,6 @@ OAUTH2_PROVIDER = {
 
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {
-    # Re-queues webhook deliveries whose worker died mid-attempt or whose retry is due.
-    "accountlink.consumer.webhooks.tasks.sweep_deliveries": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Re-queues outbound calls (webhooks) whose task was lost or whose worker died mid-attempt.
+    "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
 }

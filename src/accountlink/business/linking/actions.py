@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -20,15 +19,16 @@ from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.crypto import seal
 from accountlink.kit.errors import CodedError, ErrorCode
-from accountlink.kit.retry import next_delay
+from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.sendcode import send_code
 from accountlink.kit.support.actions import check_reason, do_record_loop_proof
 from accountlink.kit.support.models import SupportCase
 
 from . import provider
-from .models import LoopLink, LoopRevocation
+from .models import LoopLink
 from .provider import LoopIdentity, TokenSet
-from .tasks import revoke_grant
+from .revocations import KIND as REVOCATION
+from .revocations import queue_revocation
 
 log = logging.getLogger(__name__)
 
@@ -168,82 +168,6 @@ def do_refresh_link(link: LoopLink) -> LoopLink:
         _copy_identity(link, identity)
         link.save(update_fields=["union_id", "username", "display_name", "avatar_url", "profile_checked_at"])
         return link
-
-
-# Revocation at Loop: durable, retried until Loop confirms (R9)
-
-
-def queue_revocation(sealed_token: str, *, open_id: str, reason: str) -> LoopRevocation:
-    """In the caller's transaction: remember to revoke this grant at Loop, and ask a worker to do it.
-
-    The process that commits also makes the first attempt itself, right after the commit, so that
-    an unlink has reached Loop by the time its page answers; with 20 unlinks at once they run in
-    parallel instead of queueing behind one worker. The task is the durable fallback (R9): it finds
-    the revocation done, or makes the attempt that the committing process never got to.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_revocation runs inside the calling action's transaction.")
-    revocation = LoopRevocation.objects.create(sealed_token=sealed_token, open_id=open_id, reason=reason)
-    revoke_grant.using(priority=REVOCATION_PRIORITY).enqueue(revocation.pk)
-    transaction.on_commit(
-        partial(do_attempt_revocation, revocation.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True
-    )
-    return revocation
-
-
-# Revocations go before emails in the worker's queue: they are what makes an unlink reach Loop.
-REVOCATION_PRIORITY = 10
-# A claimed attempt keeps others off the row this long: more than one request to Loop can take.
-ATTEMPT_LEASE = timedelta(seconds=provider.TIMEOUT_SECONDS * 2)
-# The first attempt runs in the request that ended the link: a Loop that hangs must not hold the page.
-FIRST_ATTEMPT_TIMEOUT_SECONDS = 2.0
-
-
-def do_attempt_revocation(revocation_id: int, *, timeout: float = provider.TIMEOUT_SECONDS) -> bool:
-    """Try one revocation now. True when Loop confirmed it (now or before).
-
-    The row is claimed under a lock, then Loop is called outside any transaction; a failure records
-    the error and schedules the next try with backoff and jitter.
-    """
-    now = timezone.now()
-    with transaction.atomic(durable=True):
-        revocation = LoopRevocation.objects.select_for_update().filter(pk=revocation_id).first()
-        if revocation is None or revocation.done_at is not None:
-            return True
-        if revocation.next_attempt_at > now:
-            return False  # another worker holds it, or its next try is not due yet
-        revocation.next_attempt_at = now + ATTEMPT_LEASE
-        revocation.save(update_fields=["next_attempt_at"])
-    try:
-        provider.revoke(revocation.token, timeout=timeout)
-    except (provider.ProviderUnavailable, provider.ProviderRefused) as error:
-        with transaction.atomic(durable=True):
-            attempts = revocation.attempts + 1
-            next_at = timezone.now() + next_delay(attempts)
-            LoopRevocation.objects.filter(pk=revocation.pk).update(
-                attempts=attempts, next_attempt_at=next_at, last_error=str(error)[:300]
-            )
-            revoke_grant.using(priority=REVOCATION_PRIORITY, run_after=next_at).enqueue(revocation.pk)
-        log.info("revocation %s failed (attempt %s), next at %s: %s", revocation.pk, attempts, next_at, error)
-        return False
-    with transaction.atomic(durable=True):
-        LoopRevocation.objects.filter(pk=revocation.pk).update(
-            attempts=revocation.attempts + 1, done_at=timezone.now(), last_error=""
-        )
-    return True
-
-
-def do_queue_due_revocations() -> int:
-    """Queue a task for every pending revocation that is due; returns how many."""
-    with transaction.atomic(durable=True):
-        due = list(
-            LoopRevocation.objects.filter(done_at=None, next_attempt_at__lte=timezone.now()).values_list(
-                "pk", flat=True
-            )
-        )
-        for revocation_id in due:
-            revoke_grant.using(priority=REVOCATION_PRIORITY).enqueue(revocation_id)
-    return len(due)
 
 
 # Unlinking (DESIGN §4.1, R3)
@@ -391,6 +315,8 @@ def do_reconcile_links() -> ReconcileResult:
     links whose grant is gone, with reason "reconciled". Stops, changing nothing more, if Loop
     cannot be reached: an unreachable Loop is no evidence that a grant is gone.
     """
+    # Revocations given up after 72 hours get one more attempt each pass: Loop must learn of every unlink.
+    outbound.do_retry_given_up_calls(REVOCATION)
     checked = 0
     ended: list[tuple[int, str]] = []
     for link_id in LoopLink.objects.order_by("pk").values_list("pk", flat=True):

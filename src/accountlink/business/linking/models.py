@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from accountlink.kit.crypto import open_sealed, seal
+from accountlink.kit.outbound.models import OutboundCall
 
 
 class LoopLink(models.Model):
@@ -56,23 +57,18 @@ class LoopLink(models.Model):
 
 
 class LoopRevocation(models.Model):
-    """A grant to revoke at Loop (RFC 7009), kept until Loop confirms it: the durable half of an unlink.
+    """A grant to revoke at Loop (RFC 7009): the durable half of an unlink. Written in the transaction
+    that ends or refuses a link; its ``call`` (kit.outbound) is tried, and tried again, until Loop
+    confirms it."""
 
-    Written in the transaction that ends or refuses a link; a worker task tries it, and tries again
-    with backoff (``kit.retry``) until Loop answers, however long Loop is down (R9).
-    """
-
+    call = models.OneToOneField(OutboundCall, on_delete=models.PROTECT, related_name="revocation")
     sealed_token = models.TextField()  # the grant's refresh token, sealed like the link's
     open_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
-        return f"revocation {self.pk} ({'done' if self.done_at else 'pending'})"
+        return f"revocation {self.pk} ({self.call.status})"
 
     @property
     def token(self) -> str:

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from accountlink.kit.requestid import HEADER as REQUEST_ID_HEADER
+from accountlink.kit.requestid import outbound_headers
+
 SCOPES = "user.info.basic,user.info.profile"
 USER_FIELDS = "open_id,union_id,avatar_url,display_name,username"
 TIMEOUT_SECONDS = 10
@@ -151,6 +154,7 @@ def exchange_code(code: str, code_verifier: str) -> TokenSet:
             code=code,
             code_verifier=code_verifier,
             redirect_uri=callback_url(),
+            headers=_headers(),
             timeout=TIMEOUT_SECONDS,
         )
     )
@@ -161,7 +165,7 @@ def refresh(refresh_token: str) -> TokenSet:
     session = _session()
     data = _call(
         lambda: session.refresh_token(
-            base_url() + "/v2/oauth/token/", refresh_token=refresh_token, timeout=TIMEOUT_SECONDS
+            base_url() + "/v2/oauth/token/", refresh_token=refresh_token, headers=_headers(), timeout=TIMEOUT_SECONDS
         )
     )
     return token_set(dict(data))
@@ -172,7 +176,7 @@ def fetch_identity(access_token: str) -> LoopIdentity:
         return requests.get(
             base_url() + "/v2/user/info/",
             params={"fields": USER_FIELDS},
-            headers={"Authorization": f"Bearer {access_token}"},
+            headers={"Authorization": f"Bearer {access_token}", **_headers()},
             timeout=TIMEOUT_SECONDS,
         )
 
@@ -192,9 +196,18 @@ def fetch_identity(access_token: str) -> LoopIdentity:
     )
 
 
-def revoke(token: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
+def _headers(request_id: str = "") -> dict[str, str]:
+    """The request id of the request (or the queued call) this call to Loop is part of."""
+    return {REQUEST_ID_HEADER: request_id} if request_id else outbound_headers()
+
+
+def revoke(token: str, *, timeout: float = TIMEOUT_SECONDS, request_id: str = "") -> None:
     session = _session()
-    response = _call(lambda: session.revoke_token(base_url() + "/v2/oauth/revoke/", token=token, timeout=timeout))
+    response = _call(
+        lambda: session.revoke_token(
+            base_url() + "/v2/oauth/revoke/", token=token, timeout=timeout, headers=_headers(request_id)
+        )
+    )
     _refuse_server_errors(response)
     if response.status_code != 200:
         raise ProviderRefused(f"HTTP {response.status_code}")
@@ -211,6 +224,7 @@ def introspect(token: str) -> bool:
                 "client_secret": settings.ACCOUNTLINK_LOOP_CLIENT_SECRET,
                 "token": token,
             },
+            headers=_headers(),
             timeout=TIMEOUT_SECONDS,
         )
 

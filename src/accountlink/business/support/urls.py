@@ -8,6 +8,16 @@ urlpatterns = [
     # Support agents
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/accounts/<int:account_id>/", views.staff_account, name="staff_account"),
+    path(
+        "staff/accounts/<int:account_id>/revocations/<int:revocation_id>/",
+        views.staff_revocation,
+        name="staff_revocation",
+    ),
+    path(
+        "staff/accounts/<int:account_id>/revocations/<int:revocation_id>/replay/",
+        views.replay_revocation,
+        name="staff_revocation_replay",
+    ),
     path("staff/cases/<int:case_id>/", views.staff_case, name="staff_case"),
     path("staff/cases/<int:case_id>/evidence/", views.record_evidence, name="staff_case_evidence"),
     path("staff/cases/<int:case_id>/approve/", views.approve_case, name="staff_case_approve"),

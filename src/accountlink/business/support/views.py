@@ -27,6 +27,7 @@ from accountlink.business.webhooks_in.models import Outcome, ReceivedNotice
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
+from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.staff import is_account_manager, is_support_agent, staff_only
 from accountlink.kit.support import actions as support_actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, SupportCase
@@ -122,7 +123,9 @@ def staff_account(request: HttpRequest, account_id: int) -> HttpResponse:
     account = get_object_or_404(BusinessAccount.objects.select_related("account_manager"), pk=account_id)
     link = LoopLink.objects.filter(account=account).first()
     open_ids = _known_open_ids(account, link)
-    revocations = LoopRevocation.objects.filter(open_id__in=open_ids).order_by("-created_at", "-id")
+    revocations = (
+        LoopRevocation.objects.filter(open_id__in=open_ids).select_related("call").order_by("-created_at", "-id")
+    )
     notices = ReceivedNotice.objects.filter(open_id__in=open_ids)
     return _render(
         request,
@@ -149,6 +152,39 @@ def staff_account(request: HttpRequest, account_id: int) -> HttpResponse:
             "events": AuditEvent.objects.filter(account=account).select_related("actor")[:ACTIVITY_LIMIT],
         },
     )
+
+
+def _revocation(account_id: int, revocation_id: int) -> tuple[BusinessAccount, LoopRevocation]:
+    """A revocation of this account's grants (one of the open_ids it was linked to), else 404."""
+    account = get_object_or_404(BusinessAccount, pk=account_id)
+    open_ids = _known_open_ids(account, LoopLink.objects.filter(account=account).first())
+    revocation = get_object_or_404(
+        LoopRevocation.objects.select_related("call"), pk=revocation_id, open_id__in=open_ids
+    )
+    return account, revocation
+
+
+@staff_only(is_support_agent)
+@require_GET
+def staff_revocation(request: HttpRequest, account_id: int, revocation_id: int) -> HttpResponse:
+    """One revocation at Loop: its call's status and every attempt (kit.outbound), and **Replay**."""
+    account, revocation = _revocation(account_id, revocation_id)
+    context = {
+        "account": account,
+        "revocation": revocation,
+        "why": REVOCATION_REASONS.get(revocation.reason, revocation.reason),
+        "attempts": revocation.call.attempt_log.all(),
+    }
+    return _render(request, "staff_revocation", "support", context)
+
+
+@staff_only(is_support_agent)
+@require_POST
+def replay_revocation(request: HttpRequest, account_id: int, revocation_id: int) -> HttpResponse:
+    account, revocation = _revocation(account_id, revocation_id)
+    outbound.do_replay_call(revocation.call, actor=_staff(request), account=account, revocation=revocation.pk)
+    messages.success(request, _("The revocation was queued to be sent again."))
+    return redirect("business:staff_revocation", account_id=account.pk, revocation_id=revocation.pk)
 
 
 # Support agents: cases

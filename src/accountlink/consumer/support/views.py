@@ -108,7 +108,7 @@ def _account_page(
 ) -> HttpResponse:
     permissions = AppPermission.objects.filter(account=account).select_related("client")
     open_ids = ClientOpenId.objects.filter(account=account).values("value")
-    deliveries = WebhookDelivery.objects.filter(user_openid__in=open_ids).select_related("client")
+    deliveries = WebhookDelivery.objects.filter(user_openid__in=open_ids).select_related("client", "call")
     events = AuditEvent.objects.filter(account=account).select_related("actor")
     return render(
         request,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.consumer.oauth.models import Client
+from accountlink.kit.outbound.models import OutboundCall
 
 AUTHORIZATION_REMOVED = "authorization.removed"
 
@@ -26,48 +27,20 @@ class RemovalReason(models.IntegerChoices):
     REVOKED_BY_CLIENT = 5, _("The app revoked its access")
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
-
-
 class WebhookDelivery(models.Model):
+    """What one webhook says and to which app; its attempts and status are its ``call``'s (kit.outbound)."""
+
+    call = models.OneToOneField(OutboundCall, on_delete=models.PROTECT, related_name="webhook_delivery")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="webhook_deliveries")
     event = models.CharField(max_length=64, default=AUTHORIZATION_REMOVED)
     user_openid = models.CharField(max_length=64)
     reason = models.PositiveSmallIntegerField(choices=RemovalReason.choices)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    # When the next attempt is due; while an attempt is under way, when its lease runs out.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Staff asked for it to be sent again; the next attempt is recorded as a replay.
-    replay_requested = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
-        return f"{self.event} → {self.client_id} ({self.status})"
-
-
-class WebhookAttempt(models.Model):
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    succeeded = models.BooleanField(default=False)
-    replay = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["started_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.delivery_id} @ {self.started_at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+        return f"{self.event} → {self.client_id} ({self.call.status})"

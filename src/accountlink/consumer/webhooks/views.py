@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accountlink.kit.outbound.models import CallStatus
 from accountlink.kit.staff import is_support_agent, staff_only
 
 from . import actions
-from .models import DeliveryStatus, WebhookDelivery
+from .models import WebhookDelivery
 
 PAGE_SIZE = 50
 
@@ -23,33 +24,33 @@ PAGE_SIZE = 50
 @staff_only(is_support_agent)
 @require_GET
 def delivery_list(request: HttpRequest) -> HttpResponse:
-    deliveries = WebhookDelivery.objects.select_related("client")
+    deliveries = WebhookDelivery.objects.select_related("client", "call")
     status = request.GET.get("status", "")
-    if status in DeliveryStatus.values:
-        deliveries = deliveries.filter(status=status)
+    if status in CallStatus.values:
+        deliveries = deliveries.filter(call__status=status)
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "loop/staff_webhooks.html",
-        {"page": page, "status": status, "statuses": DeliveryStatus.choices},
+        {"page": page, "status": status, "statuses": CallStatus.choices},
     )
 
 
 @staff_only(is_support_agent)
 @require_GET
 def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    delivery = get_object_or_404(WebhookDelivery.objects.select_related("client"), pk=delivery_id)
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("client", "call"), pk=delivery_id)
     return render(
         request,
         "loop/staff_webhook.html",
-        {"delivery": delivery, "attempts": delivery.attempt_log.all()},
+        {"delivery": delivery, "attempts": delivery.call.attempt_log.all()},
     )
 
 
 @staff_only(is_support_agent)
 @require_POST
 def replay_delivery(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    delivery = get_object_or_404(WebhookDelivery, pk=delivery_id)
+    delivery = get_object_or_404(WebhookDelivery.objects.select_related("client", "call"), pk=delivery_id)
     actions.do_replay_delivery(delivery, actor=request.user)
     messages.success(request, _("The delivery was queued to be sent again."))
     return redirect("loop:staff_webhook", delivery_id=delivery.pk)

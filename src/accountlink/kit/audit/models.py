@@ -34,6 +34,7 @@ class EventKind(models.TextChoices):
     LOOP_REVOKED = "link.grant_revoked", _("Linked account's access revoked")
     WEBHOOK_IGNORED = "webhook.ignored", _("Notice from the linked platform ignored")
     WEBHOOK_REPLAYED = "webhook.replayed", _("Webhook delivery replayed")
+    OUTBOUND_REPLAYED = "outbound.replayed", _("Call to the other platform made again")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
     BIRTH_DATE_CHANGED = "account.birth_date_changed", _("Date of birth changed")
     SUPPORT_CASE_OPENED = "support.case_opened", _("Support case opened")
