@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench bench-enumeration
+.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench bench-enumeration chaos
 
 run: setup messages
 	$(BIN)/accountlink up $(UP_ARGS)
@@ -57,6 +57,11 @@ bench: setup messages
 # Not part of `make test`: prints known vs unknown accounts' answer times (docs/security.md).
 bench-enumeration: setup messages
 	$(BIN)/python bench/enumeration.py
+
+# Not part of `make test` (a short run is, in test-browser): SIGKILLs processes under load on PostgreSQL
+# and prints whether both platforms agree on every account (docs/operations.md, "Chaos run").
+chaos: setup messages postgres
+	PG_URL=$(PG_URL) $(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 browser:
 	scripts/ensure-system-packages.sh chromium
