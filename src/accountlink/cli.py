@@ -22,7 +22,7 @@ from typing import Any
 
 from accountlink.demo import DEMO_PASSWORD
 from accountlink.status import add_status_parser
-from accountlink.supervisor import Supervisor, dying_with
+from accountlink.supervisor import CrashLoop, Supervisor, dying_with
 
 PLATFORMS = {"consumer": "accountlink.settings.consumer", "business": "accountlink.settings.business"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -229,7 +229,7 @@ def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list
         ],
         "worker": [
             *manage,
-            "db_worker",
+            "task_worker",
             "--queue-name",
             "*",
             "--interval",
@@ -298,8 +298,8 @@ def command_up(args: argparse.Namespace) -> int:
         client = prepare_system(data_dir, urls)
         for platform, port in ports.items():
             env = child_env(platform, data_dir, urls, client)
-            for command in child_commands(platform, port, args.web_workers).values():
-                supervisor.start(command, env)
+            for part, command in child_commands(platform, port, args.web_workers).items():
+                supervisor.start(f"{platform} {part}", command, env)
         deadline = time.monotonic() + 60
         for platform, port in ports.items():
             if not wait_for_port(port, deadline):
@@ -308,11 +308,22 @@ def command_up(args: argparse.Namespace) -> int:
                     % {"platform": platform, "port": port}
                 )
         print_banner(urls, data_dir)
-        while (stopped := supervisor.stopped_child()) is None:
+        while True:
+            try:
+                restarted = supervisor.restart_stopped()
+            except CrashLoop as loop:
+                raise CliError(
+                    _("the %(name)s process keeps stopping (exit code %(code)s); stopping everything")
+                    % {"name": loop.child.name, "code": loop.child.process.returncode}
+                ) from None
+            for child, code in restarted:
+                print(
+                    _("accountlink: the %(name)s process stopped (exit code %(code)s); started it again")
+                    % {"name": child.name, "code": code},
+                    file=sys.stderr,
+                    flush=True,
+                )
             time.sleep(0.5)
-        raise CliError(
-            _("a child process stopped unexpectedly: %(command)s") % {"command": " ".join(map(str, stopped.args))[:120]}  # type: ignore[arg-type]
-        )
     finally:
         supervisor.stop()
 

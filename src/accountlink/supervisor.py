@@ -5,8 +5,9 @@ or crashes before the handler runs. So each child asks the Linux kernel, as it s
 when its parent dies (``prctl(PR_SET_PDEATHSIG)``): nothing is needed from the supervisor. gunicorn's
 workers (the supervisor's grandchildren) ask the same of their master, in ``gunicorn_conf``.
 
-On a system without ``prctl`` (not Linux) the children are still stopped on Ctrl-C, SIGTERM and a
-crash of a child, by :class:`Supervisor`; only a SIGKILL of the supervisor leaves them.
+On a system without ``prctl`` (not Linux) the children are still stopped on Ctrl-C and SIGTERM by
+:class:`Supervisor`; only a SIGKILL of the supervisor leaves them. A child that dies on its own is
+started again (:meth:`Supervisor.restart_stopped`), unless it keeps dying.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
@@ -56,20 +58,64 @@ def dying_with(parent: int, sig: int = signal.SIGKILL) -> Callable[[], None]:
     return preexec
 
 
+@dataclass
+class Child:
+    """One supervised process: what it is called, how to start it again, and when it last died."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    deaths: list[float] = field(default_factory=list)
+
+
+class CrashLoop(Exception):
+    """A child keeps dying: more than ``RESTARTS`` times within ``RESTART_WINDOW`` seconds."""
+
+    def __init__(self, child: Child) -> None:
+        super().__init__(child.name)
+        self.child = child
+
+
+# A child that dies is started again (a worker whose database connection dropped, a process killed by
+# the kernel), unless it died this many times within this many seconds: then the system stops.
+RESTARTS = 5
+RESTART_WINDOW = 60.0
+
+
 class Supervisor:
-    """Starts children that die with this process, and stops them all (SIGTERM, then SIGKILL)."""
+    """Starts children that die with this process, starts again a child that dies, and stops them
+    all (SIGTERM, then SIGKILL)."""
 
     def __init__(self) -> None:
-        self.children: list[subprocess.Popen[bytes]] = []
+        self.children: list[Child] = []
         self.stopping = False
 
-    def start(self, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        child = subprocess.Popen(command, env=env, preexec_fn=dying_with(os.getpid()))
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> Child:
+        child = Child(name, command, env, self._spawn(command, env))
         self.children.append(child)
         return child
 
-    def stopped_child(self) -> subprocess.Popen[bytes] | None:
-        return next((child for child in self.children if child.poll() is not None), None)
+    @staticmethod
+    def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, env=env, preexec_fn=dying_with(os.getpid()))
+
+    def restart_stopped(self) -> list[tuple[Child, int]]:
+        """Start again every child that has ended; returns them with their exit codes. Raises
+        :class:`CrashLoop` for a child that keeps dying."""
+        restarted = []
+        now = time.monotonic()
+        for child in self.children:
+            code = child.process.poll()
+            if code is None or self.stopping:
+                continue
+            _signal_group(child.process, signal.SIGKILL)  # what it left behind (a master's workers)
+            child.deaths = [when for when in child.deaths if now - when < RESTART_WINDOW] + [now]
+            if len(child.deaths) > RESTARTS:
+                raise CrashLoop(child)
+            child.process = self._spawn(child.command, child.env)
+            restarted.append((child, code))
+        return restarted
 
     def stop(self, seconds: float = STOP_SECONDS) -> None:
         """Stop every child: SIGTERM to its process group (a gunicorn master and its workers), then
@@ -77,17 +123,18 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
-        for child in self.children:
-            _signal_group(child, signal.SIGTERM)
+        processes = [child.process for child in self.children]
+        for process in processes:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + seconds
-        for child in self.children:
+        for process in processes:
             try:
-                child.wait(max(0.1, deadline - time.monotonic()))
+                process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                _signal_group(child, signal.SIGKILL)
-                child.wait()
-        for child in self.children:  # workers a master left behind (it was killed, say)
-            _signal_group(child, signal.SIGKILL)
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+        for process in processes:  # workers a master left behind (it was killed, say)
+            _signal_group(process, signal.SIGKILL)
 
 
 def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:

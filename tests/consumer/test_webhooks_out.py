@@ -35,6 +35,7 @@ from accountlink.kit.outbound.actions import do_requeue_overdue_calls as requeue
 from accountlink.kit.outbound.models import OutboundCall
 from accountlink.kit.outbound.tasks import make_call, sweep_calls
 from accountlink.kit.webhooks import SIGNATURE_HEADER, verify
+from accountlink.kit.worker import requeue_abandoned_tasks
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
     consent,
@@ -236,7 +237,10 @@ def test_a_delivery_gives_up_after_72_hours(loop_account: Any, app: Any, webhook
 
 
 def test_the_sweep_is_the_periodic_task_the_settings_name() -> None:
-    assert [import_string(path) for path in settings.ACCOUNTLINK_PERIODIC_TASKS] == [sweep_calls]
+    assert [import_string(path) for path in settings.ACCOUNTLINK_PERIODIC_TASKS] == [
+        sweep_calls,
+        requeue_abandoned_tasks,
+    ]
 
 
 def test_the_sweep_requeues_a_delivery_whose_worker_died_mid_attempt(

@@ -5,13 +5,23 @@ it (issue 14): ``make run`` as a person runs it, stopped with Ctrl-C and with SI
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
+import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import STOP_TIMEOUT, RunningSystem, start_system, still_running, stop_system
+from tests.e2e.conftest import (
+    STOP_TIMEOUT,
+    RunningSystem,
+    command_line,
+    descendants,
+    start_system,
+    still_running,
+    stop_system,
+)
 from tests.e2e.steps import path_is
 
 MARIA_PASSWORD = "loop-demo-2468"
@@ -108,3 +118,35 @@ def test_children_of_accountlink_up_killed_with_sigkill_end_with_it(browser: Bro
 
     assert not still_running(children)
     assert port_is_free(system.consumer_url) and port_is_free(system.business_url)
+
+
+def test_a_worker_that_dies_is_started_again_and_the_system_goes_on(browser: Browser, tmp_path: Path) -> None:
+    system = start_system(tmp_path)
+    try:
+        [worker] = [(pid, started) for pid, started in system.children if "business task_worker" in command_line(pid)]
+        os.kill(worker[0], signal.SIGKILL)
+
+        deadline = time.monotonic() + STOP_TIMEOUT
+        replacements: list[tuple[int, str]] = []
+        while not replacements and time.monotonic() < deadline:
+            time.sleep(0.2)
+            replacements = [
+                child
+                for child in descendants(system.process.pid)
+                if "business task_worker" in command_line(child[0]) and child != worker
+            ]
+        assert replacements, f"no new worker:\n{system.log_tail()}"
+        assert system.process.poll() is None
+        assert "the business worker process stopped (exit code -9); started it again" in system.log_tail()
+
+        # The new worker works: a sign-in code reaches the outbox.
+        page = browser.new_page()
+        sent_after = system.now()
+        page.goto(f"{system.business_url}/login/")
+        page.get_by_role("link", name="Forgot password?").click()
+        page.get_by_label("Email or phone number").fill("hana.biz@example.com")
+        page.get_by_role("button", name="Send code", exact=True).click()
+        assert system.last_code("hana.biz@example.com", after=sent_after, timeout=30)
+        page.close()
+    finally:
+        stop_system(system)

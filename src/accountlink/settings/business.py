@@ -54,6 +54,8 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 ACCOUNTLINK_PERIODIC_TASKS = {
     # Re-queues outbound calls (revocations at Loop) whose task was lost or whose worker died mid-attempt.
     "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Runs again the tasks a killed worker left running (kit.worker).
+    "accountlink.kit.worker.requeue_abandoned_tasks": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
     # Introspects every link's grant at Loop and ends links whose grant is gone.
     "accountlink.business.linking.tasks.reconcile_links": env_int("ACCOUNTLINK_RECONCILE_SECONDS", 600),
 }

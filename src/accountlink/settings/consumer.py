@@ -85,4 +85,6 @@ OAUTH2_PROVIDER = {
 ACCOUNTLINK_PERIODIC_TASKS = {
     # Re-queues outbound calls (webhooks) whose task was lost or whose worker died mid-attempt.
     "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Runs again the tasks a killed worker left running (kit.worker).
+    "accountlink.kit.worker.requeue_abandoned_tasks": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
 }

@@ -24,7 +24,7 @@ from accountlink.kit.sendcode import send_code
 from accountlink.kit.support.actions import check_reason, do_record_loop_proof
 from accountlink.kit.support.models import SupportCase
 
-from . import provider
+from . import provider, revocations
 from .models import LoopLink
 from .provider import LoopIdentity, TokenSet
 from .revocations import KIND as REVOCATION
@@ -38,7 +38,13 @@ def check_can_start_link(account: BusinessAccount) -> None:
         raise CodedError(ErrorCode.LINK_BUSINESS_HAS_LINK)
 
 
+def do_hold_tokens(tokens: TokenSet) -> None:
+    """Right after Loop issued ``tokens``: they are revoked unless a later action keeps them."""
+    revocations.hold(tokens.refresh_token, open_id=tokens.open_id)
+
+
 def _new_link(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> LoopLink:
+    revocations.release(tokens.refresh_token, open_id=tokens.open_id)
     link = LoopLink(account=account, scopes=tokens.scopes)
     _copy_identity(link, identity)
     link.open_id = tokens.open_id
@@ -55,7 +61,8 @@ def _copy_identity(link: LoopLink, identity: LoopIdentity) -> None:
 
 
 def _discard(tokens: TokenSet) -> None:
-    """Tokens we will not keep are revoked at Loop (their grant only), by the worker."""
+    """Tokens we will not keep are revoked at Loop (their grant only), now."""
+    revocations.release(tokens.refresh_token, open_id=tokens.open_id)
     queue_revocation(seal(tokens.refresh_token), open_id=tokens.open_id, reason="discarded")
 
 
@@ -113,6 +120,7 @@ def do_log_in_with_loop(identity: LoopIdentity, tokens: TokenSet) -> BusinessAcc
         if link is None:
             return None
         old_refresh_token = link.sealed_refresh_token
+        revocations.release(tokens.refresh_token, open_id=tokens.open_id)
         _copy_identity(link, identity)
         link.scopes = tokens.scopes
         link.store_tokens(

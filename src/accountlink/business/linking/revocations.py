@@ -7,11 +7,15 @@ makes the first attempt right after the commit and retries until Loop confirms (
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import timedelta
 
+from django.db import transaction
+from django.utils.crypto import constant_time_compare
+
+from accountlink.kit.crypto import seal
 from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.outbound.actions import CallFailed
-from accountlink.kit.outbound.models import OutboundCall
+from accountlink.kit.outbound.models import CallStatus, OutboundCall
 
 from . import provider
 from .models import LoopRevocation
@@ -19,12 +23,38 @@ from .models import LoopRevocation
 KIND = "revocation"
 
 
-def queue_revocation(sealed_token: str, *, open_id: str, reason: str) -> LoopRevocation:
+# Tokens Loop has just issued are revoked this long after, unless an action keeps them first.
+HOLD = timedelta(minutes=2)
+UNFINISHED = "unfinished"
+
+
+def queue_revocation(sealed_token: str, *, open_id: str, reason: str, delay: timedelta | None = None) -> LoopRevocation:
     """In the caller's transaction: revoke this grant (its sealed refresh token) at Loop."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_revocation runs inside the calling action's transaction.")
-    call = outbound.queue_call(KIND)
+    call = outbound.queue_call(KIND, delay=delay)
     return LoopRevocation.objects.create(call=call, sealed_token=sealed_token, open_id=open_id, reason=reason)
+
+
+def hold(refresh_token: str, *, open_id: str) -> None:
+    """In its own transaction, right after Loop issued tokens: their revocation, due in ``HOLD``.
+
+    The flow that got them keeps them (:func:`release`) in the transaction that stores them, or
+    discards them. If it never gets there (its process is killed, its database goes away, Loop hangs
+    while user info is read), the grant is revoked all the same: Loop never keeps a grant that
+    Loop for Business does not know of (R2, R9)."""
+    with transaction.atomic(durable=True):
+        queue_revocation(seal(refresh_token), open_id=open_id, reason=UNFINISHED, delay=HOLD)
+
+
+def release(refresh_token: str, *, open_id: str) -> None:
+    """In the caller's transaction: these tokens are kept (or revoked now), so their hold goes."""
+    held = LoopRevocation.objects.select_for_update().select_related("call")
+    for revocation in held.filter(open_id=open_id, reason=UNFINISHED, call__status=CallStatus.PENDING):
+        if constant_time_compare(revocation.token, refresh_token):
+            call = revocation.call
+            revocation.delete()
+            outbound.cancel_call(call)
 
 
 def send_revocation(call: OutboundCall, timeout: float) -> int:

@@ -161,6 +161,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     tokens = None
     try:
         tokens = provider.exchange_code(code, str(flow["verifier"]))
+        actions.do_hold_tokens(tokens)  # revoked unless what follows keeps them, whatever happens next
         identity = provider.fetch_identity(tokens.access_token)
     except (provider.ProviderUnavailable, provider.ProviderRefused) as failure:
         if tokens is not None:

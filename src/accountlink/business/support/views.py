@@ -62,6 +62,7 @@ REVOCATION_REASONS = {
     "unlinked_by_staff": gettext_lazy("Unlinked by staff"),
     "discarded": gettext_lazy("Tokens not kept"),
     "revoked_by_client": gettext_lazy("Revoked by this platform"),
+    "unfinished": gettext_lazy("Linking did not finish"),
 }
 
 

@@ -74,26 +74,41 @@ def _enqueue(call_id: int, run_after: datetime | None = None) -> None:
     make_call.using(**options).enqueue(call_id)
 
 
-def queue_call(kind: str, *, attempt_now: bool = True) -> OutboundCall:
+def queue_call(kind: str, *, attempt_now: bool = True, delay: timedelta | None = None) -> OutboundCall:
     """In the caller's transaction: a call to make, committed with the change or not at all.
 
     The process that commits makes the first attempt itself right after the commit (unless
     ``attempt_now`` is false), so the other side hears of it at once even when many changes happen
     together; the task is the durable fallback (R9), which finds the call done or makes the attempt
     the committing process never got to. The caller then stores what to send, pointing at the call.
+    With ``delay`` the first attempt waits that long (a call that a later action may still cancel).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_call() runs inside the calling action's transaction.")
     if kind not in settings.ACCOUNTLINK_OUTBOUND_SENDERS:
         raise ValueError(f"no sender for outbound calls of kind {kind!r}")
     now = timezone.now()
+    due = now + delay if delay else now
     call = OutboundCall.objects.create(
-        kind=kind, created_at=now, next_attempt_at=now, request_id=current_request_id() or ""
+        kind=kind, created_at=now, next_attempt_at=due, request_id=current_request_id() or ""
     )
-    _enqueue(call.pk)
-    if attempt_now:
+    _enqueue(call.pk, run_after=due if delay else None)
+    if attempt_now and not delay:
         transaction.on_commit(partial(do_attempt_call, call.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True)
     return call
+
+
+def cancel_call(call: OutboundCall) -> None:
+    """In the caller's transaction: a call queued with a ``delay`` is not to be made after all (the
+    caller has deleted what it would have sent). Its waiting task goes with it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import make_call
+
+    DBTaskResult.objects.filter(
+        task_path=make_call.module_path, args_kwargs__args=[call.pk], status="READY"
+    ).delete()
+    call.delete()
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,17 @@ than one is harmless, because every periodic task is idempotent.
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -41,6 +45,13 @@ class Command(BaseCommand):
             now = time.monotonic()
             for path, period in schedule.items():
                 if now >= due[path]:
-                    import_string(path).enqueue()
+                    try:
+                        import_string(path).enqueue()
+                    except DatabaseError as error:
+                        # The database restarted or dropped the connection: try again on the next tick.
+                        log.warning("could not enqueue %s: %s", path, error)
+                        close_old_connections()
+                        connection.close()
+                        break
                     due[path] = now + period
             time.sleep(0.5)
