@@ -49,7 +49,10 @@ def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
 
 
 def dying_with(parent: int, sig: int = signal.SIGKILL) -> Callable[[], None]:
-    """A ``preexec_fn`` for :class:`subprocess.Popen`: the child dies with ``parent``."""
+    """A ``preexec_fn`` for :class:`subprocess.Popen`: the child dies with ``parent``.
+
+    The kernel signals when the *thread* that started the child ends, so start children from the
+    main thread (as :class:`Supervisor` does), never from a short-lived one."""
 
     def preexec() -> None:
         os.setsid()  # its own session: a terminal's Ctrl-C reaches the supervisor, which stops it in order

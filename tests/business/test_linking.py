@@ -18,7 +18,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from django.utils.html import escape
 
-from accountlink.business.linking.models import LoopLink
+from accountlink.business.linking.models import LinkRefresh, LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.crypto import open_sealed
 from accountlink.kit.errors import ErrorCode
@@ -374,8 +374,8 @@ def test_an_unlinked_loop_account_can_be_linked_right_after_another_link_is_gone
 # -- keeping the profile and the tokens fresh ---------------------------------------------------
 
 
-def test_an_expired_access_token_is_refreshed_when_the_page_opens(
-    signed_in: Any, business_account: Any, fake_loop: FakeLoop
+def test_an_expired_access_token_is_refreshed_by_a_worker_and_the_page_does_not_wait(
+    signed_in: Any, business_account: Any, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     fake_loop.expires_in = 60
     sakura = fake_loop.person("sakura", "Sakura Tanaka")
@@ -383,11 +383,20 @@ def test_an_expired_access_token_is_refreshed_when_the_page_opens(
     before = LoopLink.objects.get(account=business_account)
     old_access, old_refresh = before.access_token, before.refresh_token
     sakura.display_name = "Sakura T."  # changed on Loop meanwhile
+    calls = len(fake_loop.mock.calls)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
         page = signed_in.get(PERSONAL)
+        assert page.status_code == 200
+        assert "<strong>Sakura Tanaka</strong>" in page.content.decode()  # what is stored, at once
+        assert len(fake_loop.mock.calls) == calls  # the page did not call Loop
+        signed_in.get(PERSONAL)
+        signed_in.get("/api/v1/link")
+        assert LinkRefresh.objects.count() == 1  # one refresh waits, however many pages ask
 
-    assert page.status_code == 200
+        run_tasks()
+        page = signed_in.get(PERSONAL)
+
     refresh = fake_loop.token_requests[-1]
     assert refresh["grant_type"] == "refresh_token"
     assert refresh["refresh_token"] == old_refresh
@@ -400,30 +409,48 @@ def test_an_expired_access_token_is_refreshed_when_the_page_opens(
 
 
 def test_a_fresh_link_does_not_call_loop_when_the_page_opens(
-    signed_in: Any, business_account: Any, fake_loop: FakeLoop
+    signed_in: Any, business_account: Any, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     link(signed_in, fake_loop, fake_loop.person("sakura"))
     calls = len(fake_loop.mock.calls)
     assert signed_in.get(PERSONAL).status_code == 200
+    run_tasks()
     assert len(fake_loop.mock.calls) == calls
+    assert not LinkRefresh.objects.exists()
 
 
 def test_the_profile_is_read_again_after_an_hour_without_a_refresh(
-    signed_in: Any, business_account: Any, fake_loop: FakeLoop
+    signed_in: Any, business_account: Any, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     sakura = fake_loop.person("sakura", "Sakura Tanaka")
     link(signed_in, fake_loop, sakura)
     exchanges = len(fake_loop.token_requests)
     sakura.display_name = "Sakura Tanaka-Mori"
     with time_machine.travel(timezone.now() + timedelta(minutes=61), tick=False):
+        signed_in.get(PERSONAL)
+        run_tasks()
         page = signed_in.get(PERSONAL).content.decode()
     assert "<strong>Sakura Tanaka-Mori</strong>" in page
     assert len(fake_loop.token_requests) == exchanges  # the access token was still good
 
 
+def test_a_refresh_for_a_link_that_ended_meanwhile_does_nothing(
+    signed_in: Any, business_account: Any, fake_loop: FakeLoop, run_tasks: Any
+) -> None:
+    fake_loop.expires_in = 60
+    link(signed_in, fake_loop, fake_loop.person("sakura"))
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        signed_in.get(PERSONAL)
+        LoopLink.objects.all().delete()  # the holder unlinked in another tab, say
+        exchanges = len(fake_loop.token_requests)
+        run_tasks()
+    assert len(fake_loop.token_requests) == exchanges
+    assert LinkRefresh.objects.get().call.status == "done"
+
+
 @pytest.mark.parametrize("failure", ["down", "server_error", "grant_revoked"])
 def test_the_stored_profile_is_shown_when_loop_cannot_refresh(
-    signed_in: Any, business_account: Any, fake_loop: FakeLoop, failure: str
+    signed_in: Any, business_account: Any, fake_loop: FakeLoop, failure: str, run_tasks: Any
 ) -> None:
     fake_loop.expires_in = 60
     sakura = fake_loop.person("sakura", "Sakura Tanaka")
@@ -437,6 +464,8 @@ def test_the_stored_profile_is_shown_when_loop_cannot_refresh(
         fake_loop.refresh_tokens.clear()  # Loop answers invalid_grant
 
     with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        signed_in.get(PERSONAL)
+        run_tasks()
         page = signed_in.get(PERSONAL)
 
     assert page.status_code == 200

@@ -40,8 +40,11 @@ ACCOUNTLINK_LOOP_URL = env("ACCOUNTLINK_LOOP_URL", env("ACCOUNTLINK_CONSUMER_URL
 ACCOUNTLINK_OTHER_PLATFORM_URL = ACCOUNTLINK_LOOP_URL
 # Outbound calls waiting, for /metrics and `accountlink status` (kit.metrics.register_backlog).
 ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.kit.outbound.actions.backlog"]
-# What each kind of outbound call (kit.outbound) does: revoke a grant at Loop.
-ACCOUNTLINK_OUTBOUND_SENDERS = {"revocation": "accountlink.business.linking.revocations.send_revocation"}
+# What each kind of outbound call (kit.outbound) does: revoke a grant at Loop, refresh a link.
+ACCOUNTLINK_OUTBOUND_SENDERS = {
+    "revocation": "accountlink.business.linking.revocations.send_revocation",
+    "refresh": "accountlink.business.linking.refresh.send_refresh",
+}
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
 # Avatars come from Loop; Link Loop account, Continue with Loop and Verify with Loop post here and

@@ -154,28 +154,30 @@ def do_create_account_with_loop(identity: LoopIdentity, tokens: TokenSet, *, lan
         raise _refuse(tokens, ErrorCode.LINK_ALREADY_LINKED, None) from None
 
 
-def do_refresh_link(link: LoopLink) -> LoopLink:
-    """Bring a link's tokens and profile up to date: refresh an expired access token, re-read user info.
+def do_store_refreshed_tokens(link_id: int, presented: str, tokens: TokenSet) -> bool:
+    """Loop rotated the link's tokens (``presented`` is the sealed refresh token we gave it): keep
+    the new ones. If the link ended, or got other tokens meanwhile (Continue with Loop), the new ones
+    are revoked instead. True when they were kept."""
+    with transaction.atomic(durable=True):
+        link = LoopLink.objects.select_for_update().filter(pk=link_id).first()
+        if link is None or link.sealed_refresh_token != presented:
+            _discard(tokens)
+            return False
+        link.store_tokens(
+            tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at
+        )
+        link.scopes = tokens.scopes or link.scopes
+        link.save()
+        return True
 
-    The row stays locked while refreshing, so two requests never present the same refresh token
-    (Loop would take the second for a stolen token and revoke the grant); the rotated tokens are
-    committed before anything else can fail. Raises ``ProviderUnavailable``/``ProviderRefused``.
-    """
+
+def do_store_profile(link_id: int, identity: LoopIdentity) -> None:
+    """What Loop's user info says now: the handle, name and avatar shown with the link."""
     with transaction.atomic(durable=True):
-        link = LoopLink.objects.select_for_update().get(pk=link.pk)
-        if link.access_expired():
-            tokens = provider.refresh(link.refresh_token)
-            link.store_tokens(
-                tokens.access_token, tokens.refresh_token, tokens.access_expires_at, tokens.refresh_expires_at
-            )
-            link.scopes = tokens.scopes or link.scopes
-            link.save()
-    identity = provider.fetch_identity(link.access_token)
-    with transaction.atomic(durable=True):
-        link = LoopLink.objects.select_for_update().get(pk=link.pk)
-        _copy_identity(link, identity)
-        link.save(update_fields=["union_id", "username", "display_name", "avatar_url", "profile_checked_at"])
-        return link
+        link = LoopLink.objects.select_for_update().filter(pk=link_id, open_id=identity.open_id).first()
+        if link is not None:
+            _copy_identity(link, identity)
+            link.save(update_fields=["union_id", "username", "display_name", "avatar_url", "profile_checked_at"])
 
 
 # Unlinking (DESIGN §4.1, R3)

@@ -73,3 +73,15 @@ class LoopRevocation(models.Model):
     @property
     def token(self) -> str:
         return open_sealed(self.sealed_token)
+
+
+class LinkRefresh(models.Model):
+    """A refresh of a link's tokens and profile at Loop, asked for by a page that found them stale;
+    its ``call`` (kit.outbound, kind ``refresh``) is made by a worker, so no page waits for Loop."""
+
+    call = models.OneToOneField(OutboundCall, on_delete=models.PROTECT, related_name="link_refresh")
+    link = models.ForeignKey(LoopLink, null=True, on_delete=models.SET_NULL, related_name="refreshes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"refresh of link {self.link_id} ({self.call.status})"

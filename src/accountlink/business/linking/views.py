@@ -32,7 +32,7 @@ from accountlink.kit.sessions.reauth import reauthentication_url
 from accountlink.kit.support.models import SupportCase
 from accountlink.kit.views import language_of, safe_next
 
-from . import actions, provider
+from . import actions, provider, refresh
 from .models import LoopLink
 
 log = logging.getLogger(__name__)
@@ -241,18 +241,12 @@ PROFILE_MAX_AGE = timedelta(hours=1)
 
 
 def current_link(account: BusinessAccount) -> LoopLink | None:
-    """The account's link for display, refreshed from Loop when its profile is over an hour old.
-
-    If Loop cannot be reached the stored profile is shown; nothing on the page depends on Loop.
-    """
+    """The account's link for display, as stored. When its access token expired or its profile is
+    over an hour old, a worker refreshes it from Loop (``refresh``): no page waits for Loop."""
     link = LoopLink.objects.filter(account=account).first()
-    if link is None or (timezone.now() - link.profile_checked_at < PROFILE_MAX_AGE and not link.access_expired()):
-        return link
-    try:
-        return actions.do_refresh_link(link)
-    except (provider.ProviderUnavailable, provider.ProviderRefused) as error:
-        log.info("kept the stored Loop profile of link %s: %s", link.pk, error)
-        return link
+    if link is not None and (timezone.now() - link.profile_checked_at >= PROFILE_MAX_AGE or link.access_expired()):
+        refresh.do_queue_refresh(link)
+    return link
 
 
 def _names(handle: str) -> dict[str, str]:

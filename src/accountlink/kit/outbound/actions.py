@@ -105,9 +105,7 @@ def cancel_call(call: OutboundCall) -> None:
 
     from .tasks import make_call
 
-    DBTaskResult.objects.filter(
-        task_path=make_call.module_path, args_kwargs__args=[call.pk], status="READY"
-    ).delete()
+    DBTaskResult.objects.filter(task_path=make_call.module_path, args_kwargs__args=[call.pk], status="READY").delete()
     call.delete()
 
 
