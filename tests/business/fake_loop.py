@@ -41,6 +41,7 @@ class FakeLoop:
     refresh_tokens: dict[str, LoopPerson] = field(default_factory=dict)
     grant_of: dict[str, int] = field(default_factory=dict)  # token → the grant it belongs to
     revoked: list[str] = field(default_factory=list)
+    redeemed: dict[str, int] = field(default_factory=dict)  # code → the grant it started
     token_requests: list[dict[str, str]] = field(default_factory=list)
     introspected: list[str] = field(default_factory=list)
     down: bool = False
@@ -82,13 +83,19 @@ class FakeLoop:
             return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
         grant = None
         if form.get("grant_type") == "authorization_code":
-            person = self.codes.pop(form.get("code", ""), None)
+            code = form.get("code", "")
+            person = self.codes.pop(code, None)
+            if person is None and code in self.redeemed:  # a replayed code revokes what it issued (RFC 9700)
+                self.end_grant(self.redeemed[code])
         else:
             person = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
             grant = self.grant_of.get(form.get("refresh_token", ""))
         if person is None:
             return 400, {}, json.dumps({"error": "invalid_grant", "error_description": "", "log_id": "x"})
-        return 200, {}, json.dumps(self._issue(person, grant))
+        issued = self._issue(person, grant)
+        if form.get("grant_type") == "authorization_code":
+            self.redeemed[form.get("code", "")] = self.grant_of[issued["refresh_token"]]
+        return 200, {}, json.dumps(issued)
 
     def _client_authenticated(self, form: dict[str, str]) -> bool:
         return form.get("client_key") == "test-client-key" and form.get("client_secret") == "test-client-secret"

@@ -15,8 +15,9 @@ from django.db import OperationalError
 from django.test import Client as HttpClient
 from django_tasks_db.models import DBTaskResult
 
-from accountlink.business.linking.models import LoopLink, LoopRevocation
-from accountlink.business.linking.revocations import HOLD, UNFINISHED
+from accountlink.business.linking import provider
+from accountlink.business.linking.models import HeldCode, LoopLink, LoopRevocation
+from accountlink.business.linking.revocations import CODE_HOLD, HOLD, UNFINISHED
 from accountlink.kit.outbound.models import CallStatus
 from tests.business.fake_loop import FakeLoop
 from tests.business.test_linking import authorize, link, live_refresh_tokens, start_continue, start_link
@@ -93,3 +94,57 @@ def test_a_refused_link_revokes_its_tokens_at_once_and_drops_the_hold(
     run_tasks()
     assert fake_loop.revoked == [revocation.token]
     assert live_refresh_tokens(fake_loop, sakura) == {LoopLink.objects.get().refresh_token}
+
+
+def test_tokens_loop_issued_to_a_process_that_died_while_it_answered_are_revoked(
+    signed_in: Any, fake_loop: FakeLoop, run_tasks: Any
+) -> None:
+    """The business process is killed while Loop's token endpoint answers: Loop issued tokens that
+    nobody received. The held code is presented again later, and Loop revokes what it issued."""
+    sakura = fake_loop.person("sakura")
+    real_exchange = provider.exchange_code
+
+    def answer_lost(code: str, verifier: str) -> Any:
+        real_exchange(code, verifier)  # Loop issues the tokens ...
+        raise provider.ProviderUnavailable("read timed out")  # ... and the answer never arrives
+
+    with time_machine.travel(START, tick=False) as clock:
+        query = start_link(signed_in)
+        with mock.patch("accountlink.business.linking.provider.exchange_code", side_effect=answer_lost):
+            authorize(signed_in, fake_loop, query, sakura)
+        assert len(live_refresh_tokens(fake_loop, sakura)) == 1  # a grant Loop for Business knows nothing of
+        held = HeldCode.objects.select_related("call").get()
+        assert held.call.next_attempt_at == START + CODE_HOLD
+
+        clock.move_to(START + CODE_HOLD)
+        run_tasks()
+    assert live_refresh_tokens(fake_loop, sakura) == set()
+    assert fake_loop.token_requests[-1]["code"] == fake_loop.token_requests[0]["code"]
+    held.call.refresh_from_db()
+    assert held.call.status == CallStatus.DONE and not LoopLink.objects.exists()
+
+
+def test_a_code_that_never_reached_loop_is_redeemed_later_and_its_tokens_revoked(
+    signed_in: Any, fake_loop: FakeLoop, run_tasks: Any
+) -> None:
+    sakura = fake_loop.person("sakura")
+    with time_machine.travel(START, tick=False) as clock:
+        query = start_link(signed_in)
+        killed = mock.patch(
+            "accountlink.business.linking.provider.exchange_code", side_effect=SystemExit("killed before sending")
+        )
+        with killed, pytest.raises(SystemExit):
+            authorize(signed_in, fake_loop, query, sakura)
+        assert fake_loop.token_requests == []
+
+        clock.move_to(START + CODE_HOLD)
+        run_tasks()
+    assert len(fake_loop.token_requests) == 1  # the worker redeemed the code ...
+    assert live_refresh_tokens(fake_loop, sakura) == set()  # ... and revoked what it got at once
+    assert len(fake_loop.revoked) == 1
+
+
+def test_a_link_that_finishes_leaves_no_held_code(signed_in: Any, fake_loop: FakeLoop, run_tasks: Any) -> None:
+    link(signed_in, fake_loop, fake_loop.person("sakura"))
+    assert not HeldCode.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="make_call", status="READY").exists()

@@ -44,6 +44,7 @@ ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.kit.outbound.actions.backlog"]
 ACCOUNTLINK_OUTBOUND_SENDERS = {
     "revocation": "accountlink.business.linking.revocations.send_revocation",
     "refresh": "accountlink.business.linking.refresh.send_refresh",
+    "code_replay": "accountlink.business.linking.revocations.send_code_replay",
 }
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")

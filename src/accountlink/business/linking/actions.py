@@ -25,7 +25,7 @@ from accountlink.kit.support.actions import check_reason, do_record_loop_proof
 from accountlink.kit.support.models import SupportCase
 
 from . import provider, revocations
-from .models import LoopLink
+from .models import HeldCode, LoopLink
 from .provider import LoopIdentity, TokenSet
 from .revocations import KIND as REVOCATION
 from .revocations import queue_revocation
@@ -38,9 +38,16 @@ def check_can_start_link(account: BusinessAccount) -> None:
         raise CodedError(ErrorCode.LINK_BUSINESS_HAS_LINK)
 
 
-def do_hold_tokens(tokens: TokenSet) -> None:
-    """Right after Loop issued ``tokens``: they are revoked unless a later action keeps them."""
-    revocations.hold(tokens.refresh_token, open_id=tokens.open_id)
+def do_hold_code(code: str, verifier: str) -> HeldCode:
+    """Before the code goes to Loop's token endpoint: if nothing follows, it is presented again later,
+    which makes Loop revoke whatever it issued for it."""
+    return revocations.hold_code(code, verifier)
+
+
+def do_hold_tokens(tokens: TokenSet, code: HeldCode | None = None) -> None:
+    """Right after Loop issued ``tokens`` (for the held ``code``): they are revoked unless a later
+    action keeps them."""
+    revocations.hold(tokens.refresh_token, open_id=tokens.open_id, code=code)
 
 
 def _new_link(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> LoopLink:

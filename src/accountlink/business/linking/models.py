@@ -85,3 +85,18 @@ class LinkRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"refresh of link {self.link_id} ({self.call.status})"
+
+
+class HeldCode(models.Model):
+    """An authorization code being exchanged at Loop, kept (sealed, with its PKCE verifier) until the
+    tokens it brings are held. If the process dies while Loop answers, its ``call`` (kit.outbound,
+    kind ``code_replay``) presents the code again: Loop then revokes whatever the code issued
+    (RFC 9700 §4.5), or issues tokens that are revoked at once."""
+
+    call = models.OneToOneField(OutboundCall, on_delete=models.PROTECT, related_name="held_code")
+    sealed_code = models.TextField()
+    sealed_verifier = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"held code {self.pk} ({self.call.status})"

@@ -160,8 +160,11 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _refused(request, purpose, ErrorCode.LINK_SESSION_EXPIRED, flow)
     tokens = None
     try:
+        # Whatever happens from here (this process killed while Loop answers, say), Loop keeps no
+        # grant that this platform does not know: the code, then the tokens, are held until kept.
+        held = actions.do_hold_code(code, str(flow["verifier"]))
         tokens = provider.exchange_code(code, str(flow["verifier"]))
-        actions.do_hold_tokens(tokens)  # revoked unless what follows keeps them, whatever happens next
+        actions.do_hold_tokens(tokens, held)
         identity = provider.fetch_identity(tokens.access_token)
     except (provider.ProviderUnavailable, provider.ProviderRefused) as failure:
         if tokens is not None:
