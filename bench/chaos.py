@@ -600,7 +600,8 @@ class Settings:
     max_kills: int | None = None
     people: int = 0
     concurrency: int = 4
-    drain_timeout: float = 240
+    # Tokens and codes held for a flow that failed are revoked 2 minutes later (unlinking.md): wait longer.
+    drain_timeout: float = 300
     log: Path | None = None  # where to keep the servers' log
 
 
@@ -614,7 +615,7 @@ def options(argv: list[str] | None = None) -> Settings:
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     if args.short:
-        return Settings(36, 2.0, seed, max_kills=4, people=12, concurrency=3, drain_timeout=120, log=args.log)
+        return Settings(36, 2.0, seed, max_kills=4, people=12, concurrency=3, drain_timeout=200, log=args.log)
     return Settings(args.operations, args.kill_every, seed, people=max(16, args.operations // 5), log=args.log)
 
 
