@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from accountlink import cli
 from tests.e2e.conftest import (
     STOP_TIMEOUT,
     RunningSystem,
@@ -28,14 +28,7 @@ MARIA_PASSWORD = "loop-demo-2468"
 
 
 def port_is_free(url: str) -> bool:
-    port = int(url.rsplit(":", 1)[1])
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+    return cli.port_is_free(int(url.rsplit(":", 1)[1]))
 
 
 def remove_access_as_maria(page: Page, system: RunningSystem) -> None:

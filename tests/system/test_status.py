@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from accountlink import cli
+
 STATUS = [sys.executable, "-m", "accountlink.status"]  # `accountlink status` once cli.py adds the subcommand
 
 
@@ -25,14 +26,8 @@ def run_status(*args: str, language: str = "C") -> subprocess.CompletedProcess[s
 
 
 def closed_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for probe in sockets:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in sockets]
-    finally:
-        for probe in sockets:
-            probe.close()
+    """Ports nothing listens on (free a moment ago)."""
+    return cli.free_ports(count)
 
 
 class ReadyPlatform(BaseHTTPRequestHandler):
