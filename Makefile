@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup messages lint typecheck test-sqlite test-postgres test-system test-browser browser postgres clean gettext bench bench-enumeration chaos
+.PHONY: run test setup messages lint typecheck test-suites test-sqlite test-postgres test-sqlite-consumer test-sqlite-business test-postgres-consumer test-postgres-business test-system test-browser browser postgres clean gettext bench bench-enumeration chaos
 
 run: setup messages
 	$(BIN)/accountlink up $(UP_ARGS)
 
-test: setup messages lint typecheck test-sqlite test-postgres test-system test-browser
+test: setup messages lint typecheck test-suites test-system test-browser
 
 setup: $(STAMP)
 
@@ -36,12 +36,26 @@ typecheck: setup
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
 		src/accountlink/business src/accountlink/helpcenter
 
-test-sqlite: setup messages
+# The four suites (each platform on SQLite and on PostgreSQL) two at a time, one per core; each
+# suite's output is printed whole when it ends. Never two runs of one platform at once (the order).
+test-suites: setup messages postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+		test-sqlite-consumer test-sqlite-business test-postgres-consumer test-postgres-business
+
+test-sqlite: test-sqlite-consumer test-sqlite-business
+
+test-postgres: test-postgres-consumer test-postgres-business
+
+test-sqlite-consumer: setup messages
 	$(PYTEST) tests/kit tests/consumer --ds=accountlink.settings.test_consumer
+
+test-sqlite-business: setup messages
 	$(PYTEST) tests/business --ds=accountlink.settings.test_business
 
-test-postgres: setup messages postgres
+test-postgres-consumer: setup messages postgres
 	DATABASE_URL=$(PG_URL)/accountlink_consumer $(PYTEST) tests/kit tests/consumer --ds=accountlink.settings.test_consumer
+
+test-postgres-business: setup messages postgres
 	DATABASE_URL=$(PG_URL)/accountlink_business $(PYTEST) tests/business --ds=accountlink.settings.test_business
 
 test-system: setup messages gettext
