@@ -51,6 +51,7 @@ from tests.e2e.http_flows import (
     Pair,
     _csrf,
     _log_in,
+    authorize,
     business_link,
     confirm_unlink,
     create_people,
@@ -294,18 +295,7 @@ class Load:
             allow_redirects=False,
             timeout=10,
         )
-        authorize_url = start.headers["Location"]
-        loop = person.pair.loop
-        consent = loop.get(authorize_url, allow_redirects=False, timeout=10)
-        if consent.status_code == 200:
-            consent = loop.post(
-                authorize_url,
-                data={"authorize": "1", "csrfmiddlewaretoken": _csrf(loop, "loop_csrftoken")},
-                allow_redirects=False,
-                timeout=10,
-            )
-        callback = consent.headers["Location"]
-        assert urlsplit(callback).path == "/oauth/loop/callback/", callback
+        callback = authorize(person.pair.loop, start.headers["Location"])
         landed = urlsplit(business.get(callback, allow_redirects=False, timeout=10).headers.get("Location", "")).path
         person.tokens_at = time.monotonic()
         if landed == "/settings/personal/":  # not linked: a new business account, linked, was made

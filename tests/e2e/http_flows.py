@@ -91,21 +91,27 @@ def link(cluster: Cluster, pair: Pair) -> None:
         allow_redirects=False,
         timeout=10,
     )
-    authorize_url = start.headers["Location"]
+    callback = authorize(loop, start.headers["Location"])
+    done = business.get(callback, allow_redirects=False, timeout=10)
+    assert done.headers.get("Location", "").endswith("/settings/personal/"), done.headers.get("Location")
+    if not business_link(cluster, pair)["linked"]:
+        raise AssertionError(f"@{pair.handle} is not linked after the link flow")
+
+
+def authorize(loop: requests.Session, authorize_url: str) -> str:
+    """On Loop's consent screen, **Authorize** (skipped when access was given before); returns the
+    business platform's callback URL that Loop sends the browser to."""
     consent = loop.get(authorize_url, allow_redirects=False, timeout=10)
-    if consent.status_code == 200:  # the consent screen; already-granted scopes skip it
+    if consent.status_code == 200:
         consent = loop.post(
             authorize_url,
             data={"authorize": "1", "csrfmiddlewaretoken": _csrf(loop, "loop_csrftoken")},
             allow_redirects=False,
             timeout=10,
         )
-    callback = consent.headers["Location"]
+    callback: str = consent.headers["Location"]
     assert urlsplit(callback).path == "/oauth/loop/callback/", callback
-    done = business.get(callback, allow_redirects=False, timeout=10)
-    assert done.headers.get("Location", "").endswith("/settings/personal/"), done.headers.get("Location")
-    if not business_link(cluster, pair)["linked"]:
-        raise AssertionError(f"@{pair.handle} is not linked after the link flow")
+    return callback
 
 
 def business_link(cluster: Cluster, pair: Pair) -> dict[str, Any]:
