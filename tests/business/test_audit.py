@@ -11,7 +11,7 @@ from django.urls import reverse
 from accountlink.business.accounts import actions
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.adsmanager.actions import do_create_ad_account
-from accountlink.kit import accounts
+from accountlink.kit.accounts import actions as accounts
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact

@@ -30,8 +30,8 @@ from accountlink.kit.outbound.actions import (
     RETRY_WINDOW,
     SWEEP_GRACE,
     do_attempt_call,
+    do_requeue_overdue_calls,
 )
-from accountlink.kit.outbound.actions import do_requeue_overdue_calls as requeue_overdue_deliveries
 from accountlink.kit.outbound.models import OutboundCall
 from accountlink.kit.outbound.tasks import make_call, sweep_calls
 from accountlink.kit.webhooks import SIGNATURE_HEADER, verify
@@ -280,7 +280,7 @@ def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
         assert webhook_endpoint.requests == []
 
         clock.move_to(START + SWEEP_GRACE)
-        assert requeue_overdue_deliveries() == 1
+        assert do_requeue_overdue_calls() == 1
         run_tasks()
     delivery.refresh_from_db()
     assert delivery.call.status == "done"
@@ -296,7 +296,7 @@ def test_the_sweep_leaves_deliveries_that_are_not_due_or_are_done(
         queue(make_loop_account(), app.client)
         run_tasks()  # retry in about a second: its own task is queued for then
         clock.move_to(START + SWEEP_GRACE)
-        assert requeue_overdue_deliveries() == 0
+        assert do_requeue_overdue_calls() == 0
 
 
 def test_a_delivery_queued_twice_is_sent_once(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accountlink.kit import accounts
+from accountlink.kit.accounts import actions as accounts
 from accountlink.kit.audit.models import AuditEvent
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, redeem_in_flow, restart_code_count, start_flow

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from accountlink.kit import accounts
+from accountlink.kit.accounts import actions as accounts
 from accountlink.kit.crypto import open_sealed, seal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from accountlink.kit.accounts import PendingVerification, owner_of, send_signup_code
+from accountlink.kit.accounts.actions import PendingVerification, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.codes.actions import redeem_code

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.accounts.actions import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.codes.actions import redeem_code

@@ -16,6 +16,7 @@ from accountlink.kit.crypto import open_sealed, seal
 from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.outbound.actions import CallFailed
 from accountlink.kit.outbound.models import CallStatus, OutboundCall
+from accountlink.kit.transactions import in_callers_transaction
 
 from . import provider
 from .models import HeldCode, LoopRevocation
@@ -28,10 +29,9 @@ HOLD = timedelta(minutes=2)
 UNFINISHED = "unfinished"
 
 
+@in_callers_transaction
 def queue_revocation(sealed_token: str, *, open_id: str, reason: str, delay: timedelta | None = None) -> LoopRevocation:
     """In the caller's transaction: revoke this grant (its sealed refresh token) at Loop."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_revocation runs inside the calling action's transaction.")
     call = outbound.queue_call(KIND, delay=delay)
     return LoopRevocation.objects.create(call=call, sealed_token=sealed_token, open_id=open_id, reason=reason)
 

@@ -9,14 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountlink.consumer.oauth import actions as oauth_actions
-from accountlink.consumer.oauth.actions import end_all_app_access
-from accountlink.kit.accounts import PendingVerification, notify_all_contacts, owner_of, send_signup_code
+from accountlink.consumer.oauth.actions import do_end_all_app_access
+from accountlink.kit.accounts.actions import PendingVerification, notify_all_contacts, owner_of, send_signup_code
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.sessions.actions import end_all_sessions
 from accountlink.kit.sessions.models import EndReason
+from accountlink.kit.transactions import in_callers_transaction
 
 from .models import AccountStatus, AccountType, LoopAccount, age_on
 
@@ -98,7 +99,7 @@ def do_suspend_account(account: LoopAccount, *, reason: str, actor: LoopAccount 
         account.save(update_fields=["status", "status_reason"])
         record(EventKind.ACCOUNT_SUSPENDED, account=account, actor=actor, reason=reason)
         end_all_sessions(account, reason=EndReason.ACCOUNT_SUSPENDED, actor=actor)
-        end_all_app_access(account, reason=oauth_actions.ACCOUNT_SUSPENDED, actor=actor)
+        do_end_all_app_access(account, reason=oauth_actions.ACCOUNT_SUSPENDED, actor=actor)
         notify_all_contacts(account, "account_suspended")
 
 
@@ -119,7 +120,7 @@ def do_delete_account(account: LoopAccount, *, actor: LoopAccount | None, reason
         account.refresh_from_db(fields=["status"])
         if account.status == AccountStatus.DELETED:
             return
-        end_all_app_access(account, reason=oauth_actions.ACCOUNT_DELETED, actor=actor)
+        do_end_all_app_access(account, reason=oauth_actions.ACCOUNT_DELETED, actor=actor)
         account.status = AccountStatus.DELETED
         account.status_reason = reason
         account.save(update_fields=["status", "status_reason"])
@@ -147,15 +148,16 @@ def do_change_birth_date(account: LoopAccount, birth_date: date, *, actor: LoopA
             new=birth_date.isoformat(),
         )
         if account.age < oauth_actions.LINKING_AGE:
-            end_all_app_access(account, reason=oauth_actions.AGE_CHANGED, actor=actor)
+            do_end_all_app_access(account, reason=oauth_actions.AGE_CHANGED, actor=actor)
 
 
 def do_restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> None:
     with transaction.atomic(durable=True):
-        restore_account(account, reason=reason, actor=actor)
+        do_lift_suspension(account, reason=reason, actor=actor)
 
 
-def restore_account(account: LoopAccount, *, reason: str, actor: LoopAccount | None, **audit: object) -> None:
+@in_callers_transaction
+def do_lift_suspension(account: LoopAccount, *, reason: str, actor: LoopAccount | None, **audit: object) -> None:
     """The body of :func:`do_restore_account`, for an action that restores inside its own
     transaction (an appeal granted from the support console). ``audit`` adds to the audit event.
 

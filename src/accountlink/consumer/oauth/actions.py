@@ -16,11 +16,12 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
 from accountlink.consumer.webhooks.actions import queue_authorization_removed
 from accountlink.consumer.webhooks.models import RemovalReason
-from accountlink.kit.accounts import notify_all_contacts
+from accountlink.kit.accounts.actions import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.crypto import open_sealed, seal
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.transactions import in_callers_transaction
 
 from .models import AppPermission, Client, ClientOpenId
 from .scopes import SCOPES, format_scopes, parse_scopes
@@ -210,21 +211,20 @@ def _revoke_all_tokens(account: LoopAccount, client: Client, *, reason: str) -> 
         record(EventKind.APP_TOKENS_REVOKED, account=account, client=client.name, reason=reason)
 
 
-def end_app_access(account: LoopAccount, client: Client, *, reason: str, actor: LoopAccount | None = None) -> None:
+@in_callers_transaction
+def do_end_app_access(account: LoopAccount, client: Client, *, reason: str, actor: LoopAccount | None = None) -> None:
     """Revoke every grant of the app for the account and end its permission, in the caller's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("end_app_access() runs inside the calling action's transaction.")
     # Codes first: one being redeemed holds its row, so its tokens exist by the time they are revoked.
     get_grant_model().objects.filter(user=account, application=client).delete()
     _revoke_all_tokens(account, client, reason=reason)
     _end_permission(account, client, reason=reason, actor=actor)
 
 
-def end_all_app_access(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> int:
+def do_end_all_app_access(account: LoopAccount, *, reason: str, actor: LoopAccount | None = None) -> int:
     """R6: the account was suspended, deleted or made too young; every app loses access. Returns how many."""
     clients = list(Client.objects.filter(permissions__account=account).order_by("pk"))
     for client in clients:
-        end_app_access(account, client, reason=reason, actor=actor)
+        do_end_app_access(account, client, reason=reason, actor=actor)
     return len(clients)
 
 
@@ -234,7 +234,7 @@ def do_remove_app_access(account: LoopAccount, client: Client, *, actor: LoopAcc
         LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         if not AppPermission.objects.filter(account=account, client=client).exists():
             return False
-        end_app_access(account, client, reason=REMOVED_BY_HOLDER, actor=actor)
+        do_end_app_access(account, client, reason=REMOVED_BY_HOLDER, actor=actor)
         return True
 
 

@@ -7,7 +7,7 @@ own pieces: how an account is restored when an appeal is granted, and where a re
 
 from __future__ import annotations
 
-from accountlink.consumer.accounts.actions import do_restore_account, do_suspend_account, restore_account
+from accountlink.consumer.accounts.actions import do_lift_suspension, do_restore_account, do_suspend_account
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
 from accountlink.consumer.support_pages import support_pages
 from accountlink.kit.errors import CodedError, ErrorCode
@@ -58,7 +58,7 @@ def do_grant_appeal(case: SupportCase, *, actor: LoopAccount, reason: str) -> Su
     def restore(account: LoopAccount) -> None:
         locked = LoopAccount.objects.select_for_update().get(pk=account.pk)
         check_can_restore(locked)
-        restore_account(locked, reason=reason, actor=actor, case=case.pk)
+        do_lift_suspension(locked, reason=reason, actor=actor, case=case.pk)
 
     return support_actions.do_approve_appeal(case, actor=actor, reason=reason, restore=restore)
 

@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 import requests
-from django.db import transaction
 from django.utils import timezone
 
 from accountlink.consumer.oauth.models import Client, ClientOpenId
@@ -20,6 +19,7 @@ from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.outbound.actions import CallFailed
 from accountlink.kit.outbound.models import OutboundCall
 from accountlink.kit.requestid import HEADER as REQUEST_ID_HEADER
+from accountlink.kit.transactions import in_callers_transaction
 from accountlink.kit.webhooks import SIGNATURE_HEADER, sign
 
 from .models import AUTHORIZATION_REMOVED, RemovalReason, WebhookDelivery
@@ -41,6 +41,7 @@ def authorization_removed_body(*, client_key: str, open_id: str, reason: int, cr
     )
 
 
+@in_callers_transaction
 def queue_authorization_removed(account: Any, client: Client, reason: RemovalReason) -> WebhookDelivery | None:
     """Tell the app that the account's authorization is gone. Runs inside the caller's transaction,
     so the delivery and its task are committed with the change or not at all. An app without a
@@ -50,8 +51,6 @@ def queue_authorization_removed(account: Any, client: Client, reason: RemovalRea
     Not when the app itself revoked the grant: it is waiting on that request, and a call back to it
     from inside its own request could wait on the very server threads its revocations hold.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_authorization_removed() runs inside the calling action's transaction.")
     if not client.webhook_url:
         return None
     open_id, _created = ClientOpenId.objects.get_or_create(account=account, client=client)

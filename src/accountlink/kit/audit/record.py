@@ -8,14 +8,14 @@ from typing import Any
 from django.db import transaction
 
 from accountlink.kit import metrics
+from accountlink.kit.transactions import in_callers_transaction
 
 from .context import current_client
 from .models import AuditEvent, EventKind
 
 
+@in_callers_transaction
 def record(kind: EventKind, *, account: Any, actor: Any = None, **data: Any) -> AuditEvent:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Audit events are written inside the action's transaction.")
     ip, agent = current_client()
     event = AuditEvent.objects.create(
         kind=kind, account=account, actor=actor, ip_address=ip, user_agent=agent, data=data

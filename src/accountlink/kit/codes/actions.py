@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.transactions import in_callers_transaction
 
 from .models import Channel, VerificationCode
 
@@ -66,13 +67,12 @@ def _lock_account(account: Any) -> None:
     get_user_model().objects.select_for_update().filter(pk=account.pk).first()
 
 
+@in_callers_transaction
 def issue_code(account: Any, *, purpose: str, channel: Channel, destination: str) -> str:
     """Create a code and return it in plain text so the caller can send it, in its transaction.
 
     Raises ``code.resend_too_soon`` or ``code.rate_limited``.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("issue_code runs inside the calling action's transaction.")
     rules = policy()
     now = timezone.now()
     _lock_account(account)

@@ -13,23 +13,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.crypto import open_sealed, seal
+from accountlink.kit.transactions import in_callers_transaction
 
 from .sms import get_sms_backend
 
 
+@in_callers_transaction
 def notify(
     *, channel: Channel | str, to: str, template: str, language: str, context: dict[str, Any] | None = None
 ) -> None:
     """Queue one message. Must run inside the action's transaction, so it is sent only if that commits."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("notify() runs inside the calling action's transaction.")
     payload = {
         "channel": str(channel),
         "to": to,

@@ -27,6 +27,7 @@ from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.requestid import current_request_id
 from accountlink.kit.retry import next_delay
+from accountlink.kit.transactions import in_callers_transaction
 
 from .models import CallStatus, OutboundAttempt, OutboundCall
 
@@ -74,6 +75,7 @@ def _enqueue(call_id: int, run_after: datetime | None = None) -> None:
     make_call.using(**options).enqueue(call_id)
 
 
+@in_callers_transaction
 def queue_call(kind: str, *, attempt_now: bool = True, delay: timedelta | None = None) -> OutboundCall:
     """In the caller's transaction: a call to make, committed with the change or not at all.
 
@@ -83,8 +85,6 @@ def queue_call(kind: str, *, attempt_now: bool = True, delay: timedelta | None =
     the committing process never got to. The caller then stores what to send, pointing at the call.
     With ``delay`` the first attempt waits that long (a call that a later action may still cancel).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("queue_call() runs inside the calling action's transaction.")
     if kind not in settings.ACCOUNTLINK_OUTBOUND_SENDERS:
         raise ValueError(f"no sender for outbound calls of kind {kind!r}")
     now = timezone.now()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.notify.send import notify
+from accountlink.kit.transactions import in_callers_transaction
 from accountlink.kit.views import mark_authenticated_now
 
 from .conf import activity_interval, ended_rows_kept
@@ -130,11 +131,10 @@ def do_end_other_sessions(account: Any, *, keep: str | None, actor: Any) -> int:
         return end_other_sessions(account, keep=keep, reason=EndReason.LOGGED_OUT_ELSEWHERE, actor=actor)
 
 
+@in_callers_transaction
 def end_all_sessions(account: Any, *, reason: EndReason, actor: Any = None) -> int:
     """Suspension, deletion, restore, password reset: every session of the account ends for good,
     in the caller's transaction (which has locked the account)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("end_all_sessions() runs inside the calling action's transaction.")
     ended = _end(_live(account), reason)
     if ended:
         record(EventKind.ALL_SESSIONS_ENDED, account=account, actor=actor, count=ended, reason=str(reason))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accountlink.kit.accounts import do_record_logout
+from accountlink.kit.accounts.actions import do_record_logout
 
 from . import actions
 from .models import AccountSession
