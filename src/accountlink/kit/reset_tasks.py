@@ -15,12 +15,15 @@ from django_tasks import task
 
 from accountlink.kit.accounts import actions as accounts
 from accountlink.kit.crypto import open_sealed, seal
+from accountlink.kit.enqueue import enqueue_task
+
+SEND_CODE_TASK = "accountlink.kit.reset_tasks.send_password_reset_code"
 
 
 def request_password_reset(identifier: str, language: str) -> None:
     """The same work for every identifier, known or not: one task row."""
     with transaction.atomic(durable=True):
-        send_password_reset_code.enqueue(seal(json.dumps({"identifier": identifier, "language": language})))
+        enqueue_task(SEND_CODE_TASK, seal(json.dumps({"identifier": identifier, "language": language})))
 
 
 @task()

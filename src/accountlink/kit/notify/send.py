@@ -19,9 +19,12 @@ from django_tasks import task
 
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.crypto import open_sealed, seal
+from accountlink.kit.enqueue import enqueue_task
 from accountlink.kit.transactions import in_callers_transaction
 
 from .sms import get_sms_backend
+
+DELIVER_MESSAGE_TASK = "accountlink.kit.notify.send.deliver_message"
 
 
 @in_callers_transaction
@@ -36,7 +39,7 @@ def notify(
         "language": language,
         "context": context or {},
     }
-    deliver_message.enqueue(seal(json.dumps(payload)))
+    enqueue_task(DELIVER_MESSAGE_TASK, seal(json.dumps(payload)))
 
 
 @task()

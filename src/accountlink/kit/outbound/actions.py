@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from accountlink.kit import metrics
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
+from accountlink.kit.enqueue import enqueue_task
 from accountlink.kit.requestid import current_request_id
 from accountlink.kit.retry import next_delay
 from accountlink.kit.transactions import in_callers_transaction
@@ -45,6 +46,8 @@ SWEEP_GRACE = timedelta(seconds=5)
 SWEEP_BATCH = 500
 # Calls go before emails in the worker's queue: they are what makes an unlink reach the other side.
 PRIORITY = 10
+# The task that makes one attempt (``tasks.make_call``), named by its path: tasks import actions.
+MAKE_CALL_TASK = "accountlink.kit.outbound.tasks.make_call"
 
 
 class CallFailed(Exception):
@@ -67,12 +70,7 @@ def sender(kind: str) -> Sender:
 
 
 def _enqueue(call_id: int, run_after: datetime | None = None) -> None:
-    from .tasks import make_call
-
-    options: dict[str, Any] = {"priority": PRIORITY}
-    if run_after is not None:
-        options["run_after"] = run_after
-    make_call.using(**options).enqueue(call_id)
+    enqueue_task(MAKE_CALL_TASK, call_id, priority=PRIORITY, run_after=run_after)
 
 
 @in_callers_transaction
@@ -103,9 +101,7 @@ def cancel_call(call: OutboundCall) -> None:
     caller has deleted what it would have sent). Its waiting task goes with it."""
     from django_tasks_db.models import DBTaskResult
 
-    from .tasks import make_call
-
-    DBTaskResult.objects.filter(task_path=make_call.module_path, args_kwargs__args=[call.pk], status="READY").delete()
+    DBTaskResult.objects.filter(task_path=MAKE_CALL_TASK, args_kwargs__args=[call.pk], status="READY").delete()
     call.delete()
 
 

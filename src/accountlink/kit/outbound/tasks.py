@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from . import actions
+
 
 @task()
 def make_call(call_id: int) -> None:
-    from . import actions
-
     actions.do_attempt_call(call_id)
 
 
@@ -16,6 +16,4 @@ def make_call(call_id: int) -> None:
 def sweep_calls() -> int:
     """Periodic (``ACCOUNTLINK_PERIODIC_TASKS``): queue again the calls whose task was lost (a worker
     killed mid-attempt leaves a lease that runs out)."""
-    from . import actions
-
     return actions.do_requeue_overdue_calls()
