@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accountlink.helpcenter import articles
+from accountlink.helpcontent import articles
 from accountlink.kit.helplinks import article_url
 
 

@@ -17,11 +17,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accountlink.helpcontent import articles
 from accountlink.kit.i18n.views import remember_language
 from accountlink.kit.staff import is_staff_session, is_support_agent
 from accountlink.kit.throttle.guard import client_key
 
-from . import actions, articles
+from . import actions
 
 VISITOR_COOKIE = "help_visitor"
 VISITOR_MAX_AGE = 60 * 60 * 24 * 365

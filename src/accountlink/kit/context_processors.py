@@ -1,19 +1,19 @@
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext
+
+from accountlink.kit.brand import brand_names, site_name
+from accountlink.kit.conf import platform_settings
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    brand = settings.ACCOUNTLINK_BRAND
+    """What every page's layout shows: the names, the platform's label (the page's class), demo mode
+    and where the language switcher posts."""
     return {
-        "brand": brand,
-        "business_brand": gettext("%(brand)s for Business") % {"brand": brand},
-        "platform": settings.ACCOUNTLINK_PLATFORM,
-        "demo_mode": settings.ACCOUNTLINK_DEMO_MODE,
-        "language_url": reverse(
-            "loop:set_language" if settings.ACCOUNTLINK_PLATFORM == "consumer" else "business:set_language"
-        ),
+        **brand_names(),
+        "site_name": site_name(),
+        "platform": platform_settings.PLATFORM,
+        "demo_mode": platform_settings.DEMO_MODE,
+        "language_url": reverse(f"{platform_settings.URL_NAMESPACE}:set_language"),
     }

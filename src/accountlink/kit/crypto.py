@@ -14,6 +14,8 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+from accountlink.kit.conf import platform_settings
+
 __all__ = ["InvalidToken", "open_sealed", "seal"]
 
 
@@ -26,7 +28,7 @@ def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
 
 
 def _current() -> MultiFernet:
-    return _fernet(tuple(settings.ACCOUNTLINK_ENCRYPTION_KEYS), settings.SECRET_KEY)
+    return _fernet(tuple(platform_settings.ENCRYPTION_KEYS), settings.SECRET_KEY)
 
 
 def seal(plaintext: str) -> str:

@@ -1,7 +1,8 @@
 """Stable error codes with translated messages (DESIGN §6).
 
 Actions raise ``CodedError(ErrorCode.X, **params)``; views turn it into a message on the page or a
-4xx JSON body. The code is the contract; the message is for people and is translated.
+4xx JSON body. The code is the contract; the message is for people and is translated. A code is also
+the key of its help topic: the help content says which section explains it (``kit.helplinks``).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .brand import brand_names
+from .helplinks import help_url
 
 
 class ErrorCode(StrEnum):
@@ -181,14 +184,10 @@ class CodedError(Exception):
             ) % {"seconds": seconds}
         if self.code == ErrorCode.AUTH_THROTTLED:
             return str(MESSAGES[self.code]) % {"wait": wait_text(self.params["seconds"])}
-        brand = settings.ACCOUNTLINK_BRAND
-        names = {"brand": brand, "business_brand": gettext("%(brand)s for Business") % {"brand": brand}}
-        return str(MESSAGES[self.code]) % {**names, **self.params}
+        return str(MESSAGES[self.code]) % {**brand_names(), **self.params}
 
     def as_json(self) -> dict[str, str]:
         """``code`` and ``message``, and ``help_url`` when a help-center section explains the code."""
-        from .helplinks import help_url
-
         body = {"code": self.code.value, "message": self.message}
         url = help_url(self.code, absolute=True)
         if url:

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import requests
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accountlink.kit import metrics
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.requestid import outbound_headers
 
 PROBE_TIMEOUT_SECONDS = 2.0
@@ -79,7 +79,7 @@ def probe_other_platform(url: str) -> Check:
 def check_other_platform() -> Check:
     """The other platform's /healthz, asked at most once every few seconds per process."""
     global _last_probe
-    url = str(getattr(settings, "ACCOUNTLINK_OTHER_PLATFORM_URL", "") or "")
+    url = platform_settings.OTHER_PLATFORM_URL
     if not url:
         return {"status": "skipped"}
     with _probe_lock:  # one probe at a time; the threads waiting get its answer
@@ -119,7 +119,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     """Prometheus text format; not found while metrics are off, 401 without the bearer token when one is set."""
     if not metrics.enabled():
         raise Http404
-    token = str(getattr(settings, "ACCOUNTLINK_METRICS_TOKEN", "") or "")
+    token = platform_settings.METRICS_TOKEN
     if token and not constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}"):
         response = HttpResponse(status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
+
+from accountlink.kit.conf import platform_settings
 
 BacklogSource = Callable[[], list[tuple[str, int, float | None]]]
 
@@ -31,14 +32,11 @@ _lock = threading.Lock()
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "ACCOUNTLINK_METRICS", False))
+    return platform_settings.METRICS
 
 
 def metrics_dir() -> Path:
-    configured = getattr(settings, "ACCOUNTLINK_METRICS_DIR", "")
-    if configured:
-        return Path(configured)
-    return Path(settings.DATA_DIR) / "metrics" / str(settings.ACCOUNTLINK_PLATFORM)
+    return platform_settings.METRICS_DIR
 
 
 class Instruments:
@@ -169,7 +167,7 @@ def register_backlog(source: BacklogSource) -> None:
 
 def register_configured_backlogs() -> None:
     """The sources named by ``ACCOUNTLINK_BACKLOG_SOURCES`` (called when the kit app is ready)."""
-    for path in getattr(settings, "ACCOUNTLINK_BACKLOG_SOURCES", []):
+    for path in platform_settings.BACKLOG_SOURCES:
         register_backlog(import_string(path))
 
 

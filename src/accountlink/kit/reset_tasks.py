@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django_tasks import task
 
 from accountlink.kit.accounts import actions as accounts
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.crypto import open_sealed, seal
 from accountlink.kit.enqueue import enqueue_task
 
@@ -29,7 +28,7 @@ def request_password_reset(identifier: str, language: str) -> None:
 @task()
 def send_password_reset_code(sealed: str) -> None:
     request = json.loads(open_sealed(sealed))
-    find_account = import_string(settings.ACCOUNTLINK_ACCOUNT_LOOKUP)
+    find_account = platform_settings.ACCOUNT_LOOKUP
     account = find_account(request["identifier"], request["language"])
     contact = accounts.reset_contact(account, request["identifier"], request["language"]) if account else None
     accounts.do_start_password_reset(account, contact, request["language"])

@@ -3,6 +3,9 @@
 Each platform has its own module (``consumer.py``, ``business.py``) that imports this one and
 sets what differs: its apps, URLs, database file, cookie names and secret key. Everything is read
 from the environment so one code base serves the embedded demo and a scaled-out deployment.
+
+Code reads the ``ACCOUNTLINK_*`` settings through the settings object ``kit.conf.platform_settings``,
+which documents each one and its default; ``kit.checks`` validates them at start-up.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ DEBUG = env_bool("DEBUG", False)
 # forgets the variable is not a demo (DESIGN §8).
 ACCOUNTLINK_DEMO_MODE = env_bool("ACCOUNTLINK_DEMO_MODE", False)
 ACCOUNTLINK_BRAND = env("ACCOUNTLINK_BRAND", "Loop")
+# Which help-center section explains each error code (kit.helplinks links refusals there).
+ACCOUNTLINK_HELP_SECTIONS = "accountlink.helpcontent.topics.HELP_SECTIONS"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
     "accountlink.kit.throttle",
     "accountlink.kit.sessions",
     "accountlink.kit.outbound",
+    "accountlink.helpcontent",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,10 @@ from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, caches, content_security_policy, database, env, env_int, origin, secret_key
 
 ACCOUNTLINK_PLATFORM = "business"
+# The name people see, the namespace of the account pages and the folder of their templates.
+ACCOUNTLINK_SITE_NAME = "%(business_brand)s"
+ACCOUNTLINK_URL_NAMESPACE = "business"
+ACCOUNTLINK_TEMPLATE_DIR = "business"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
 CACHES = caches(ACCOUNTLINK_PLATFORM)
 INSTALLED_APPS = [

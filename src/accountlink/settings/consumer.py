@@ -14,6 +14,10 @@ from .base import (
 )
 
 ACCOUNTLINK_PLATFORM = "consumer"
+# The name people see, the namespace of the account pages and the folder of their templates.
+ACCOUNTLINK_SITE_NAME = "%(brand)s"
+ACCOUNTLINK_URL_NAMESPACE = "loop"
+ACCOUNTLINK_TEMPLATE_DIR = "loop"
 SECRET_KEY = secret_key(ACCOUNTLINK_PLATFORM)
 CACHES = caches(ACCOUNTLINK_PLATFORM)
 INSTALLED_APPS = [

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.transactions import in_callers_transaction
 
@@ -40,8 +40,7 @@ class CodePolicy:
 
 
 def policy() -> CodePolicy:
-    overrides = getattr(settings, "ACCOUNTLINK_CODE_POLICY", {})
-    return CodePolicy(**overrides)
+    return CodePolicy(**platform_settings.CODE_POLICY)
 
 
 # Codes anyone can ask for without proving anything (Forgot password, sign-up and its warning to a

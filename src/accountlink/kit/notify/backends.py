@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
+
+from accountlink.kit.conf import platform_settings
 
 from . import outbox
 
@@ -20,9 +21,9 @@ class OutboxEmailBackend(BaseEmailBackend):
                 html = next((str(content) for content, mime in message.alternatives if mime == "text/html"), "")
             for recipient in message.recipients():
                 outbox.write(
-                    settings.ACCOUNTLINK_OUTBOX_DIR,
+                    platform_settings.OUTBOX_DIR,
                     outbox.new_message(
-                        settings.ACCOUNTLINK_PLATFORM, "email", recipient, str(message.subject), str(message.body), html
+                        platform_settings.PLATFORM, "email", recipient, str(message.subject), str(message.body), html
                     ),
                 )
         return len(email_messages)

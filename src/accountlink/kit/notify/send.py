@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from accountlink.kit.brand import brand_names, site_name
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.crypto import open_sealed, seal
 from accountlink.kit.enqueue import enqueue_task
@@ -49,16 +50,10 @@ def deliver_message(sealed_payload: str) -> None:
 
 
 def render(template: str, language: str, context: dict[str, Any], part: str) -> str:
-    full_context = {"brand": settings.ACCOUNTLINK_BRAND, **context}
     with translation.override(language):
-        full_context["business_brand"] = translation.gettext("%(brand)s for Business") % {
-            "brand": settings.ACCOUNTLINK_BRAND
-        }
-        full_context["site_name"] = (
-            settings.ACCOUNTLINK_BRAND
-            if settings.ACCOUNTLINK_PLATFORM == "consumer"
-            else full_context["business_brand"]
-        )
+        names = brand_names()
+        full_context = {"brand": names["brand"], **context, "business_brand": names["business_brand"]}
+        full_context["site_name"] = site_name()
         name = f"notify/{template}/{part}" if part else f"notify/{template}"
         return render_to_string(name, full_context).strip()
 

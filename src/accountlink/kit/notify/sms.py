@@ -6,8 +6,9 @@ and point the setting at it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from accountlink.kit.conf import platform_settings
 
 from . import outbox
 
@@ -22,12 +23,12 @@ class OutboxSmsBackend(BaseSmsBackend):
 
     def send(self, to: str, body: str) -> None:
         outbox.write(
-            settings.ACCOUNTLINK_OUTBOX_DIR,
-            outbox.new_message(settings.ACCOUNTLINK_PLATFORM, "sms", to, "", body),
+            platform_settings.OUTBOX_DIR,
+            outbox.new_message(platform_settings.PLATFORM, "sms", to, "", body),
         )
 
 
 def get_sms_backend() -> BaseSmsBackend:
-    backend_class = import_string(settings.ACCOUNTLINK_SMS_BACKEND)
+    backend_class = import_string(platform_settings.SMS_BACKEND)
     backend: BaseSmsBackend = backend_class()
     return backend

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.module_loading import import_string
 from accountlink.kit import metrics
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.enqueue import enqueue_task
 from accountlink.kit.requestid import current_request_id
 from accountlink.kit.retry import next_delay
@@ -64,7 +64,7 @@ Sender = Callable[[OutboundCall, float], int]
 
 def sender(kind: str) -> Sender:
     """The platform's sender of ``kind`` (``ACCOUNTLINK_OUTBOUND_SENDERS``)."""
-    path = settings.ACCOUNTLINK_OUTBOUND_SENDERS[kind]
+    path = platform_settings.OUTBOUND_SENDERS[kind]
     found: Sender = import_string(path)
     return found
 
@@ -83,7 +83,7 @@ def queue_call(kind: str, *, attempt_now: bool = True, delay: timedelta | None =
     the committing process never got to. The caller then stores what to send, pointing at the call.
     With ``delay`` the first attempt waits that long (a call that a later action may still cancel).
     """
-    if kind not in settings.ACCOUNTLINK_OUTBOUND_SENDERS:
+    if kind not in platform_settings.OUTBOUND_SENDERS:
         raise ValueError(f"no sender for outbound calls of kind {kind!r}")
     now = timezone.now()
     due = now + delay if delay else now
@@ -260,5 +260,5 @@ def backlog() -> list[tuple[str, int, float | None]]:
     pending = {row["kind"]: (row["count"], (now - row["oldest"]).total_seconds()) for row in rows}
     return [
         (kind, *pending.get(kind, (0, None)))  # every kind this platform sends, waiting or not
-        for kind in sorted(settings.ACCOUNTLINK_OUTBOUND_SENDERS)
+        for kind in sorted(platform_settings.OUTBOUND_SENDERS)
     ]

@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accountlink.kit import metrics
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 
 from .devices import device_id
@@ -72,7 +72,7 @@ def policy(kind: str, door: str = "") -> Policy:
     """The policy for a kind of key at a door; ``ACCOUNTLINK_THROTTLE`` overrides its fields by
     kind ("account", "client") or by door and kind ("code.account")."""
     base = DOOR_POLICIES.get((door, kind), DEFAULT_POLICIES[kind])
-    overrides = getattr(settings, "ACCOUNTLINK_THROTTLE", {})
+    overrides = platform_settings.THROTTLE
     return replace(base, **overrides.get(kind, {}), **overrides.get(f"{door}.{kind}", {}))
 
 
@@ -105,7 +105,7 @@ def named_key(name: str) -> Key:
 def client_address(request: HttpRequest) -> str:
     """The client's address: ``REMOTE_ADDR``, or the address the trusted proxies saw
     (``ACCOUNTLINK_TRUSTED_PROXY_COUNT`` proxies in front of the web processes)."""
-    proxies = int(getattr(settings, "ACCOUNTLINK_TRUSTED_PROXY_COUNT", 0))
+    proxies = platform_settings.TRUSTED_PROXY_COUNT
     address = request.META.get("REMOTE_ADDR", "") or ""
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]

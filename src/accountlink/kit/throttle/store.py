@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from accountlink.kit.conf import platform_settings
 
 from .models import GuessCounter
 
@@ -99,6 +100,6 @@ class DatabaseStore:
 
 def get_store() -> Store:
     """``ACCOUNTLINK_THROTTLE_STORE``: "cache" (a shared cache such as Redis) or "database"."""
-    if getattr(settings, "ACCOUNTLINK_THROTTLE_STORE", "database") == "cache":
+    if platform_settings.THROTTLE_STORE == "cache":
         return CacheStore()
     return DatabaseStore()

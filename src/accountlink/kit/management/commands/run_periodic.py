@@ -11,10 +11,11 @@ import signal
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
+
+from accountlink.kit.conf import platform_settings
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="enqueue every periodic task once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        schedule: dict[str, float] = dict(getattr(settings, "ACCOUNTLINK_PERIODIC_TASKS", {}))
+        schedule = platform_settings.PERIODIC_TASKS
         if options["once"]:
             for path in schedule:
                 import_string(path).enqueue()

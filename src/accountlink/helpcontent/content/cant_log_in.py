@@ -1,15 +1,15 @@
 """I can't log in: wrong details, a suspended Loop account, forgotten passwords, an account with no
 email or phone, Contact support and recovery links (DESIGN §4.6).
 
-``login.*`` and ``recovery.*`` messages link to sections here (``kit.helplinks``): keep the anchors.
+``login.*`` and ``recovery.*`` messages link to sections here (``helpcontent.topics``): keep the anchors.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import send_and_type_code, type_new_password
+from accountlink.helpcontent.content.common import send_and_type_code, type_new_password
+from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="cant-log-in",

@@ -1,15 +1,15 @@
 """Troubleshooting linking and unlinking errors: one section per error code (DESIGN §6).
 
 Every ``link.*``, ``unlink.*`` and ``code.*`` message links to its section here, so each anchor is the
-code with "." and "_" turned into "-" (``kit.helplinks``). Don't rename them.
+code with "." and "_" turned into "-" (``helpcontent.topics``). Don't rename them.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import open_personal_information, send_and_type_code, type_new_password
+from accountlink.helpcontent.content.common import open_personal_information, send_and_type_code, type_new_password
+from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="linking-errors",

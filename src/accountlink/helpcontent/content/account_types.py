@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import log_in_to_loop, open_loop_settings
+from accountlink.helpcontent.content.common import log_in_to_loop, open_loop_settings
+from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="loop-account-types",

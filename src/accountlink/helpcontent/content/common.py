@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Label, Platform, Step
+from accountlink.helpcontent.parts import Label, Platform, Step
 
 
 def open_personal_information() -> tuple[Step, ...]:

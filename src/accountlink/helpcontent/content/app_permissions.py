@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Section
-from accountlink.helpcenter.content.common import log_in_to_loop, open_loop_settings, remove_business_access
+from accountlink.helpcontent.content.common import log_in_to_loop, open_loop_settings, remove_business_access
+from accountlink.helpcontent.parts import Article, Section
 
 ARTICLE = Article(
     slug="manage-app-permissions",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accountlink.helpcenter.articles import Article, Label, Section, Step
-from accountlink.helpcenter.content.common import (
+from accountlink.helpcontent.content.common import (
     log_in_to_loop,
     open_loop_settings,
     open_personal_information,
     remove_business_access,
     send_and_type_code,
 )
+from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="unlink-loop-account",
