@@ -14,7 +14,6 @@ INSTALLED_APPS = [
     *INSTALLED_APPS,
     "accountlink.business.accounts",
     "accountlink.business.adsmanager",
-    "accountlink.business.settings_pages",
     "accountlink.business.linking",
     "accountlink.business.webhooks_in",
     "accountlink.helpcenter",
