@@ -31,7 +31,6 @@ class EventKind(models.TextChoices):
     LOOP_LINKED = "link.created", _("Account linked")
     LOOP_LINK_REFUSED = "link.refused", _("Account link refused")
     LOOP_UNLINKED = "link.removed", _("Account unlinked")
-    LOOP_REVOKED = "link.grant_revoked", _("Linked account's access revoked")
     WEBHOOK_IGNORED = "webhook.ignored", _("Notice from the linked platform ignored")
     WEBHOOK_REPLAYED = "webhook.replayed", _("Webhook delivery replayed")
     OUTBOUND_REPLAYED = "outbound.replayed", _("Call to the other platform made again")
