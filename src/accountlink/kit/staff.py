@@ -2,8 +2,8 @@
 
 A staff member's session is marked when they finish signing in with their code, and it expires
 after ``ACCOUNTLINK_STAFF_SESSION_SECONDS``. A staff page refuses any other session: anonymous
-visitors go to the login page, people without the role get 403, and a staff account whose session
-never passed the code is logged out and sent to log in again.
+visitors go to the login page, people without the role get the platform's "Access denied" page
+(403), and a staff account whose session never passed the code is logged out and sent to log in again.
 """
 
 from __future__ import annotations
@@ -12,29 +12,29 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accountlink.kit.conf import platform_settings
+
 STAFF_SESSION_KEY = "staff_verified_at"
 
 
 def start_staff_session(request: HttpRequest) -> None:
     request.session[STAFF_SESSION_KEY] = timezone.now().timestamp()
-    request.session.set_expiry(settings.ACCOUNTLINK_STAFF_SESSION_SECONDS)
+    request.session.set_expiry(platform_settings.STAFF_SESSION_SECONDS)
 
 
 def is_staff_session(request: HttpRequest) -> bool:
     stamp = request.session.get(STAFF_SESSION_KEY)
-    return isinstance(stamp, float) and timezone.now().timestamp() - stamp < settings.ACCOUNTLINK_STAFF_SESSION_SECONDS
+    return isinstance(stamp, float) and timezone.now().timestamp() - stamp < platform_settings.STAFF_SESSION_SECONDS
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
-    templates = "loop" if settings.ACCOUNTLINK_PLATFORM == "consumer" else "business"
-    return render(request, f"{templates}/forbidden.html", status=403)
+    return render(request, f"{platform_settings.TEMPLATE_DIR}/forbidden.html", status=403)
 
 
 def staff_only(allowed: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
