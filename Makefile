@@ -31,8 +31,9 @@ lint: setup
 # Each platform has its own AUTH_USER_MODEL, so each is type-checked under its own settings.
 typecheck: setup
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_consumer $(BIN)/mypy --cache-dir .mypy_cache/consumer \
-		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/cli.py \
-		src/accountlink/supervisor.py src/accountlink/gunicorn_conf.py src/accountlink/status.py
+		src/accountlink/kit src/accountlink/consumer src/accountlink/settings src/accountlink/helpcontent \
+		src/accountlink/cli src/accountlink/devtools src/accountlink/supervisor.py src/accountlink/gunicorn_conf.py \
+		src/accountlink/status.py
 	DJANGO_SETTINGS_MODULE=accountlink.settings.test_business $(BIN)/mypy --cache-dir .mypy_cache/business \
 		src/accountlink/business src/accountlink/helpcenter
 

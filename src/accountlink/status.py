@@ -8,9 +8,7 @@ the data directory. Exit code 0 when both platforms are ready, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import gettext
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,12 +17,9 @@ from typing import Any
 
 import requests
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-BRAND = os.environ.get("ACCOUNTLINK_BRAND", "Loop")
-READYZ_TIMEOUT_SECONDS = 5.0  # /readyz itself waits up to 2 s for the other platform
+from accountlink.devtools.terminal import BRAND, _, business_brand
 
-# The same catalogs and terminal language as the rest of the command (cli.py).
-_ = gettext.translation("django", localedir=LOCALE_DIR, fallback=True).gettext
+READYZ_TIMEOUT_SECONDS = 5.0  # /readyz itself waits up to 2 s for the other platform
 
 
 def add_status_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -51,7 +46,7 @@ def add_status_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def platform_label(platform: str) -> str:
-    return BRAND if platform == "consumer" else _("%(brand)s for Business") % {"brand": BRAND}
+    return BRAND if platform == "consumer" else business_brand()
 
 
 def readiness(url: str) -> dict[str, Any] | None:

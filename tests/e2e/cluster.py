@@ -2,8 +2,8 @@
 
 ``accountlink up`` runs everything as one unit and stops when a child dies; to take one part down
 (Loop's web server, a worker) and bring it back, this starts the same children itself, from the
-same command lines (``accountlink.cli.child_commands``) and environment (``cli.child_env``),
-after the same preparation (``cli.prepare_system``).
+same command lines (``accountlink.devtools.processes.child_commands``) and environment
+(``processes.child_env``), after the same preparation (``accountlink.devtools.system.prepare_system``).
 
 Each platform may get settings of its own (``platform_env``: a database each, say) and more than one
 task worker (``worker_count``: parts "worker", "worker-2", …).
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from accountlink import cli
+from accountlink.devtools import processes, system
 
 # Settings that would point the servers somewhere other than the cluster's data directory.
 FOREIGN_SETTINGS = (
@@ -108,7 +108,7 @@ class Cluster:
 
     @contextmanager
     def _environment(self, platform: str | None = None) -> Iterator[None]:
-        """``os.environ`` as the cluster's (one platform's) processes see it, for the ``cli`` helpers."""
+        """``os.environ`` as the cluster's (one platform's) processes see it, for the ``devtools.processes`` helpers."""
         saved, wanted = dict(os.environ), self._base_env(platform)
         os.environ.clear()
         os.environ.update(wanted)
@@ -122,23 +122,25 @@ class Cluster:
         """Migrate, load demo data, register the business platform and make the demo links."""
         if not self.platform_env:
             with self._environment():
-                self.client = cli.prepare_system(self.data_dir, self.urls, quiet=True)
+                self.client = system.prepare_system(self.data_dir, self.urls, quiet=True)
             return
-        # The steps of ``cli.prepare_system``, each in the environment of the platform it runs on.
+        # The steps of ``system.prepare_system``, each in the environment of the platform it runs on.
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        for platform in cli.PLATFORMS:
+        for platform in processes.PLATFORMS:
             with self._environment(platform):
-                cli.run_manage(platform, self.data_dir, "migrate", "--noinput", "--verbosity", "0", urls=self.urls)
-                cli.run_manage(platform, self.data_dir, "load_demo", urls=self.urls)
+                processes.run_manage(
+                    platform, self.data_dir, "migrate", "--noinput", "--verbosity", "0", urls=self.urls
+                )
+                processes.run_manage(platform, self.data_dir, "load_demo", urls=self.urls)
         with self._environment("consumer"):
-            self.client = cli.register_business_platform(self.data_dir, self.urls)
+            self.client = system.register_business_platform(self.data_dir, self.urls)
         with self._environment("business"):
             missing = json.loads(
-                cli.run_manage_output("business", self.data_dir, "load_demo_links", "--missing", urls=self.urls)
+                processes.run_manage_output("business", self.data_dir, "load_demo_links", "--missing", urls=self.urls)
             )
         if missing:
             with self._environment("consumer"):
-                grants = cli.run_manage_output(
+                grants = processes.run_manage_output(
                     "consumer",
                     self.data_dir,
                     "demo_grants",
@@ -148,7 +150,7 @@ class Cluster:
                     urls=self.urls,
                 )
             with self._environment("business"):
-                cli.run_manage_output("business", self.data_dir, "load_demo_links", stdin=grants, urls=self.urls)
+                processes.run_manage_output("business", self.data_dir, "load_demo_links", stdin=grants, urls=self.urls)
 
     def start(self, platform: str, part: str, wait: bool = True) -> None:
         """Start ``part`` ("web", "worker", "worker-2" … or "periodic") of ``platform``."""
@@ -156,8 +158,8 @@ class Cluster:
         running = self.processes.get(name)
         if running is not None and running.poll() is None:
             return
-        command = cli.child_commands(platform, self.ports[platform], self.web_workers)[part.split("-")[0]]
-        env = cli.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
+        command = processes.child_commands(platform, self.ports[platform], self.web_workers)[part.split("-")[0]]
+        env = processes.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
         self.processes[name] = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -210,9 +212,9 @@ class Cluster:
         """Run a management command on a platform's database (what an operator would do), in the
         environment of the platform's processes (``reconcile`` needs the client key, say)."""
         if self.client:
-            env = cli.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
+            env = processes.child_env(platform, self.data_dir, self.urls, self.client, base=self._base_env(platform))
         else:
-            env = cli.platform_env(platform, self.data_dir, self._base_env(platform))
+            env = processes.platform_env(platform, self.data_dir, self._base_env(platform))
         result = subprocess.run(
             [sys.executable, "-m", "accountlink.cli", "manage", platform, *args],
             env=env,

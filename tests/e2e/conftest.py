@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from accountlink.helpcenter.walker import CHROMIUM_ARGS
+from accountlink.devtools.walker import CHROMIUM_ARGS
 from accountlink.kit.notify import outbox
 from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
@@ -96,7 +96,7 @@ class RunningSystem:
     def python(self, platform: str, code: str) -> Any:
         """Run Python in a platform's Django (``accountlink manage <platform> shell -c``) against the
         running system's database; the code must print one JSON value, which is returned."""
-        from accountlink.cli import platform_env
+        from accountlink.devtools.processes import platform_env
 
         base = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
         result = subprocess.run(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accountlink.helpcenter import tour
-from accountlink.helpcenter.walker import Person, SectionOnPage, Site, StepOnPage, WalkError, walk_section
+from accountlink.devtools import tour
+from accountlink.devtools.walker import Person, SectionOnPage, Site, StepOnPage, WalkError, walk_section
 from tests.e2e.conftest import RunningSystem, accountlink_command
 from tests.e2e.steps import ARTIFACTS, PHONE, path_is
 from tests.e2e.support_steps import BROWSER_LOCALES, Labels

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from accountlink import cli
+from accountlink.devtools import processes
 from tests.e2e.conftest import (
     STOP_TIMEOUT,
     RunningSystem,
@@ -28,7 +28,7 @@ MARIA_PASSWORD = "loop-demo-2468"
 
 
 def port_is_free(url: str) -> bool:
-    return cli.port_is_free(int(url.rsplit(":", 1)[1]))
+    return processes.port_is_free(int(url.rsplit(":", 1)[1]))
 
 
 def remove_access_as_maria(page: Page, system: RunningSystem) -> None:

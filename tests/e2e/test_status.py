@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from tests.e2e.conftest import RunningSystem
 
-STATUS = [sys.executable, "-m", "accountlink.status"]  # `accountlink status` once cli.py adds the subcommand
+STATUS = [sys.executable, "-m", "accountlink.status"]  # the same as `accountlink status`
 
 
 def test_status_says_both_platforms_are_ready_with_their_backlogs(system: RunningSystem) -> None:

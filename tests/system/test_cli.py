@@ -187,7 +187,7 @@ def test_every_preparation_step_of_up_is_told_the_addresses_it_was_given(
 ) -> None:
     """A step that reaches the other platform (a revocation queued while making demo links) must reach
     the system on the ports ``up`` was given, never the defaults 8001 and 8002."""
-    from accountlink import cli
+    from accountlink.devtools import processes, system
 
     seen: list[tuple[str, dict[str, str]]] = []
 
@@ -198,10 +198,10 @@ def test_every_preparation_step_of_up_is_told_the_addresses_it_was_given(
         output = {"register_client": '{"client_key": "k", "client_secret": "s"}', "load_demo_links": '["maria"]'}
         return subprocess.CompletedProcess(command, 0, stdout=output.get(command[5], "[]"), stderr="")
 
-    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+    monkeypatch.setattr(processes.subprocess, "run", fake_run)
     urls = {"consumer": "http://127.0.0.1:8151", "business": "http://127.0.0.1:8152"}
 
-    cli.prepare_system(tmp_path, urls, quiet=True)
+    system.prepare_system(tmp_path, urls, quiet=True)
 
     steps = [step for step, _env in seen]
     assert steps.count("migrate") == 2 and "demo_grants" in steps and steps.count("load_demo_links") == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from accountlink import cli
+from accountlink.devtools import processes
 
 ACCOUNTLINK = [sys.executable, "-m", "accountlink.cli"]
 DEPLOY_DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
@@ -113,9 +113,9 @@ def test_accountlink_up_and_the_commands_on_its_data_directory_run_in_demo_mode(
     bare = bare_environment()
     urls = {"consumer": "http://127.0.0.1:1", "business": "http://127.0.0.1:2"}
     client = {"client_key": "k", "client_secret": "s"}
-    for platform in cli.PLATFORMS:
-        assert cli.platform_env(platform, tmp_path, bare)["ACCOUNTLINK_DEMO_MODE"] == "1"
-        assert cli.child_env(platform, tmp_path, urls, client, bare)["ACCOUNTLINK_DEMO_MODE"] == "1"
+    for platform in processes.PLATFORMS:
+        assert processes.platform_env(platform, tmp_path, bare)["ACCOUNTLINK_DEMO_MODE"] == "1"
+        assert processes.child_env(platform, tmp_path, urls, client, bare)["ACCOUNTLINK_DEMO_MODE"] == "1"
     on_data_dir = run("manage", "--data-dir", str(tmp_path), "consumer", "shell", "-c", DEMO_PROBE, env=bare)
     assert on_data_dir.stdout.strip().splitlines()[-1] == "True", on_data_dir.stderr
     deployment = run(

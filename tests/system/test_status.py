@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from accountlink import cli
+from accountlink.devtools.processes import free_ports
 
-STATUS = [sys.executable, "-m", "accountlink.status"]  # `accountlink status` once cli.py adds the subcommand
+STATUS = [sys.executable, "-m", "accountlink.status"]  # the same as `accountlink status`
 
 
 def run_status(*args: str, language: str = "C") -> subprocess.CompletedProcess[str]:
@@ -27,7 +27,7 @@ def run_status(*args: str, language: str = "C") -> subprocess.CompletedProcess[s
 
 def closed_ports(count: int) -> list[int]:
     """Ports nothing listens on (free a moment ago)."""
-    return cli.free_ports(count)
+    return free_ports(count)
 
 
 class ReadyPlatform(BaseHTTPRequestHandler):

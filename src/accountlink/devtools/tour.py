@@ -2,8 +2,8 @@
 language, in an order where each walk leaves what the next one needs (issue 6).
 
 Each walk names the section, the person who does it and where it starts. The people are made fresh
-for each language (through each platform's own actions, in its ``manage.py shell``), so the tour can
-run again and again on the same system. Some walks are there to set the stage (``illustrate=False``):
+for each language (through each platform's own actions, by ``tour_accounts``), so the tour can run
+again and again on the same system. Some walks are there to set the stage (``illustrate=False``):
 linking an account again before the next section removes the link, for instance.
 
 ``walk_all`` fails when a section with steps is on the site but not in the tour, or the other way
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .processes import platform_env
 from .walker import (
     BROWSER_LOCALES,
     SCREEN,
@@ -93,27 +94,8 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
         }
         for name in names
     }
-    loop_people = list(specs.values())
-    business_people = [spec for name, spec in specs.items() if name in WITH_BUSINESS_ACCOUNT]
-    run_in(
-        site,
-        "consumer",
-        "import datetime\n"
-        "from accountlink.consumer.accounts.actions import do_create_account\n"
-        f"for p in {loop_people!r}:\n"
-        "    do_create_account(handle=p['handle'], display_name=p['name'], email=p['loop'],"
-        f" birth_date=datetime.date(1990, 5, 20), password={PASSWORD!r}, language={language!r})\n"
-        "print('[]')",
-    )
-    run_in(
-        site,
-        "business",
-        "from accountlink.business.accounts.actions import do_create_account\n"
-        f"for p in {business_people!r}:\n"
-        "    do_create_account(email=p['business'], password="
-        f"{PASSWORD!r}, display_name=p['name'], language={language!r})\n"
-        "print('[]')",
-    )
+    create_accounts(site, "consumer", list(specs.values()), language)
+    create_accounts(site, "business", [spec for name, spec in specs.items() if name in WITH_BUSINESS_ACCOUNT], language)
     return {
         name: Person(
             loop_identifier=spec["handle"],
@@ -132,21 +114,20 @@ def make_people(site: Site, language: str) -> dict[str, Person]:
     }
 
 
-def run_in(site: Site, platform: str, code: str) -> object:
-    """Run Python in one platform's Django, against the running system's database."""
-    from accountlink.cli import platform_env
-
+def create_accounts(site: Site, platform: str, people: list[dict[str, str]], language: str) -> None:
+    """Make ``people``'s accounts on one platform of the running system (``tour_accounts``)."""
     base = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
+    request = {"platform": platform, "language": language, "password": PASSWORD, "people": people}
     result = subprocess.run(
-        [sys.executable, "-m", "accountlink.cli", "manage", platform, "shell", "-c", code],
+        [sys.executable, "-m", "accountlink.devtools.tour_accounts"],
         env=platform_env(platform, site.data_dir, base),
+        input=json.dumps(request),
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
         raise WalkError(f"preparing the tour on {platform} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def article_url(site: Site, slug: str) -> str:
