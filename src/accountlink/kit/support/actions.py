@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accountlink.kit.audit.models import EventKind
@@ -26,11 +24,11 @@ from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.notify.send import notify
 from accountlink.kit.sendcode import send_code
 
+from .acknowledgements import may_acknowledge, one_case_at_a_time
 from .models import CaseKind, CaseStatus, RecoveryLink, SupportCase
 
 RECOVERY_LINK_LIFETIME = timedelta(hours=24)
 RECOVERY_PURPOSE = "recovery_contact"
-OPEN_CASE_LOCK = 0x5C0A5E  # any constant, the same in every process
 
 
 def _tell_requester(case: SupportCase, template: str, **context: Any) -> None:
@@ -51,36 +49,6 @@ def check_reason(reason: str) -> str:
     return reason
 
 
-@dataclass(frozen=True)
-class AcknowledgementCaps:
-    """How many "we received your request" messages go out in 24 hours: per reply address and per
-    client network. Past them a case is still opened, and staff see it, but nothing is sent, so
-    Contact support cannot be used to send mail or SMS to strangers (issue 13)."""
-
-    per_reply_address: int = 3
-    per_source: int = 5
-
-
-def acknowledgement_caps() -> AcknowledgementCaps:
-    return AcknowledgementCaps(**getattr(settings, "ACCOUNTLINK_SUPPORT_ACKNOWLEDGEMENTS", {}))
-
-
-def _may_acknowledge(reply_to: Contact, source: str) -> bool:
-    caps, day_ago = acknowledgement_caps(), timezone.now() - timedelta(days=1)
-    sent = SupportCase.objects.filter(acknowledged=True, created_at__gte=day_ago)
-    if sent.filter(reply_to=reply_to.value).count() >= caps.per_reply_address:
-        return False
-    return not (source and sent.filter(source=source).count() >= caps.per_source)
-
-
-def _one_case_at_a_time() -> None:
-    """Parallel posts must not all slip under the caps. SQLite's write transactions already run one
-    at a time; PostgreSQL takes a transaction-scoped advisory lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [OPEN_CASE_LOCK])
-
-
 def do_open_case(
     *,
     kind: CaseKind,
@@ -98,8 +66,8 @@ def do_open_case(
     acknowledgement quotes nothing the visitor typed but the case's reference, and is capped.
     """
     with transaction.atomic(durable=True):
-        _one_case_at_a_time()
-        acknowledge = _may_acknowledge(reply_to, source)
+        one_case_at_a_time()
+        acknowledge = may_acknowledge(reply_to, source)
         case = SupportCase.objects.create(
             kind=kind,
             account=account,
