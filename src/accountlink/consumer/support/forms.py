@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.support import console_forms as kit_forms
-from accountlink.kit.support.console_forms import EvidenceForm, ReasonForm, text_field
+from accountlink.kit.support.console_forms import ConsoleForm, text_field
 
 from .search import resolve_account
-
-__all__ = ["ApproveRecoveryForm", "EvidenceForm", "ReasonForm", "SearchForm", "SuspendForm", "account_identifier"]
 
 # An account's suspension reason is stored with it and shown to the holder at login.
 STATUS_REASON_MAX_LENGTH = 200
@@ -26,7 +23,7 @@ class SearchForm(kit_forms.SearchForm):
         self.fields["q"].help_text = _("Username (with or without @), email address, phone number or account ID")
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(ConsoleForm):
     reason = text_field(
         _("Reason"),
         _("Shown to the holder when they try to log in, and kept in the audit log."),
@@ -37,10 +34,8 @@ class SuspendForm(forms.Form):
 class ApproveRecoveryForm(kit_forms.ApproveRecoveryForm):
     account_help = _("Username, email address, phone number or account ID of the account to recover")
 
+    def identify(self, account: LoopAccount | None) -> str:
+        return f"@{account.handle}" if account is not None else ""
+
     def resolve(self, text: str) -> LoopAccount | None:
         return resolve_account(text, self.language)
-
-
-def account_identifier(account: LoopAccount | None) -> str:
-    """What the approve form shows for ``account``."""
-    return f"@{account.handle}" if account is not None else ""

@@ -1,5 +1,5 @@
-"""Forms both staff consoles share. Reasons are not required by the forms: the actions require them
-and answer with the coded error ``support.reason_required`` (DESIGN §6), shown on the field."""
+"""Forms of the staff consoles. Reasons are not required by the forms: the actions require them and
+answer with the coded error ``support.reason_required`` (DESIGN §6), shown on the field."""
 
 from __future__ import annotations
 
@@ -31,7 +31,17 @@ class SearchForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class ConsoleForm(forms.Form):
+    """The form of a console button (``kit.support.console.Button``). Every one is made the same
+    way: with what the page is about (``subject``: an account, a case) and the staff member's language."""
+
+    def __init__(self, *args: Any, subject: Any = None, language: str = "en", **kwargs: Any) -> None:
+        self.subject = subject
+        self.language = language
+        super().__init__(*args, **kwargs)
+
+
+class EvidenceForm(ConsoleForm):
     evidence = text_field(
         _("Evidence"),
         _("How the requester proved they own the account, or what is still missing. It is kept in the audit log."),
@@ -39,13 +49,14 @@ class EvidenceForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ConsoleForm):
     reason = text_field(_("Reason"), _("Kept in the audit log."))
 
 
 class ApproveRecoveryForm(ReasonForm):
-    """**Approve and send link**: which account the link recovers, and why. Each platform says how
-    what the agent typed is found (``resolve``) and what may be typed (``account_help``)."""
+    """**Approve and send link** on a case: which account the link recovers, and why. Each platform
+    says how its accounts are named in the field: ``identify`` writes one, ``resolve`` finds what
+    the agent typed, and ``account_help`` says what may be typed."""
 
     account_help: Any = ""
     account = forms.CharField(
@@ -56,10 +67,14 @@ class ApproveRecoveryForm(ReasonForm):
     )
     field_order = ["account", "reason"]
 
-    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
-        self.language = language
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, subject: Any = None, **kwargs: Any) -> None:
+        if subject is not None:  # the case: the field starts with the account it matched
+            kwargs.setdefault("initial", {"account": self.identify(subject.account)})
+        super().__init__(*args, subject=subject, **kwargs)
         self.fields["account"].help_text = self.account_help
+
+    def identify(self, account: Any) -> str:
+        raise NotImplementedError
 
     def resolve(self, text: str) -> Any:
         raise NotImplementedError
