@@ -1,4 +1,4 @@
-"""Everything that changes Loop's OAuth state: clients, consent, revocation (STYLE rule 1)."""
+"""Everything that changes Loop's OAuth state: clients, consent, tokens issued, revocation (STYLE rule 1)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
 from accountlink.consumer.webhooks.actions import queue_authorization_removed
@@ -23,7 +25,8 @@ from accountlink.kit.crypto import open_sealed, seal
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.transactions import in_callers_transaction
 
-from .models import AppPermission, Client, ClientOpenId
+from . import credentials
+from .models import AppPermission, Client, ClientOpenId, RedeemedCode
 from .scopes import SCOPES, format_scopes, parse_scopes
 
 LINKING_AGE = 18
@@ -157,6 +160,25 @@ def do_authorize_client(account: LoopAccount, client: Client, scopes: list[str])
         return permission
 
 
+def do_issue_tokens(request: HttpRequest) -> tuple[str, int]:
+    """The token endpoint's work: redeem an authorization code or rotate a refresh token, as oauthlib
+    answers it through the validator; returns oauthlib's JSON body and status.
+
+    One transaction: the code or refresh token the validator locks stays locked until the tokens it
+    issues (and the code's redemption) are stored, so of parallel presentations exactly one succeeds.
+    """
+    with transaction.atomic(durable=True):
+        _uri, _headers, body, status = get_oauthlib_core().create_token_response(request)
+    return body, status
+
+
+@in_callers_transaction
+def do_redeem_code(client: Client, code: str, *, account: LoopAccount, token_family: uuid.UUID | None) -> None:
+    """A code was exchanged for tokens: remember it (by checksum), so that a replay can revoke what it
+    issued (RFC 9700 §4.5). Runs in ``do_issue_tokens``'s transaction."""
+    RedeemedCode.objects.create(code_digest=credentials.checksum(code), client=client, token_family=token_family)
+
+
 def _live_families(account_id: int, client: Client) -> set[uuid.UUID]:
     refresh_tokens = get_refresh_token_model().objects.filter(
         user_id=account_id, application=client, revoked__isnull=True
@@ -238,28 +260,10 @@ def do_remove_app_access(account: LoopAccount, client: Client, *, actor: LoopAcc
         return True
 
 
-def find_token_family(client: Client, token: str) -> uuid.UUID | None:
-    """The grant a token belongs to, if the token was issued to this client."""
-    from .validators import code_digest
-
-    digest = code_digest(token)
-    refresh = get_refresh_token_model().objects.filter(application=client, token_checksum=digest).first()
-    if refresh is not None:
-        return refresh.token_family
-    access = get_access_token_model().objects.filter(application=client, token_checksum=digest).first()
-    if access is None:
-        return None
-    source = access.source_refresh_token
-    if source is not None:
-        return source.token_family
-    issued = get_refresh_token_model().objects.filter(access_token=access).first()
-    return issued.token_family if issued else None
-
-
 def do_revoke_token(client: Client, token: str) -> None:
     """RFC 7009: revoking either token of a grant revokes the whole grant. Unknown tokens are ignored."""
     with transaction.atomic(durable=True):
-        family = find_token_family(client, token)
+        family = credentials.token_family(client, token)
         if family is not None:
             do_revoke_token_family(client, family, reason=REVOKED_BY_CLIENT)
 

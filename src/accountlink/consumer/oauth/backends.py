@@ -1,7 +1,8 @@
 """Loop speaks TikTok Login Kit v2 on the wire; oauthlib speaks RFC 6749. This translates the requests.
 
 ``client_key`` is TikTok's name for ``client_id`` and scopes come comma-separated; both are turned
-into the standard form before oauthlib sees them. Responses are shaped in ``views.py``.
+into the standard form before oauthlib sees them. Responses are shaped by the views
+(``consent_views.py``, ``api_views.py``).
 
 Before any of that, ``refuse_unreadable`` turns away requests whose parameters no lookup could use.
 """

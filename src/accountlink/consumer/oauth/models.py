@@ -1,7 +1,8 @@
 """Loop's side of OAuth: registered clients, per-client open_ids and app permissions.
 
 Tokens and authorization codes are django-oauth-toolkit's own models; the validator
-(``validators.py``) is the only seam between oauthlib and these tables.
+(``validators.py``) is the only seam between oauthlib and these tables, and ``credentials.py`` the
+only place a token, a code or a client secret is looked up by what a caller presents.
 """
 
 from __future__ import annotations

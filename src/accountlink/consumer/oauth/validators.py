@@ -1,29 +1,26 @@
-"""The one seam between oauthlib and Loop's tables (as in django-oauth-toolkit's design)."""
+"""The one seam between oauthlib and Loop's tables (as in django-oauth-toolkit's design).
+
+Secrets and token lookups come from ``credentials``; state changes (a code redeemed, a grant revoked
+on reuse) are the actions'.
+"""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from django.utils.crypto import constant_time_compare
-from oauth2_provider.models import get_grant_model, get_refresh_token_model
+from oauth2_provider.models import get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.common import Request
 
-from accountlink.kit.crypto import InvalidToken, open_sealed
 from accountlink.kit.errors import CodedError
 
-from .models import AppPermission, Client, RedeemedCode
-
-
-def code_digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
+from . import credentials
+from .actions import CODE_REUSED, REFRESH_TOKEN_REUSED, check_can_authorize, do_redeem_code, do_revoke_token_family
+from .models import AppPermission, Client
 
 
 def _may_authorize(account: Any) -> bool:
     """R4 again when a code or refresh token is redeemed: the account may have changed since consent."""
-    from .actions import check_can_authorize
-
     try:
         check_can_authorize(account)
     except CodedError:
@@ -33,12 +30,8 @@ def _may_authorize(account: Any) -> bool:
 
 class LoopOAuth2Validator(OAuth2Validator):
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
-        """Secrets are sealed, not hashed: open and compare in constant time (DESIGN §8)."""
-        try:
-            expected = open_sealed(stored_secret)
-        except InvalidToken:
-            return False
-        return constant_time_compare(provided_secret, expected)
+        """Secrets are sealed, not hashed (``credentials.secret_matches``)."""
+        return credentials.secret_matches(provided_secret, stored_secret)
 
     def _authenticate_basic_auth(self, request: Request) -> bool:
         """django-oauth-toolkit expects only ``binascii.Error`` from base64; a header that is not ASCII
@@ -76,11 +69,9 @@ class LoopOAuth2Validator(OAuth2Validator):
         A code that was already redeemed revokes everything it issued (RFC 9700 §4.5): someone
         other than the client may hold it.
         """
-        from .actions import CODE_REUSED, do_revoke_token_family
-
         grant = get_grant_model().objects.select_for_update().filter(code=code, application=client).first()
         if grant is None:
-            used = RedeemedCode.objects.filter(code_digest=code_digest(code), client=client).first()
+            used = credentials.redeemed_code(client, code)
             if used is not None and used.token_family is not None:
                 do_revoke_token_family(client, used.token_family, reason=CODE_REUSED)
             return False
@@ -96,10 +87,7 @@ class LoopOAuth2Validator(OAuth2Validator):
         Without the lock they all pass validation before the first commits, and django-oauth-toolkit then
         answers the late ones with the first one's (hashed, so blank) tokens.
         """
-        from .actions import REFRESH_TOKEN_REUSED, do_revoke_token_family
-
-        digest = code_digest(refresh_token)
-        locked = get_refresh_token_model().objects.select_for_update().filter(token_checksum=digest)
+        locked = credentials.refresh_tokens_with_value(refresh_token).select_for_update()
         list(locked.values_list("pk", flat=True))
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             # A revoked token presented again: django-oauth-toolkit has revoked its family (reuse
@@ -111,6 +99,11 @@ class LoopOAuth2Validator(OAuth2Validator):
             return False
         return _may_authorize(request.user)
 
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Request) -> bool:
+        """A protected endpoint's bearer token: django-oauth-toolkit's check (known, unexpired, in scope),
+        and the account behind it still active (a suspended or deleted holder's tokens stop at once)."""
+        return bool(super().validate_bearer_token(token, scopes, request)) and request.user.is_active
+
     def _create_refresh_token(
         self, request: Request, refresh_token_code: str, access_token: Any, previous_refresh_token: Any
     ) -> Any:
@@ -121,9 +114,8 @@ class LoopOAuth2Validator(OAuth2Validator):
     def invalidate_authorization_code(
         self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
     ) -> None:
+        """The code is used up: django-oauth-toolkit deletes it, and Loop remembers it was redeemed."""
         super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
-        RedeemedCode.objects.create(
-            code_digest=code_digest(code),
-            client=request.client,
-            token_family=getattr(request, "loop_token_family", None),
+        do_redeem_code(
+            request.client, code, account=request.user, token_family=getattr(request, "loop_token_family", None)
         )

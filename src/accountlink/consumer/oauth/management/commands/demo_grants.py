@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory
 
 from accountlink.consumer.accounts.models import LoopAccount
-from accountlink.consumer.oauth import views
+from accountlink.consumer.oauth import api_views, consent_views
 from accountlink.consumer.oauth.models import Client
 from accountlink.kit.crypto import open_sealed
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         consent.user = account
         consent.session = SessionStore()
         consent._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-        answer = views.authorize(consent)
+        answer = consent_views.authorize(consent)
         location = answer.get("Location", "")
         code = parse_qs(urlsplit(location).query).get("code", [""])[0]
         if answer.status_code != 302 or not code:
@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 "code_verifier": verifier,
             },
         )
-        tokens = json.loads(views.token(exchange).content)
+        tokens = json.loads(api_views.token(exchange).content)
         if "access_token" not in tokens:
             raise CommandError(f"@{account.handle}: the token endpoint refused: {tokens}")
         info = factory.get(
@@ -97,5 +97,5 @@ class Command(BaseCommand):
             {"fields": "open_id,union_id,avatar_url,display_name,username"},
             HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}",
         )
-        user = json.loads(views.user_info(info).content)["data"]["user"]
+        user = json.loads(api_views.user_info(info).content)["data"]["user"]
         return {"tokens": tokens, "user": user}
