@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -85,6 +89,48 @@ def settings_index(request: HttpRequest) -> HttpResponse:
     return render(request, "loop/settings.html", {"account": _user(request)})
 
 
+def _change_account_type(request: HttpRequest, account: LoopAccount, form: Form) -> HttpResponse | None:
+    try:
+        actions.do_change_account_type(account, AccountType(form.cleaned_data["account_type"]), actor=account)
+    except CodedError as error:
+        add_coded_error(form, error)
+        return None
+    messages.success(request, _("Your account type is now: %(type)s.") % {"type": account.get_account_type_display()})
+    return redirect("loop:settings_account")
+
+
+def _change_birth_date(request: HttpRequest, account: LoopAccount, form: Form) -> HttpResponse | None:
+    try:
+        actions.do_change_birth_date(account, form.cleaned_data["birth_date"], actor=account)
+    except CodedError as error:
+        add_coded_error(form, error, "birth_date")
+        return None
+    messages.success(request, _("Your date of birth has been saved."))
+    return redirect("loop:settings_account")
+
+
+def _delete_account(request: HttpRequest, account: LoopAccount, form: Form) -> HttpResponse | None:
+    try:
+        with password_guess(request, account, form.cleaned_data["password"]):
+            actions.check_password_confirmation(account, form.cleaned_data["password"])
+    except CodedError as error:
+        add_coded_error(form, error, "password")
+        return None
+    actions.do_delete_account(account, actor=account, reason="deleted_by_holder")
+    logout(request)
+    messages.success(request, _("Your %(brand)s account has been deleted.") % {"brand": settings.ACCOUNTLINK_BRAND})
+    return redirect("loop:home")
+
+
+# What each form of the Account page does when it is sent valid: a redirect, or None when the action
+# refused (the refusal is then on the form).
+_ACCOUNT_SETTINGS_ACTIONS: dict[str, Callable[[HttpRequest, LoopAccount, Form], HttpResponse | None]] = {
+    "account_type": _change_account_type,
+    "birth_date": _change_birth_date,
+    "delete": _delete_account,
+}
+
+
 @login_required
 def settings_account(request: HttpRequest) -> HttpResponse:
     """Account: switch account type, correct the date of birth, delete the account. Each form names
@@ -92,48 +138,29 @@ def settings_account(request: HttpRequest) -> HttpResponse:
     """
     account = _user(request)
     action = request.POST.get("action", "account_type") if request.method == "POST" else ""
-    type_form = AccountTypeForm(
-        posted(request) if action == "account_type" else None, initial={"account_type": account.account_type}
-    )
-    birth_date_form = BirthDateForm(
-        posted(request) if action == "birth_date" else None, initial={"birth_date": account.birth_date}
-    )
-    delete_form = DeleteAccountForm(posted(request) if action == "delete" else None)
-    if action == "account_type" and type_form.is_valid():
-        try:
-            actions.do_change_account_type(account, AccountType(type_form.cleaned_data["account_type"]), actor=account)
-        except CodedError as error:
-            add_coded_error(type_form, error)
-        else:
-            messages.success(
-                request, _("Your account type is now: %(type)s.") % {"type": account.get_account_type_display()}
-            )
-            return redirect("loop:settings_account")
-    elif action == "birth_date" and birth_date_form.is_valid():
-        try:
-            actions.do_change_birth_date(account, birth_date_form.cleaned_data["birth_date"], actor=account)
-        except CodedError as error:
-            add_coded_error(birth_date_form, error, "birth_date")
-        else:
-            messages.success(request, _("Your date of birth has been saved."))
-            return redirect("loop:settings_account")
-    elif action == "delete" and delete_form.is_valid():
-        try:
-            with password_guess(request, account, delete_form.cleaned_data["password"]):
-                actions.check_password_confirmation(account, delete_form.cleaned_data["password"])
-        except CodedError as error:
-            add_coded_error(delete_form, error, "password")
-        else:
-            actions.do_delete_account(account, actor=account, reason="deleted_by_holder")
-            logout(request)
-            messages.success(
-                request, _("Your %(brand)s account has been deleted.") % {"brand": settings.ACCOUNTLINK_BRAND}
-            )
-            return redirect("loop:home")
+
+    def data_for(form_action: str) -> Any:
+        return posted(request) if action == form_action else None
+
+    forms: dict[str, Form] = {
+        "account_type": AccountTypeForm(data_for("account_type"), initial={"account_type": account.account_type}),
+        "birth_date": BirthDateForm(data_for("birth_date"), initial={"birth_date": account.birth_date}),
+        "delete": DeleteAccountForm(data_for("delete")),
+    }
+    sent = forms.get(action)
+    if sent is not None and sent.is_valid():
+        done = _ACCOUNT_SETTINGS_ACTIONS[action](request, account, sent)
+        if done is not None:
+            return done
     return render(
         request,
         "loop/settings_account.html",
-        {"account": account, "form": type_form, "birth_date_form": birth_date_form, "delete_form": delete_form},
+        {
+            "account": account,
+            "form": forms["account_type"],
+            "birth_date_form": forms["birth_date"],
+            "delete_form": forms["delete"],
+        },
     )
 
 
