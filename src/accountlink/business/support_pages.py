@@ -22,7 +22,6 @@ def find_account_for_support(identifier: str, language: str = "en") -> BusinessA
 
 
 support_pages = SupportPages(
-    namespace="business",
     base_template="business/auth_base.html",
     code_template="business/code.html",
     identifier_label=gettext_lazy(

@@ -6,7 +6,6 @@ from accountlink.consumer.accounts.lookup import find_account
 from accountlink.kit.support.views import SupportPages
 
 support_pages = SupportPages(
-    namespace="loop",
     base_template="loop/base.html",
     code_template="loop/code.html",
     identifier_label=gettext_lazy("The account's username, email or phone number"),

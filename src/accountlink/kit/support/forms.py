@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.contacts import Contact, parse_contact
 
 from .models import CaseKind
@@ -32,7 +32,7 @@ class ContactSupportForm(forms.Form):
     def __init__(self, *args: Any, identifier_label: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The label may name the brand (``%(brand)s``), which is a setting, never written into the text.
-        self.fields["identifier"].label = str(identifier_label) % {"brand": settings.ACCOUNTLINK_BRAND}
+        self.fields["identifier"].label = str(identifier_label) % {"brand": platform_settings.BRAND}
         self.language = language
 
     def clean_reply_to(self) -> Contact:

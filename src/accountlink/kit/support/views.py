@@ -1,6 +1,6 @@
 """The public support pages both platforms share (DESIGN §4.6): **Contact support** and the pages
-behind a recovery link. Each platform makes one :class:`SupportPages` with its own base template,
-URL namespace and account lookup; the pages call ``kit.support.actions``.
+behind a recovery link. Each platform makes one :class:`SupportPages` with its own base templates
+and account lookup; the pages call ``kit.support.actions``.
 
 The recovery link carries its token in the address only once: the first page moves it into the
 session and redirects to an address without it.
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from accountlink.kit.brand import site_name
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
@@ -36,7 +37,6 @@ GONE = {ErrorCode.RECOVERY_LINK_USED, ErrorCode.RECOVERY_LINK_EXPIRED}
 
 @dataclass
 class SupportPages:
-    namespace: str
     base_template: str
     code_template: str
     identifier_label: Any
@@ -44,19 +44,18 @@ class SupportPages:
     # Another proof of ownership offered once a case is open (Loop for Business: Verify with Loop).
     proof_url_name: str | None = None
 
-    def url(self, name: str) -> str:
-        return reverse(f"{self.namespace}:{name}")
+    def url(self, name: str, *args: Any) -> str:
+        """The address of page ``name``, in the platform's URL namespace (``ACCOUNTLINK_URL_NAMESPACE``)."""
+        return reverse(f"{platform_settings.URL_NAMESPACE}:{name}", args=args)
 
     def recovery_link_url(self, token: str) -> str:
         """The absolute address sent in the approval message."""
-        return settings.ACCOUNTLINK_SITE_URL.rstrip("/") + reverse(f"{self.namespace}:recover", args=[token])
+        return platform_settings.SITE_URL + self.url("recover", token)
 
     def _render(self, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-        brand = settings.ACCOUNTLINK_BRAND
-        site_name = brand if self.namespace == "loop" else _("%(brand)s for Business") % {"brand": brand}
         shared = {
             "base_template": self.base_template,
-            "site_name": site_name,
+            "site_name": site_name(),
             "login_url": self.url("login"),
             "contact_url": self.url("contact_support"),
         }
