@@ -26,7 +26,8 @@ from accountlink.kit.support.console_forms import ConsoleForm, ReasonForm
 from . import actions
 
 
-def unlink(account: BusinessAccount, *, actor: BusinessAccount, reason: str) -> LoopLink:
+def unlink_managed(account: BusinessAccount, *, actor: BusinessAccount, reason: str) -> LoopLink:
+    """The button's action: the acting staff member is the account's manager."""
     return actions.do_unlink_managed_account(account, manager=actor, reason=reason)
 
 
@@ -44,7 +45,7 @@ def manager_of(request: HttpRequest) -> BusinessAccount:
 
 
 # **Unlink Loop account** for a managed account: ends the link with the manager's reason.
-UNLINK = Button("unlink", ReasonForm, unlink, done=unlinked)
+UNLINK = Button("unlink", ReasonForm, unlink_managed, done=unlinked)
 
 
 class ManagerConsole(Console):
