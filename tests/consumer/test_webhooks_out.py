@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from accountlink.consumer.oauth.actions import do_register_client
-from accountlink.consumer.webhooks.actions import queue_authorization_removed
+from accountlink.consumer.webhooks.actions import do_queue_authorization_removed
 from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.outbound.actions import (
@@ -55,7 +55,7 @@ START = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 def queue(account: Any, client: Any, reason: RemovalReason = RemovalReason.HOLDER_REMOVED_ACCESS) -> WebhookDelivery:
     with transaction.atomic():
-        delivery = queue_authorization_removed(account, client, reason)
+        delivery = do_queue_authorization_removed(account, client, reason)
     assert delivery is not None
     return delivery
 
@@ -126,7 +126,7 @@ def test_each_attempt_is_signed_when_it_is_sent(
 def test_an_app_without_a_webhook_url_gets_no_delivery(loop_account: Any) -> None:
     quiet = do_register_client(name="Quiet", redirect_uris=[REDIRECT_URI], webhook_url="", scopes=["user.info.basic"])
     with transaction.atomic():
-        assert queue_authorization_removed(loop_account, quiet.client, RemovalReason.UNKNOWN) is None
+        assert do_queue_authorization_removed(loop_account, quiet.client, RemovalReason.UNKNOWN) is None
     assert WebhookDelivery.objects.count() == 0
 
 

@@ -16,7 +16,7 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
-from accountlink.consumer.webhooks.actions import queue_authorization_removed
+from accountlink.consumer.webhooks.actions import do_queue_authorization_removed
 from accountlink.consumer.webhooks.models import RemovalReason
 from accountlink.kit.accounts.actions import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
@@ -217,7 +217,7 @@ def _end_permission(account: LoopAccount, client: Client, *, reason: str, actor:
     if deleted:
         record(EventKind.APP_ACCESS_REMOVED, account=account, actor=actor, client=client.name, reason=reason)
         notify_all_contacts(account, "app_access_removed", app_name=client.name)
-        queue_authorization_removed(account, client, WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN))
+        do_queue_authorization_removed(account, client, WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN))
 
 
 def _revoke_all_tokens(account: LoopAccount, client: Client, *, reason: str) -> None:

@@ -42,7 +42,7 @@ def authorization_removed_body(*, client_key: str, open_id: str, reason: int, cr
 
 
 @in_callers_transaction
-def queue_authorization_removed(account: Any, client: Client, reason: RemovalReason) -> WebhookDelivery | None:
+def do_queue_authorization_removed(account: Any, client: Client, reason: RemovalReason) -> WebhookDelivery | None:
     """Tell the app that the account's authorization is gone. Runs inside the caller's transaction,
     so the delivery and its task are committed with the change or not at all. An app without a
     webhook URL is not told.
