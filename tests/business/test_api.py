@@ -18,14 +18,15 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.link import do_link_loop_account
+from accountlink.business.linking.actions.unlink import do_send_unlink_code, do_unlink_loop_account
 from accountlink.business.linking.models import LoopLink
 from accountlink.business.linking.provider import LoopIdentity, TokenSet
+from accountlink.helpcontent.topics import HELP_SECTIONS
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
-from accountlink.kit.helplinks import HELP_SECTIONS
 from tests.business.conftest import confirm_its_me
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
@@ -85,7 +86,7 @@ def link_loop(account: BusinessAccount, username: str = "sakura") -> LoopLink:
     """A link made by the linking action itself (the page's flow is in test_linking.py)."""
     open_id = f"open-{username}"
     now = timezone.now()
-    return actions.do_link_loop_account(
+    return do_link_loop_account(
         account,
         LoopIdentity(
             open_id, f"union-{username}", username, username.title(), f"https://loop.test/v2/avatar/{open_id}.svg"
@@ -268,7 +269,7 @@ def test_a_code_sent_through_the_api_works_in_the_action_the_page_calls(
     api.send_code("email")
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
-    actions.do_unlink_loop_account(business_account, Contact("email", EMAIL), code)  # type: ignore[arg-type]
+    do_unlink_loop_account(business_account, Contact("email", EMAIL), code)  # type: ignore[arg-type]
 
     assert not LoopLink.objects.filter(pk=linked.pk).exists()
 
@@ -276,7 +277,7 @@ def test_a_code_sent_through_the_api_works_in_the_action_the_page_calls(
 def test_a_code_sent_by_the_action_the_page_calls_works_through_the_api(
     api: Api, business_account: BusinessAccount, linked: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
-    actions.do_send_unlink_code(business_account, Contact("sms", PHONE))  # type: ignore[arg-type]
+    do_send_unlink_code(business_account, Contact("sms", PHONE))  # type: ignore[arg-type]
 
     assert api.unlink(code_sent_to(outbox, run_tasks, PHONE), "sms").status_code == 200
 

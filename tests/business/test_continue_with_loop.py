@@ -276,7 +276,9 @@ def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The lookup said "not linked", but a link committed before our insert: R1 holds, no orphan account."""
-    monkeypatch.setattr("accountlink.business.linking.actions.do_log_in_with_loop", lambda identity, tokens: None)
+    monkeypatch.setattr(
+        "accountlink.business.linking.views.callback.do_log_in_with_loop", lambda identity, tokens: None
+    )
     sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked).access_token]
     kept = live_refresh_tokens(fake_loop, sakura)
     accounts = BusinessAccount.objects.count()

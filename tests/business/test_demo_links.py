@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.link import do_create_account_with_loop
+from accountlink.business.linking.actions.reconciliation import do_end_link_removed_on_loop
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.linking.provider import LoopIdentity, token_set
 from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
@@ -72,7 +73,7 @@ def test_a_demo_link_someone_ended_is_not_made_again(
     load_demo_links(monkeypatch, [grant_for(fake_loop, maria)])
     link = LoopLink.objects.get(username="maria")
     # @maria pressed Remove access on Loop: the webhook ended the link.
-    actions.do_end_link_removed_on_loop(link.open_id, reason=1, event_time=2_000_000_000)
+    do_end_link_removed_on_loop(link.open_id, reason=1, event_time=2_000_000_000)
     assert not LoopLink.objects.filter(username="maria").exists()
 
     assert "maria" not in missing()
@@ -90,7 +91,7 @@ def test_a_demo_link_whose_loop_account_is_linked_elsewhere_is_one_line_and_load
     maria, sakura = fake_loop.person("maria"), fake_loop.person("sakura")
     first = grant_for(fake_loop, maria)
     identity = LoopIdentity(open_id=maria.open_id, union_id="", username="maria", display_name="María", avatar_url="")
-    actions.do_create_account_with_loop(identity, token_set(first["tokens"]), language="es")
+    do_create_account_with_loop(identity, token_set(first["tokens"]), language="es")
     conflicting = grant_for(fake_loop, maria)
 
     output = load_demo_links(monkeypatch, [conflicting, grant_for(fake_loop, sakura)])

@@ -16,8 +16,8 @@ from django.test import Client as HttpClient
 from django_tasks_db.models import DBTaskResult
 
 from accountlink.business.linking import provider
+from accountlink.business.linking.actions.revocation import CODE_HOLD, HOLD, UNFINISHED
 from accountlink.business.linking.models import HeldCode, LoopLink, LoopRevocation
-from accountlink.business.linking.revocations import CODE_HOLD, HOLD, UNFINISHED
 from accountlink.kit.outbound.models import CallStatus
 from tests.business.fake_loop import FakeLoop
 from tests.business.test_linking import authorize, link, live_refresh_tokens, start_continue, start_link
@@ -34,7 +34,7 @@ def test_tokens_of_a_link_whose_database_went_away_are_revoked_after_the_hold(
     with time_machine.travel(START, tick=False) as clock:
         query = start_link(signed_in)
         gone = mock.patch(
-            "accountlink.business.linking.actions.do_link_loop_account",
+            "accountlink.business.linking.views.callback.do_link_loop_account",
             side_effect=OperationalError("the database went away"),
         )
         with gone, pytest.raises(OperationalError):

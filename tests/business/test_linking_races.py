@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.link import do_create_account_with_loop, do_link_loop_account
 from accountlink.business.linking.models import LoopLink
 from accountlink.business.linking.provider import LoopIdentity, TokenSet
 from accountlink.kit.audit.models import AuditEvent, EventKind
@@ -58,9 +58,7 @@ def test_one_loop_account_is_linked_to_one_of_twenty_business_accounts(
     accounts = [make_business_account() for _ in range(THREADS)]
 
     results = in_parallel(
-        lambda number: actions.do_link_loop_account(
-            accounts[number], identity("open-sakura"), tokens("open-sakura", number)
-        )
+        lambda number: do_link_loop_account(accounts[number], identity("open-sakura"), tokens("open-sakura", number))
     )
 
     winners = [number for number, result in enumerate(results) if isinstance(result, LoopLink)]
@@ -83,7 +81,7 @@ def test_one_business_account_is_linked_to_one_of_twenty_loop_accounts(
     business_account: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     results = in_parallel(
-        lambda number: actions.do_link_loop_account(
+        lambda number: do_link_loop_account(
             business_account, identity(f"open-person{number}"), tokens(f"open-person{number}", number)
         )
     )
@@ -109,9 +107,7 @@ def test_twenty_continue_with_loop_sign_ups_of_one_loop_account_make_one_busines
     accounts_before = BusinessAccount.objects.count()
 
     results = in_parallel(
-        lambda number: actions.do_create_account_with_loop(
-            identity("open-aiko"), tokens("open-aiko", number), language="en"
-        )
+        lambda number: do_create_account_with_loop(identity("open-aiko"), tokens("open-aiko", number), language="en")
     )
 
     created = [result for result in results if isinstance(result, BusinessAccount)]

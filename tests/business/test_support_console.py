@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions as linking_actions
+from accountlink.business.linking.actions.reconciliation import do_reconcile_links
+from accountlink.business.linking.actions.unlink import do_end_link_by_staff
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import Channel
@@ -217,7 +218,7 @@ def test_the_account_page_shows_revocations_and_notices_from_loop_even_after_the
     run_tasks: Any,
 ) -> None:
     manager = make_business_account(email="mina@example.com", display_name="Mina Manager", is_account_manager=True)
-    linking_actions.do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
+    do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
     revocation = LoopRevocation.objects.get(open_id=sakura.open_id)
     fake_loop.down = True
     run_tasks()  # the first try fails: Loop is down
@@ -246,7 +247,7 @@ def test_the_account_page_shows_security_activity_with_who_did_it(
     console: HttpClient, linked_account: BusinessAccount, make_business_account: Any
 ) -> None:
     manager = make_business_account(email="mina@example.com", display_name="Mina Manager", is_account_manager=True)
-    linking_actions.do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
+    do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
 
     page = text(console.get(account_url(linked_account)))
 
@@ -582,7 +583,7 @@ def failed_revocation(
 ) -> LoopRevocation:
     """A staff unlink whose revocation at Loop failed once: Loop was down."""
     manager = make_business_account(email="mina@example.com", display_name="Mina Manager", is_account_manager=True)
-    linking_actions.do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
+    do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
     fake_loop.down = True
     run_tasks()
     fake_loop.down = False
@@ -667,7 +668,7 @@ def test_a_revocation_is_given_up_after_72_hours_and_each_reconciliation_tries_i
         assert call.attempts == tries  # nothing more is tried ...
 
         fake_loop.down = False
-        linking_actions.do_reconcile_links()  # ... until the reconciliation takes over
+        do_reconcile_links()  # ... until the reconciliation takes over
         run_tasks()
     call.refresh_from_db()
     assert call.status == CallStatus.DONE and call.attempts == tries + 1
@@ -677,6 +678,6 @@ def test_a_revocation_is_given_up_after_72_hours_and_each_reconciliation_tries_i
 def test_the_reconciliation_leaves_pending_and_done_revocations_alone(
     failed_revocation: LoopRevocation, fake_loop: FakeLoop, sakura: LoopPerson, run_tasks: Any
 ) -> None:
-    linking_actions.do_reconcile_links()
+    do_reconcile_links()
     failed_revocation.call.refresh_from_db()
     assert failed_revocation.call.status == CallStatus.PENDING and failed_revocation.call.attempts == 1

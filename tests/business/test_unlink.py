@@ -14,7 +14,8 @@ from django.test import Client as HttpClient
 
 from accountlink.business.accounts import actions as account_actions
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions as linking_actions
+from accountlink.business.linking.actions.reconciliation import do_end_link_removed_on_loop
+from accountlink.business.linking.actions.unlink import do_unlink_loop_account
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError, ErrorCode
@@ -442,7 +443,7 @@ def test_a_link_ended_meanwhile_sends_the_holder_back_to_personal_information(
 ) -> None:
     send_code(linked, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
-    linking_actions.do_end_link_removed_on_loop("open-sakura", reason=1, event_time=int(time.time()))
+    do_end_link_removed_on_loop("open-sakura", reason=1, event_time=int(time.time()))
 
     response = confirm(linked, code, follow=True)
 
@@ -481,7 +482,7 @@ def test_a_code_is_good_once(
     link(linked, fake_loop, sakura)  # linked again at once
 
     with pytest.raises(CodedError) as refused:
-        linking_actions.do_unlink_loop_account(business_account, business_account.contacts()[0], code)
+        do_unlink_loop_account(business_account, business_account.contacts()[0], code)
 
     assert refused.value.code == ErrorCode.CODE_INVALID
     assert LoopLink.objects.filter(account=business_account).exists()

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.unlink import do_send_unlink_code, do_unlink_loop_account
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.webhooks_in.models import ReceivedNotice
 from accountlink.kit.audit.models import AuditEvent, EventKind
@@ -75,7 +75,7 @@ def test_twenty_confirms_of_one_code_unlink_once(
     linked_account: BusinessAccount, fake_loop: FakeLoop, outbox: Any, run_tasks: Any
 ) -> None:
     browsers = browsers_on_the_code_step(linked_account, THREADS)
-    actions.do_send_unlink_code(linked_account, linked_account.contacts()[0])
+    do_send_unlink_code(linked_account, linked_account.contacts()[0])
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
 
     responses = in_parallel(lambda number: browsers[number].post(CONFIRM, {"code": code}, follow=True))
@@ -103,11 +103,11 @@ def test_twenty_confirms_of_one_code_through_the_action_unlink_once(
     linked_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     contact = linked_account.contacts()[0]
-    actions.do_send_unlink_code(linked_account, contact)
+    do_send_unlink_code(linked_account, contact)
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
 
     results = in_parallel(
-        lambda number: actions.do_unlink_loop_account(BusinessAccount.objects.get(pk=linked_account.pk), contact, code)
+        lambda number: do_unlink_loop_account(BusinessAccount.objects.get(pk=linked_account.pk), contact, code)
     )
 
     assert sum(isinstance(result, LoopLink) for result in results) == 1

@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from accountlink.business.accounts import views as account_pages
 from accountlink.business.accounts.views import account_views
 from accountlink.business.adsmanager import views as adsmanager
-from accountlink.business.linking import views as linking
-from accountlink.business.settings_pages import sessions, unlink
+from accountlink.business.linking.urls import urlpatterns as linking_urls
+from accountlink.business.settings_pages import sessions
 from accountlink.business.settings_pages import views as settings_pages
 from accountlink.business.support.urls import urlpatterns as support_console_urls
 from accountlink.business.support_pages import support_pages
@@ -23,17 +23,11 @@ business_patterns = [
     path("settings/personal/", settings_pages.personal_information, name="personal_information"),
     re_path(r"^settings/personal/(?P<kind>email|phone)/$", settings_pages.change_contact, name="change_contact"),
     re_path(r"^settings/personal/(?P<kind>email|phone)/verify/$", settings_pages.verify_contact, name="verify_contact"),
-    path("settings/personal/link-loop/", linking.start_link, name="link_loop"),
-    path("settings/personal/unlink-loop/", unlink.unlink_loop, name="unlink_loop"),
-    path("settings/personal/unlink-loop/confirm/", unlink.unlink_loop_confirm, name="unlink_loop_confirm"),
-    path("login/loop/", linking.continue_with_loop, name="continue_with_loop"),
-    path("oauth/loop/callback/", linking.callback, name="loop_callback"),
-    path("support/contact/verify-with-loop/", linking.prove_with_loop, name="support_prove_with_loop"),
+    *linking_urls,
     path("settings/password/", login_required(account_views.change_password), name="change_password"),
     path("settings/security/", login_required(account_views.security_activity), name="security_activity"),
     *sessions.session_pages.urls("settings/sessions/"),
     path("reauthenticate/", sessions.reauthenticate, name="reauthenticate"),
-    path("reauthenticate/loop/", linking.reauthenticate_with_loop, name="reauthenticate_with_loop"),
     *support_console_urls,
     *support_pages.urls(),
 ]

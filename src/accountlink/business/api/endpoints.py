@@ -13,8 +13,9 @@ from ninja import Router, Status
 from ninja.errors import ValidationError
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
-from accountlink.business.linking.views import current_link
+from accountlink.business.linking.actions.refresh import do_queue_refresh_if_stale
+from accountlink.business.linking.actions.unlink import check_can_unlink, do_send_unlink_code, do_unlink_loop_account
+from accountlink.business.linking.queries import link_overview
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
@@ -53,7 +54,7 @@ def _reauthentication_required(request: HttpRequest, account: BusinessAccount) -
     ``auth.reauthentication_required`` and ``reauthenticate_url``, the "Confirm it's you" page to
     open in the browser (it comes back to Personal information). Refusals of the link's state come
     first: there is no point confirming for an unlink that cannot happen."""
-    actions.check_can_unlink(account)
+    check_can_unlink(account)
     if recently_authenticated(request):
         return None
     page = reauthentication_url("business:reauthenticate", reverse("business:personal_information"))
@@ -63,7 +64,9 @@ def _reauthentication_required(request: HttpRequest, account: BusinessAccount) -
 
 
 def _link_state(account: BusinessAccount) -> schemas.LinkState:
-    link = current_link(account)
+    overview = link_overview(account)
+    do_queue_refresh_if_stale(overview.link)  # answered as stored; a worker refreshes a stale link
+    link, refusal = overview.link, overview.unlink_refusal
     linked = None
     if link is not None:
         linked = schemas.LinkedAccount(
@@ -73,13 +76,11 @@ def _link_state(account: BusinessAccount) -> schemas.LinkState:
             scopes=[scope.strip() for scope in link.scopes.split(",") if scope.strip()],
             linked_at=link.linked_at,
         )
-    try:
-        actions.check_can_unlink(account)
-    except CodedError as refusal:
-        unlink = schemas.UnlinkState(allowed=False, refusal=Error(**refusal.as_json()), contacts=[])
-    else:
-        contacts = [schemas.Contact(id=str(c.channel), masked=c.masked) for c in account.contacts()]  # type: ignore[arg-type]
-        unlink = schemas.UnlinkState(allowed=True, refusal=None, contacts=contacts)
+    unlink = schemas.UnlinkState(
+        allowed=refusal is None,
+        refusal=Error(**refusal.as_json()) if refusal is not None else None,
+        contacts=[schemas.Contact(id=str(c.channel), masked=c.masked) for c in overview.unlink_contacts],  # type: ignore[arg-type]
+    )
     return schemas.LinkState(linked=linked is not None, link=linked, unlink=unlink)
 
 
@@ -118,7 +119,7 @@ def send_unlink_code(request: HttpRequest, payload: schemas.SendCodeIn) -> Statu
     if (refusal := _reauthentication_required(request, account)) is not None:
         return refusal
     contact = _contact(account, payload.contact)
-    actions.do_send_unlink_code(account, contact)
+    do_send_unlink_code(account, contact)
     return Status(202, schemas.CodeSent(sent_to=contact.masked))
 
 
@@ -145,5 +146,5 @@ def unlink(request: HttpRequest, payload: schemas.UnlinkIn) -> schemas.Unlinked 
     if (refusal := _reauthentication_required(request, account)) is not None:
         return refusal
     contact, code = _contact(account, payload.contact), form.cleaned_data["code"]
-    link = guarded_code(request, account, contact.value, lambda: actions.do_unlink_loop_account(account, contact, code))
+    link = guarded_code(request, account, contact.value, lambda: do_unlink_loop_account(account, contact, code))
     return schemas.Unlinked(unlinked=True, username=link.username)

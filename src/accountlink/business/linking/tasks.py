@@ -1,13 +1,16 @@
-"""Background work of the linking app (STYLE rule 4: thin; the actions do the work)."""
+"""Background work of the linking app (STYLE rule 4: thin; the actions do the work).
+
+The senders of the outbound calls to Loop are in ``senders``.
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from .actions.reconciliation import do_reconcile_links
+
 
 @task()
 def reconcile_links() -> None:
     """Periodic: end every link whose grant Loop no longer knows (DESIGN §5 R2)."""
-    from . import actions
-
-    actions.do_reconcile_links()
+    do_reconcile_links()

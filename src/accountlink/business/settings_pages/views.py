@@ -1,4 +1,8 @@
-"""User settings: Personal information (name, email, phone, password) and Security activity."""
+"""User settings: the overview and Personal information (name, email, phone, password, and the
+Loop account card whose buttons lead to ``linking``).
+
+User settings is not an app of its own: it is the set of pages that shows what ``accounts`` and
+``linking`` own, so it sits above both (``accounts`` never imports ``linking``)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from django.utils.translation import gettext as _
 from accountlink.business.accounts import actions
 from accountlink.business.accounts.forms import ChangeContactForm, DisplayNameForm
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking.views import current_link
+from accountlink.business.linking.actions.refresh import do_queue_refresh_if_stale
+from accountlink.business.linking.queries import link_overview
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
@@ -43,10 +48,12 @@ def personal_information(request: HttpRequest) -> HttpResponse:
         actions.do_change_display_name(account, form.cleaned_data["display_name"])
         messages.success(request, _("Your display name has been updated."))
         return redirect("business:personal_information")
+    overview = link_overview(account)
+    do_queue_refresh_if_stale(overview.link)  # the page shows the link as stored; a worker refreshes it
     return render(
         request,
         "business/personal_information.html",
-        {"section": "personal", "account": account, "form": form, "link": current_link(account)},
+        {"section": "personal", "account": account, "form": form, "link": overview.link},
     )
 
 

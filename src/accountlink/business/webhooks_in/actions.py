@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from accountlink.business.linking.actions import do_end_link_removed_on_loop
+from accountlink.business.linking.actions.reconciliation import do_end_link_removed_on_loop
 
 from .models import Outcome, ReceivedNotice
 from .notices import AUTHORIZATION_REMOVED, Notice

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.link import do_create_account_with_loop, do_link_loop_account
 from accountlink.business.linking.provider import LoopIdentity, token_set
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError
@@ -58,12 +58,12 @@ def link_one(grant: dict[str, Any]) -> None:
     tokens = token_set(grant["tokens"])
     email = DEMO_LINKS[handle]
     if email is None:
-        actions.do_create_account_with_loop(identity, tokens, language="ja")
+        do_create_account_with_loop(identity, tokens, language="ja")
         return
     account = BusinessAccount.objects.filter(email=email).first()
     if account is None:
         raise CommandError(f"the demo business account {email} is missing; run load_demo first")
-    actions.do_link_loop_account(account, identity, tokens)
+    do_link_loop_account(account, identity, tokens)
 
 
 class Command(BaseCommand):

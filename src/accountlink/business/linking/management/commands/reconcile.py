@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accountlink.business.linking import actions
+from accountlink.business.linking.actions.reconciliation import do_reconcile_links
 
 
 def terminal_language() -> str:
@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(terminal_language())
         brand = settings.ACCOUNTLINK_BRAND
-        result = actions.do_reconcile_links()
+        result = do_reconcile_links()
         for account_id, username in result.ended:
             self.stdout.write(
                 _("Ended the link of business account #%(account)s to @%(handle)s: its grant is gone on %(brand)s.")

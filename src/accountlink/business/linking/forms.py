@@ -1,4 +1,4 @@
-"""Forms of the User settings pages that the accounts app does not own."""
+"""The form of the Unlink Loop account dialog (the code form is ``kit.forms.CodeForm``)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,3 @@ class ChooseContactForm(forms.Form):
 
     def clean_contact(self) -> Contact:
         return self.contacts[self.cleaned_data["contact"]]
-
-    @staticmethod
-    def key_of(contact: Contact) -> str:
-        return CONTACT_KEYS[contact.channel]

@@ -1,0 +1,13 @@
+"""Every change to a link (STYLE rule 1), one module per capability.
+
+- ``link``: Link Loop account and Continue with Loop store a new link, or refuse it.
+- ``unlink``: the holder's Unlink dialog and the staff unlink end a link; ``do_end_link`` is the
+  one way a link ends, whoever ends it.
+- ``revocation``: Loop is told (RFC 7009) about every grant this platform does not keep; the
+  hold on codes and tokens that a flow has not kept yet.
+- ``refresh``: a link's tokens and profile, kept fresh by a worker.
+- ``reconciliation``: Loop says a grant is gone (its webhook, or its introspection answer).
+
+What the worker sends to Loop for these actions is in ``linking.senders``; what pages read is in
+``linking.queries``.
+"""
