@@ -1,3 +1,5 @@
+"""Fixtures every Loop test may use (tests/kit runs on Loop and uses them too)."""
+
 from __future__ import annotations
 
 import re
@@ -7,11 +9,13 @@ from typing import Any
 
 import pytest
 import responses
+from django.test import Client as HttpClient
 
 from accountlink.consumer.accounts import actions
 from accountlink.consumer.accounts.models import LoopAccount
 from tests.consumer.webhook_helpers import WebhookEndpoint
-from tests.django_fixtures import *  # noqa: F403
+from tests.django_fixtures import metrics_on, other_platform, outbox, run_tasks, sent  # noqa: F401  (both platforms')
+from tests.staff_helpers import staff_client
 
 PASSWORD = "correct-horse-battery"
 
@@ -44,10 +48,24 @@ def loop_account(make_loop_account: Any) -> LoopAccount:
 
 @pytest.fixture
 def agent(make_loop_account: Any) -> LoopAccount:
-    """A Loop support agent, agent@example.com (staff sign in with their password, then a code)."""
-    account: LoopAccount = make_loop_account(handle="agent", email="agent@example.com")
-    account.is_support_agent = True
-    account.save()
+    """A Loop support agent, Ana Agent, agent@example.com (staff sign in with their password, then a code)."""
+    account: LoopAccount = make_loop_account(
+        handle="agent", display_name="Ana Agent", email="agent@example.com", is_support_agent=True
+    )
+    return account
+
+
+@pytest.fixture
+def agent_browser(agent: LoopAccount) -> HttpClient:
+    """The agent's browser, signed in to the support console (password and staff code)."""
+    return staff_client(agent)
+
+
+@pytest.fixture
+def suspended_account(make_loop_account: Any) -> LoopAccount:
+    """Yuki Ito (@yuki, yuki@example.com), suspended by support for "Spam reports"."""
+    account: LoopAccount = make_loop_account(handle="yuki", display_name="Yuki Ito", email="yuki@example.com")
+    actions.do_suspend_account(account, reason="Spam reports")
     return account
 
 

@@ -133,3 +133,13 @@ def logged_in(account: Any) -> HttpClient:
     browser = HttpClient()
     browser.force_login(account)
     return browser
+
+
+def assert_oauth_error(response: Any, error: str, status: int = 400) -> None:
+    """Login Kit's error body (DESIGN §7), not an HTML page."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "error_description", "log_id"}
+    assert body["error"] == error
+    assert body["log_id"]

@@ -57,10 +57,8 @@ def assert_every_app_lost_access(account: Any, apps: dict[str, Any]) -> None:
 
 
 def test_suspending_an_account_ends_every_apps_access_with_reason_4(
-    loop_account: Any, two_apps: dict[str, Any], make_loop_account: Any
+    loop_account: Any, two_apps: dict[str, Any], agent: Any
 ) -> None:
-    agent = make_loop_account(is_support_agent=True)
-
     do_suspend_account(loop_account, reason="spam", actor=agent)
 
     assert deliveries() == [("Loop for Business", 4), ("Partner App", 4)]

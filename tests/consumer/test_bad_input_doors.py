@@ -20,6 +20,7 @@ from oauth2_provider.models import get_grant_model
 from accountlink.consumer.oauth.models import AppPermission
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
+    assert_oauth_error,
     authorize_url,
     client_credentials,
     consent,
@@ -30,7 +31,6 @@ from tests.consumer.oauth_helpers import (
     refresh,
     register,
 )
-from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ TOKEN = "/v2/oauth/token/"
 REVOKE = "/v2/oauth/revoke/"
 INTROSPECT = "/v2/oauth/introspect/"
 USER_INFO = "/v2/user/info/"
-
-
-def assert_oauth_error(response: Any, error: str, status: int = 400) -> None:
-    """Login Kit's error body (DESIGN §7), not an HTML page."""
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"error", "error_description", "log_id"}
-    assert body["error"] == error
-    assert body["log_id"]
 
 
 def assert_consent_error_page(response: Any) -> None:
@@ -300,14 +290,6 @@ def test_an_app_permission_page_for_a_key_that_cannot_exist_is_not_found(browser
 # -- the support console's search ------------------------------------------------------------------
 
 
-@pytest.fixture
-def console(make_loop_account: Any) -> HttpClient:
-    agent = make_loop_account(
-        handle="agent", display_name="Ana Agent", email="agent@example.com", is_support_agent=True
-    )
-    return staff_client(agent)
-
-
 def found_ids(response: Any) -> list[int]:
     assert response.status_code == 200
     return [int(pk) for pk in re.findall(r'data-account="(\d+)"', response.content.decode())]
@@ -316,12 +298,12 @@ def found_ids(response: Any) -> list[int]:
 @pytest.mark.parametrize(
     "typed", ["²", "²²", "1²", "@²", "⁴²", "½", "Ⅻ", NUL, "%", "_", "9" * 19, "9" * 40, "x" * 300, "\u202e"]
 )
-def test_searching_for_anything_shows_a_results_page(console: HttpClient, loop_account: Any, typed: str) -> None:
+def test_searching_for_anything_shows_a_results_page(agent_browser: HttpClient, loop_account: Any, typed: str) -> None:
     """``"²".isdigit()`` is true but ``int("²")`` fails: an ID is typed in decimal digits only."""
-    assert found_ids(console.get(reverse("loop:staff_home"), {"q": typed})) == []
+    assert found_ids(agent_browser.get(reverse("loop:staff_home"), {"q": typed})) == []
 
 
-def test_an_account_id_typed_in_full_width_digits_is_still_found(console: HttpClient, loop_account: Any) -> None:
+def test_an_account_id_typed_in_full_width_digits_is_still_found(agent_browser: HttpClient, loop_account: Any) -> None:
     """A Japanese keyboard types full-width digits; int() reads them like ASCII ones."""
     typed = "".join(chr(ord(digit) - ord("0") + ord("０")) for digit in str(loop_account.pk))
-    assert loop_account.pk in found_ids(console.get(reverse("loop:staff_home"), {"q": typed}))
+    assert loop_account.pk in found_ids(agent_browser.get(reverse("loop:staff_home"), {"q": typed}))

@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.consumer.page_helpers import error_code
+
 pytestmark = pytest.mark.django_db
 
 SIGNUP = {
@@ -23,11 +25,6 @@ SIGNUP = {
     "password": "a-long-enough-passphrase",
     "birth_date": date(1990, 1, 1).isoformat(),
 }
-
-
-def error_code(response: Any) -> str | None:
-    found = re.search(rb'data-error-code="([^"]+)"', response.content)
-    return found.group(1).decode() if found else None
 
 
 def reset_answers(identifier: str, tries: int = 7) -> list[Any]:

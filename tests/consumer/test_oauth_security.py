@@ -16,6 +16,7 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.consumer.conftest import PASSWORD
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
+    assert_oauth_error,
     authorize_url,
     basic_auth,
     client_credentials,
@@ -33,18 +34,6 @@ from tests.consumer.oauth_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ERROR_KEYS = {"error", "error_description", "log_id"}
-
-
-def assert_oauth_error(response: Any, error: str, status: int = 400) -> None:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == ERROR_KEYS
-    assert body["error"] == error
-    assert body["log_id"]
-
 
 # -- client authentication ---------------------------------------------------------------------
 

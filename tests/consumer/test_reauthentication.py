@@ -35,7 +35,7 @@ def clock() -> Any:
 
 
 @pytest.fixture
-def app(loop_account: Any) -> Any:
+def app_with_access(loop_account: Any) -> Any:
     """Loop for Business, with access to ``loop_account``."""
     registered = register()
     issue_tokens(logged_in(loop_account), registered)
@@ -60,57 +60,62 @@ def query(location: str) -> dict[str, str]:
 
 
 def test_within_ten_minutes_of_logging_in_remove_access_asks_nothing_more(
-    client: Client, loop_account: Any, app: Any, clock: Any
+    client: Client, loop_account: Any, app_with_access: Any, clock: Any
 ) -> None:
     client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
     clock.shift(timedelta(minutes=9))
-    assert client.get(remove_url(app)).status_code == 200
-    assert client.post(remove_url(app)).status_code == 302
+    assert client.get(remove_url(app_with_access)).status_code == 200
+    assert client.post(remove_url(app_with_access)).status_code == 302
     assert not AppPermission.objects.filter(account=loop_account).exists()
 
 
 def test_after_ten_minutes_remove_access_asks_to_confirm_its_you_then_comes_back(
-    stale: Client, loop_account: Any, app: Any
+    stale: Client, loop_account: Any, app_with_access: Any
 ) -> None:
-    response = stale.get(remove_url(app))
+    response = stale.get(remove_url(app_with_access))
     assert response.status_code == 302
     assert response["Location"].startswith(REAUTHENTICATE + "?")
-    assert query(response["Location"]) == {"next": remove_url(app)}
+    assert query(response["Location"]) == {"next": remove_url(app_with_access)}
     page = stale.get(response["Location"]).content.decode()
     assert "<h1>Confirm it's you</h1>" in page
-    assert f'<input type="hidden" name="next" value="{remove_url(app)}">' in page
-    confirmed = stale.post(response["Location"], {"password": PASSWORD, "next": remove_url(app)})
-    assert confirmed["Location"] == remove_url(app)
-    assert stale.get(remove_url(app)).status_code == 200
-    assert stale.post(remove_url(app)).status_code == 302
+    assert f'<input type="hidden" name="next" value="{remove_url(app_with_access)}">' in page
+    confirmed = stale.post(response["Location"], {"password": PASSWORD, "next": remove_url(app_with_access)})
+    assert confirmed["Location"] == remove_url(app_with_access)
+    assert stale.get(remove_url(app_with_access)).status_code == 200
+    assert stale.post(remove_url(app_with_access)).status_code == 302
     assert not AppPermission.objects.filter(account=loop_account).exists()
     event = AuditEvent.objects.get(account=loop_account, kind=EventKind.REAUTHENTICATED)
     assert event.data == {"method": "password"}
 
 
 def test_an_interrupted_remove_access_changes_nothing_and_comes_back_to_press_it_again(
-    stale: Client, loop_account: Any, app: Any
+    stale: Client, loop_account: Any, app_with_access: Any
 ) -> None:
-    response = stale.post(remove_url(app))
+    response = stale.post(remove_url(app_with_access))
     assert AppPermission.objects.filter(account=loop_account).exists()
-    assert query(response["Location"]) == {"next": remove_url(app), "retry": "1"}
+    assert query(response["Location"]) == {"next": remove_url(app_with_access), "retry": "1"}
     page = stale.get(response["Location"]).content.decode()
     assert "Nothing was changed yet." in page
-    back = stale.post(REAUTHENTICATE, {"password": PASSWORD, "next": remove_url(app), "retry": "1"}, follow=True)
-    assert back.request["PATH_INFO"] == remove_url(app)
+    back = stale.post(
+        REAUTHENTICATE, {"password": PASSWORD, "next": remove_url(app_with_access), "retry": "1"}, follow=True
+    )
+    assert back.request["PATH_INFO"] == remove_url(app_with_access)
     assert "Thank you. Nothing was changed yet, so please do it again." in back.content.decode()
     assert "Remove access" in back.content.decode()
-    stale.post(remove_url(app))
+    stale.post(remove_url(app_with_access))
     assert not AppPermission.objects.filter(account=loop_account).exists()
 
 
-def test_a_wrong_password_does_not_confirm_and_counts_as_a_guess(stale: Client, loop_account: Any, app: Any) -> None:
-    response = stale.post(REAUTHENTICATE, {"password": "not-it", "next": remove_url(app)})
+def test_a_wrong_password_does_not_confirm_and_counts_as_a_guess(
+    stale: Client, loop_account: Any, app_with_access: Any
+) -> None:
+    response = stale.post(REAUTHENTICATE, {"password": "not-it", "next": remove_url(app_with_access)})
     assert response.status_code == 200
     assert b'data-error-code="password.incorrect"' in response.content
-    assert stale.get(remove_url(app))["Location"].startswith(REAUTHENTICATE)
+    assert stale.get(remove_url(app_with_access))["Location"].startswith(REAUTHENTICATE)
     answers = [
-        stale.post(REAUTHENTICATE, {"password": f"guess-{n}", "next": remove_url(app)}).content for n in range(12)
+        stale.post(REAUTHENTICATE, {"password": f"guess-{n}", "next": remove_url(app_with_access)}).content
+        for n in range(12)
     ]
     assert b'data-error-code="auth.throttled"' in answers[-1]
     assert not AuditEvent.objects.filter(kind=EventKind.REAUTHENTICATED).exists()
@@ -130,14 +135,14 @@ def test_confirm_its_you_needs_a_login_and_the_csrf_token(client: Client, loop_a
 
 
 def test_another_accounts_app_is_still_not_found_before_any_question(
-    stale: Client, make_loop_account: Any, app: Any
+    stale: Client, make_loop_account: Any, app_with_access: Any
 ) -> None:
     assert stale.get(reverse("loop:remove_app_access", args=["no-such-app"])).status_code == 404
 
 
-def test_confirm_its_you_in_japanese(stale: Client, app: Any) -> None:
+def test_confirm_its_you_in_japanese(stale: Client, app_with_access: Any) -> None:
     stale.cookies["loop_language"] = "ja"
-    location = stale.get(remove_url(app))["Location"]
+    location = stale.get(remove_url(app_with_access))["Location"]
     page = stale.get(location).content.decode()
     assert "本人確認" in page and "セキュリティ保護のため、続行する前に本人確認を行ってください。" in page
     assert ">続ける</button>" in page

@@ -3,7 +3,6 @@ and recovery links. Passwords at login are covered by test_login_throttle.py."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,13 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.consumer.conftest import PASSWORD
+from tests.consumer.page_helpers import error_code
 
 pytestmark = pytest.mark.django_db
-
-
-def error_code(response: Any) -> str | None:
-    found = re.search(rb'data-error-code="([^"]+)"', response.content)
-    return found.group(1).decode() if found else None
 
 
 def test_staff_codes_are_throttled_across_new_codes(agent: Any) -> None:

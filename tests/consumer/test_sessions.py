@@ -87,8 +87,7 @@ def test_a_suspended_then_restored_account_does_not_get_its_old_session_back(loo
     assert AccountSession.objects.get(account=loop_account).end_reason == "account_suspended"
 
 
-def test_an_appeal_granted_by_support_ends_sessions_too(loop_account: Any, make_loop_account: Any) -> None:
-    agent = make_loop_account(handle="agent", is_support_agent=True)
+def test_an_appeal_granted_by_support_ends_sessions_too(loop_account: Any, agent: Any) -> None:
     browser = log_in(browser_at())
     cookie = browser.cookies["loop_session"].value
     do_suspend_account(loop_account, reason="review")

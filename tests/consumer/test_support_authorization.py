@@ -72,11 +72,6 @@ def world(make_loop_account: Any) -> World:
     return World(make_loop_account)
 
 
-@pytest.fixture
-def agent(make_loop_account: Any) -> Any:
-    return make_loop_account(handle="agent", email="agent@example.com", is_support_agent=True)
-
-
 def request(browser: HttpClient, world: World, name: str) -> Any:
     if name in ACTIONS:
         return browser.post(world.url(name), POSTED)

@@ -23,28 +23,10 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.support.models import CaseStatus, RecoveryLink, SupportCase
 from tests.consumer.conftest import PASSWORD
 from tests.consumer.oauth_helpers import register
-from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
 
 REPLY = "helper@example.net"
-
-
-@pytest.fixture
-def agent(make_loop_account: Any) -> Any:
-    return make_loop_account(handle="agent", display_name="Ana Agent", email="agent@example.com", is_support_agent=True)
-
-
-@pytest.fixture
-def console(agent: Any) -> HttpClient:
-    return staff_client(agent)
-
-
-@pytest.fixture
-def suspended(make_loop_account: Any) -> Any:
-    account = make_loop_account(handle="yuki", display_name="Yuki Ito", email="yuki@example.com")
-    account_actions.do_suspend_account(account, reason="Spam reports")
-    return account
 
 
 def contact_support(kind: str, identifier: str, message: str = "It is my account, please help.") -> SupportCase:
@@ -81,52 +63,52 @@ def sent_to(outbox: Any, run_tasks: Any, to: str) -> Any:
 # -- search ---------------------------------------------------------------------------------------
 
 
-def search(console: HttpClient, text: str) -> str:
-    return page_of(console.get(reverse("loop:staff_home"), {"q": text}))
+def search(agent_browser: HttpClient, text: str) -> str:
+    return page_of(agent_browser.get(reverse("loop:staff_home"), {"q": text}))
 
 
 @pytest.mark.parametrize("text", ["sakura", "@sakura", "@Sakura"])
 def test_search_finds_an_account_by_handle_with_or_without_the_at(
-    console: HttpClient, loop_account: Any, make_loop_account: Any, text: str
+    agent_browser: HttpClient, loop_account: Any, make_loop_account: Any, text: str
 ) -> None:
     make_loop_account(handle="kenji")
-    page = search(console, text)
+    page = search(agent_browser, text)
     assert found_ids(page) == [loop_account.pk]
     assert "@sakura" in page and "Sakura Tanaka" in page and "sakura@example.com" in page
 
 
-def test_search_finds_an_account_by_email_in_any_case(console: HttpClient, loop_account: Any) -> None:
-    assert found_ids(search(console, "  SAKURA@Example.com ")) == [loop_account.pk]
+def test_search_finds_an_account_by_email_in_any_case(agent_browser: HttpClient, loop_account: Any) -> None:
+    assert found_ids(search(agent_browser, "  SAKURA@Example.com ")) == [loop_account.pk]
 
 
 @pytest.mark.parametrize("text", ["+819012345678", "+81 90-1234-5678", "090 1234 5678", "(090) 1234-5678"])
 def test_search_finds_an_account_by_phone_number_in_any_format(
-    console: HttpClient, loop_account: Any, text: str
+    agent_browser: HttpClient, loop_account: Any, text: str
 ) -> None:
-    assert found_ids(search(console, text)) == [loop_account.pk]
+    assert found_ids(search(agent_browser, text)) == [loop_account.pk]
 
 
-def test_search_finds_an_account_by_its_id(console: HttpClient, loop_account: Any) -> None:
-    assert found_ids(search(console, str(loop_account.pk)))[0] == loop_account.pk
+def test_search_finds_an_account_by_its_id(agent_browser: HttpClient, loop_account: Any) -> None:
+    assert found_ids(search(agent_browser, str(loop_account.pk)))[0] == loop_account.pk
 
 
 def test_search_also_lists_handles_that_start_with_the_text_after_exact_matches(
-    console: HttpClient, make_loop_account: Any
+    agent_browser: HttpClient, make_loop_account: Any
 ) -> None:
     exact = make_loop_account(handle="ren")
     longer = make_loop_account(handle="renata")
     make_loop_account(handle="aiko")
-    assert found_ids(search(console, "ren")) == [exact.pk, longer.pk]
+    assert found_ids(search(agent_browser, "ren")) == [exact.pk, longer.pk]
 
 
-def test_search_says_when_nothing_matches(console: HttpClient, loop_account: Any) -> None:
-    page = search(console, "nobody@example.org")
+def test_search_says_when_nothing_matches(agent_browser: HttpClient, loop_account: Any) -> None:
+    page = search(agent_browser, "nobody@example.org")
     assert found_ids(page) == []
     assert "No account matches “nobody@example.org”." in page
 
 
 def test_the_home_page_lists_open_cases_newest_first_and_links_to_the_webhook_log(
-    console: HttpClient, suspended: Any, agent: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any
 ) -> None:
     now = timezone.now()
     with time_machine.travel(now - timedelta(hours=3), tick=False):
@@ -134,9 +116,9 @@ def test_the_home_page_lists_open_cases_newest_first_and_links_to_the_webhook_lo
     with time_machine.travel(now - timedelta(minutes=5), tick=False):
         newer = contact_support("appeal", "yuki")
     decided = contact_support("appeal", "yuki")
-    console.post(reverse("loop:staff_case_decline", args=[decided.pk]), {"reason": "Duplicate of an open appeal"})
+    agent_browser.post(reverse("loop:staff_case_decline", args=[decided.pk]), {"reason": "Duplicate of an open appeal"})
 
-    page = page_of(console.get(reverse("loop:staff_home")))
+    page = page_of(agent_browser.get(reverse("loop:staff_home")))
 
     assert re.findall(r'data-case="(\d+)"', page) == [str(newer.pk), str(older.pk)]
     newer_row = page[page.index(f'data-case="{newer.pk}"') : page.index(f'data-case="{older.pk}"')]
@@ -152,8 +134,8 @@ def test_the_home_page_lists_open_cases_newest_first_and_links_to_the_webhook_lo
 # -- one account ----------------------------------------------------------------------------------
 
 
-def test_the_account_page_shows_who_the_holder_is(console: HttpClient, loop_account: Any) -> None:
-    page = page_of(console.get(reverse("loop:staff_account", args=[loop_account.pk])))
+def test_the_account_page_shows_who_the_holder_is(agent_browser: HttpClient, loop_account: Any) -> None:
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[loop_account.pk])))
     for shown in (
         "@sakura",
         "Sakura Tanaka",
@@ -169,15 +151,15 @@ def test_the_account_page_shows_who_the_holder_is(console: HttpClient, loop_acco
 
 
 def test_the_account_page_shows_the_suspension_reason_and_a_support_agents_role(
-    console: HttpClient, suspended: Any, agent: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any
 ) -> None:
-    page = page_of(console.get(reverse("loop:staff_account", args=[suspended.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[suspended_account.pk])))
     assert 'data-status="suspended"' in page and "Reason: Spam reports" in page
-    assert "Support agent" in page_of(console.get(reverse("loop:staff_account", args=[agent.pk])))
+    assert "Support agent" in page_of(agent_browser.get(reverse("loop:staff_account", args=[agent.pk])))
 
 
 def test_the_account_page_shows_app_permissions_deliveries_activity_and_cases(
-    console: HttpClient, loop_account: Any, agent: Any
+    agent_browser: HttpClient, loop_account: Any, agent: Any
 ) -> None:
     kept = register("Loop for Business")
     removed = register("Photo Printer")
@@ -187,7 +169,7 @@ def test_the_account_page_shows_app_permissions_deliveries_activity_and_cases(
     delivery = WebhookDelivery.objects.get()
     case = contact_support("recovery", "sakura@example.com")
 
-    page = page_of(console.get(reverse("loop:staff_account", args=[loop_account.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[loop_account.pk])))
 
     apps = page[page.index("App permissions") : page.index("Support cases</h2>")]
     assert "Loop for Business" in apps and "Photo Printer" not in apps
@@ -202,7 +184,7 @@ def test_the_account_page_shows_app_permissions_deliveries_activity_and_cases(
 
 
 def test_the_account_page_lists_only_its_own_deliveries_and_cases(
-    console: HttpClient, loop_account: Any, make_loop_account: Any
+    agent_browser: HttpClient, loop_account: Any, make_loop_account: Any
 ) -> None:
     other = make_loop_account()
     app = register()
@@ -210,19 +192,19 @@ def test_the_account_page_lists_only_its_own_deliveries_and_cases(
     do_remove_app_access(other, app.client, actor=other)
     contact_support("recovery", other.handle)
 
-    page = page_of(console.get(reverse("loop:staff_account", args=[loop_account.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[loop_account.pk])))
 
     assert "data-delivery=" not in page and "data-case=" not in page
     assert "No webhook deliveries about this account." in page and "No support cases about this account." in page
 
 
 def test_an_agent_suspends_an_account_with_a_reason(
-    console: HttpClient, loop_account: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, loop_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
     holder = HttpClient()
     holder.force_login(loop_account)
 
-    response = console.post(
+    response = agent_browser.post(
         reverse("loop:staff_account_suspend", args=[loop_account.pk]), {"reason": "Selling followers"}, follow=True
     )
 
@@ -240,9 +222,9 @@ def test_an_agent_suspends_an_account_with_a_reason(
 
 @pytest.mark.parametrize("reason", ["", "   \n "])
 def test_suspending_without_a_reason_changes_nothing(
-    console: HttpClient, loop_account: Any, reason: str, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, loop_account: Any, reason: str, outbox: Any, run_tasks: Any
 ) -> None:
-    response = console.post(reverse("loop:staff_account_suspend", args=[loop_account.pk]), {"reason": reason})
+    response = agent_browser.post(reverse("loop:staff_account_suspend", args=[loop_account.pk]), {"reason": reason})
 
     assert reason_error(page_of(response))
     loop_account.refresh_from_db()
@@ -253,43 +235,47 @@ def test_suspending_without_a_reason_changes_nothing(
 
 
 def test_an_agent_restores_a_suspended_account_with_a_reason(
-    console: HttpClient, suspended: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
-    page = page_of(console.get(reverse("loop:staff_account", args=[suspended.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[suspended_account.pk])))
     assert 'data-action="restore"' in page and 'data-action="suspend"' not in page
 
-    response = console.post(
-        reverse("loop:staff_account_restore", args=[suspended.pk]), {"reason": "Reports were mistaken"}, follow=True
+    response = agent_browser.post(
+        reverse("loop:staff_account_restore", args=[suspended_account.pk]),
+        {"reason": "Reports were mistaken"},
+        follow=True,
     )
 
     assert "The account is restored. Its holder was told." in page_of(response)
-    suspended.refresh_from_db()
-    assert (suspended.status, suspended.status_reason) == (AccountStatus.ACTIVE, "")
-    event = AuditEvent.objects.get(account=suspended, kind=EventKind.ACCOUNT_RESTORED)
+    suspended_account.refresh_from_db()
+    assert (suspended_account.status, suspended_account.status_reason) == (AccountStatus.ACTIVE, "")
+    event = AuditEvent.objects.get(account=suspended_account, kind=EventKind.ACCOUNT_RESTORED)
     assert event.actor == agent and event.data["reason"] == "Reports were mistaken"
     assert "restored" in sent_to(outbox, run_tasks, "yuki@example.com").subject
 
 
-def test_restoring_without_a_reason_changes_nothing(console: HttpClient, suspended: Any) -> None:
-    response = console.post(reverse("loop:staff_account_restore", args=[suspended.pk]), {"reason": " "})
+def test_restoring_without_a_reason_changes_nothing(agent_browser: HttpClient, suspended_account: Any) -> None:
+    response = agent_browser.post(reverse("loop:staff_account_restore", args=[suspended_account.pk]), {"reason": " "})
     assert reason_error(page_of(response))
-    suspended.refresh_from_db()
-    assert suspended.status == AccountStatus.SUSPENDED
+    suspended_account.refresh_from_db()
+    assert suspended_account.status == AccountStatus.SUSPENDED
     assert not AuditEvent.objects.filter(kind=EventKind.ACCOUNT_RESTORED).exists()
 
 
 def test_an_active_account_cannot_be_restored_nor_a_deleted_one_suspended(
-    console: HttpClient, loop_account: Any, make_loop_account: Any
+    agent_browser: HttpClient, loop_account: Any, make_loop_account: Any
 ) -> None:
     url = reverse("loop:staff_account_restore", args=[loop_account.pk])
-    response = console.post(url, {"reason": "Why not"}, follow=True)
+    response = agent_browser.post(url, {"reason": "Why not"}, follow=True)
     assert 'data-error-code="request.invalid"' in page_of(response)
     deleted = make_loop_account()
     account_actions.do_delete_account(deleted, actor=deleted, reason="Holder asked")
-    page = page_of(console.get(reverse("loop:staff_account", args=[deleted.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_account", args=[deleted.pk])))
     assert "This account is deleted. It can't be suspended or restored." in page
     assert 'data-action="suspend"' not in page and 'data-action="restore"' not in page
-    response = console.post(reverse("loop:staff_account_suspend", args=[deleted.pk]), {"reason": "Spam"}, follow=True)
+    response = agent_browser.post(
+        reverse("loop:staff_account_suspend", args=[deleted.pk]), {"reason": "Spam"}, follow=True
+    )
     assert 'data-error-code="request.invalid"' in page_of(response)
     deleted.refresh_from_db()
     assert deleted.status == AccountStatus.DELETED
@@ -299,13 +285,13 @@ def test_an_active_account_cannot_be_restored_nor_a_deleted_one_suspended(
 # -- cases ----------------------------------------------------------------------------------------
 
 
-def test_the_case_page_shows_the_request(console: HttpClient, suspended: Any) -> None:
+def test_the_case_page_shows_the_request(agent_browser: HttpClient, suspended_account: Any) -> None:
     case = contact_support("appeal", "@Yuki", message="Those were my own photos.\nPlease look again.")
-    page = page_of(console.get(reverse("loop:staff_case", args=[case.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_case", args=[case.pk])))
     assert f"Case {case.reference}" in page and "Suspension appeal" in page and 'data-status="open"' in page
     assert "Yuki Ito" in page and REPLY in page and "<code>@Yuki</code>" in page
     assert "Those were my own photos.\nPlease look again." in page
-    assert f'href="{reverse("loop:staff_account", args=[suspended.pk])}">@yuki</a>' in page
+    assert f'href="{reverse("loop:staff_account", args=[suspended_account.pk])}">@yuki</a>' in page
     assert "No evidence recorded yet." in page
     for action in ("evidence", "restore", "decline"):
         assert f'data-action="{action}"' in page
@@ -313,19 +299,19 @@ def test_the_case_page_shows_the_request(console: HttpClient, suspended: Any) ->
     assert "<dd>English</dd>" in page  # the requester's language, by name
 
 
-def test_a_case_naming_no_account_says_so(console: HttpClient) -> None:
+def test_a_case_naming_no_account_says_so(agent_browser: HttpClient) -> None:
     case = contact_support("appeal", "not-an-account")
-    page = page_of(console.get(reverse("loop:staff_case", args=[case.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_case", args=[case.pk])))
     assert "No account matches what the requester typed." in page
     assert 'data-action="restore"' not in page and "No account is matched, so it can't be restored" in page
 
 
-def test_an_agent_records_evidence(console: HttpClient, loop_account: Any, agent: Any) -> None:
+def test_an_agent_records_evidence(agent_browser: HttpClient, loop_account: Any, agent: Any) -> None:
     case = contact_support("recovery", "sakura")
     url = reverse("loop:staff_case_evidence", args=[case.pk])
 
-    console.post(url, {"evidence": "Knew the date the account was created."})
-    response = console.post(url, {"evidence": "Named the last three videos."}, follow=True)
+    agent_browser.post(url, {"evidence": "Knew the date the account was created."})
+    response = agent_browser.post(url, {"evidence": "Named the last three videos."}, follow=True)
 
     page = page_of(response)
     assert "The evidence is recorded." in page
@@ -337,20 +323,20 @@ def test_an_agent_records_evidence(console: HttpClient, loop_account: Any, agent
     ]
 
 
-def test_empty_evidence_is_refused(console: HttpClient, loop_account: Any) -> None:
+def test_empty_evidence_is_refused(agent_browser: HttpClient, loop_account: Any) -> None:
     case = contact_support("recovery", "sakura")
-    page = page_of(console.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "  "}))
+    page = page_of(agent_browser.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "  "}))
     assert 'data-error-code="support.reason_required"' in page
     case.refresh_from_db()
     assert case.evidence == ""
 
 
 def test_restoring_on_an_appeal_restores_the_account_and_tells_the_requester(
-    console: HttpClient, suspended: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
     case = contact_support("appeal", "yuki")
 
-    response = console.post(
+    response = agent_browser.post(
         reverse("loop:staff_case_restore", args=[case.pk]), {"reason": "The reports were mistaken."}, follow=True
     )
 
@@ -358,15 +344,15 @@ def test_restoring_on_an_appeal_restores_the_account_and_tells_the_requester(
     assert "The account is restored and the requester was told." in page
     assert 'data-decision="approved"' in page and "@agent" in page and "The reports were mistaken." in page
     assert "data-action=" not in page  # a decided case offers no forms
-    suspended.refresh_from_db()
-    assert suspended.status == AccountStatus.ACTIVE
+    suspended_account.refresh_from_db()
+    assert suspended_account.status == AccountStatus.ACTIVE
     case.refresh_from_db()
     assert (case.status, case.decided_by, case.decision_reason) == (
         CaseStatus.APPROVED,
         agent,
         "The reports were mistaken.",
     )
-    event = AuditEvent.objects.get(account=suspended, kind=EventKind.ACCOUNT_RESTORED)
+    event = AuditEvent.objects.get(account=suspended_account, kind=EventKind.ACCOUNT_RESTORED)
     assert event.actor == agent and event.data == {"reason": "The reports were mistaken.", "case": case.pk}
     answer = sent_to(outbox, run_tasks, REPLY)
     assert answer.subject == f"Your appeal {case.reference} was accepted"
@@ -376,18 +362,18 @@ def test_restoring_on_an_appeal_restores_the_account_and_tells_the_requester(
 
 
 def test_keeping_the_suspension_declines_the_appeal_and_tells_the_requester(
-    console: HttpClient, suspended: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
     case = contact_support("appeal", "yuki")
 
-    response = console.post(
+    response = agent_browser.post(
         reverse("loop:staff_case_decline", args=[case.pk]), {"reason": "The spam came from this account."}, follow=True
     )
 
     page = page_of(response)
     assert "The suspension is kept and the requester was told." in page and 'data-decision="declined"' in page
-    suspended.refresh_from_db()
-    assert suspended.status == AccountStatus.SUSPENDED
+    suspended_account.refresh_from_db()
+    assert suspended_account.status == AccountStatus.SUSPENDED
     case.refresh_from_db()
     assert (case.status, case.decided_by) == (CaseStatus.DECLINED, agent)
     event = AuditEvent.objects.get(kind=EventKind.SUPPORT_CASE_DECLINED)
@@ -398,27 +384,27 @@ def test_keeping_the_suspension_declines_the_appeal_and_tells_the_requester(
 
 
 def test_deciding_an_appeal_without_a_reason_changes_nothing(
-    console: HttpClient, suspended: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, suspended_account: Any, outbox: Any, run_tasks: Any
 ) -> None:
     case = contact_support("appeal", "yuki")
     run_tasks()
     before = len(outbox.messages(REPLY))
     for name in ("loop:staff_case_restore", "loop:staff_case_decline"):
-        assert reason_error(page_of(console.post(reverse(name, args=[case.pk]), {"reason": ""})))
+        assert reason_error(page_of(agent_browser.post(reverse(name, args=[case.pk]), {"reason": ""})))
     case.refresh_from_db()
-    suspended.refresh_from_db()
-    assert case.status == CaseStatus.OPEN and suspended.status == AccountStatus.SUSPENDED
+    suspended_account.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and suspended_account.status == AccountStatus.SUSPENDED
     run_tasks()
     assert len(outbox.messages(REPLY)) == before
 
 
 def test_an_appeal_for_an_account_that_is_not_suspended_offers_no_restore(
-    console: HttpClient, loop_account: Any
+    agent_browser: HttpClient, loop_account: Any
 ) -> None:
     case = contact_support("appeal", "sakura")
-    page = page_of(console.get(reverse("loop:staff_case", args=[case.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_case", args=[case.pk])))
     assert 'data-action="restore"' not in page and "The matched account is not suspended" in page
-    response = console.post(
+    response = agent_browser.post(
         reverse("loop:staff_case_restore", args=[case.pk]), {"reason": "Restore anyway"}, follow=True
     )
     assert 'data-error-code="request.invalid"' in page_of(response)
@@ -428,21 +414,21 @@ def test_an_appeal_for_an_account_that_is_not_suspended_offers_no_restore(
 
 
 def test_approving_a_recovery_case_sends_a_link_to_the_reply_address(
-    console: HttpClient, make_loop_account: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, make_loop_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
     lost = make_loop_account(handle="lost", email=None, phone=None)
     case = contact_support("recovery", "@lost")
-    page = page_of(console.get(reverse("loop:staff_case", args=[case.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_case", args=[case.pk])))
     assert 'name="account" value="@lost"' in page and ">Approve and send link</button>" in page
     assert 'data-action="restore"' not in page and ">Decline</button>" in page
-    console.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "Sent the original receipt."})
+    agent_browser.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "Sent the original receipt."})
 
-    response = console.post(
+    response = agent_browser.post(
         reverse("loop:staff_case_approve", args=[case.pk]), {"account": "@lost", "reason": "Receipt matches"}
     )
 
     assert response.status_code == 302
-    assert "The recovery link was sent to the requester." in page_of(console.get(response["Location"]))
+    assert "The recovery link was sent to the requester." in page_of(agent_browser.get(response["Location"]))
     case.refresh_from_db()
     assert (case.status, case.account, case.decided_by) == (CaseStatus.APPROVED, lost, agent)
     event = AuditEvent.objects.get(kind=EventKind.RECOVERY_APPROVED)
@@ -457,43 +443,45 @@ def test_approving_a_recovery_case_sends_a_link_to_the_reply_address(
 
 
 def test_the_agent_can_send_the_link_for_another_account_than_the_one_matched(
-    console: HttpClient, make_loop_account: Any, loop_account: Any
+    agent_browser: HttpClient, make_loop_account: Any, loop_account: Any
 ) -> None:
     case = contact_support("recovery", "someone-unknown")
-    console.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "Video call, showed ID."})
-    console.post(reverse("loop:staff_case_approve", args=[case.pk]), {"account": "+81 90 1234 5678", "reason": "OK"})
+    agent_browser.post(reverse("loop:staff_case_evidence", args=[case.pk]), {"evidence": "Video call, showed ID."})
+    agent_browser.post(
+        reverse("loop:staff_case_approve", args=[case.pk]), {"account": "+81 90 1234 5678", "reason": "OK"}
+    )
     case.refresh_from_db()
     assert (case.status, case.account) == (CaseStatus.APPROVED, loop_account)
 
 
-def test_a_refused_approval_keeps_what_the_agent_typed(console: HttpClient, make_loop_account: Any) -> None:
+def test_a_refused_approval_keeps_what_the_agent_typed(agent_browser: HttpClient, make_loop_account: Any) -> None:
     make_loop_account(handle="lost", email=None, phone=None)
     case = contact_support("recovery", "lost")
     url = reverse("loop:staff_case_approve", args=[case.pk])
 
-    page = page_of(console.post(url, {"account": "@lost", "reason": "Looks right to me"}))
+    page = page_of(agent_browser.post(url, {"account": "@lost", "reason": "Looks right to me"}))
     assert 'data-error-code="support.evidence_required"' in page
     assert 'value="@lost"' in page and "Looks right to me</textarea>" in page
 
-    page = page_of(console.post(url, {"account": "@nobody-at-all", "reason": "Looks right to me"}))
+    page = page_of(agent_browser.post(url, {"account": "@nobody-at-all", "reason": "Looks right to me"}))
     assert "No account matches this. Check it, or search for the account." in page
     assert 'value="@nobody-at-all"' in page
 
-    page = page_of(console.post(url, {"account": "", "reason": "Looks right to me"}))
+    page = page_of(agent_browser.post(url, {"account": "", "reason": "Looks right to me"}))
     assert 'data-error-code="support.no_account"' in page
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and not RecoveryLink.objects.exists()
 
 
 def test_a_decided_case_shows_the_decision_and_cannot_be_decided_again(
-    console: HttpClient, suspended: Any, agent: Any, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, suspended_account: Any, agent: Any, outbox: Any, run_tasks: Any
 ) -> None:
     case = contact_support("appeal", "yuki")
-    console.post(reverse("loop:staff_case_decline", args=[case.pk]), {"reason": "Spam confirmed."})
+    agent_browser.post(reverse("loop:staff_case_decline", args=[case.pk]), {"reason": "Spam confirmed."})
     run_tasks()
     sent_before = len(outbox.messages(REPLY))
 
-    page = page_of(console.get(reverse("loop:staff_case", args=[case.pk])))
+    page = page_of(agent_browser.get(reverse("loop:staff_case", args=[case.pk])))
     assert 'data-decision="declined"' in page and "Spam confirmed." in page and "@agent" in page
     assert '<form method="post" action="/staff/cases/' not in page
 
@@ -502,28 +490,32 @@ def test_a_decided_case_shows_the_decision_and_cannot_be_decided_again(
         ("loop:staff_case_decline", {"reason": "Again"}),
         ("loop:staff_case_evidence", {"evidence": "More"}),
     ):
-        response = console.post(reverse(name, args=[case.pk]), data, follow=True)
+        response = agent_browser.post(reverse(name, args=[case.pk]), data, follow=True)
         page = page_of(response)
         assert 'data-error-code="support.case_closed"' in page and "This case has already been decided." in page
 
     case.refresh_from_db()
-    suspended.refresh_from_db()
+    suspended_account.refresh_from_db()
     assert (case.status, case.decision_reason, case.evidence) == (CaseStatus.DECLINED, "Spam confirmed.", "")
-    assert suspended.status == AccountStatus.SUSPENDED
+    assert suspended_account.status == AccountStatus.SUSPENDED
     run_tasks()
     assert len(outbox.messages(REPLY)) == sent_before
 
 
 def test_a_recovery_case_cannot_be_granted_as_an_appeal_nor_an_appeal_approved_as_recovery(
-    console: HttpClient, loop_account: Any
+    agent_browser: HttpClient, loop_account: Any
 ) -> None:
     account_actions.do_suspend_account(loop_account, reason="Review")
     recovery = contact_support("recovery", "sakura")
     appeal = contact_support("appeal", "sakura")
-    console.post(reverse("loop:staff_case_evidence", args=[appeal.pk]), {"evidence": "Knows the password"})
+    agent_browser.post(reverse("loop:staff_case_evidence", args=[appeal.pk]), {"evidence": "Knows the password"})
 
-    assert console.post(reverse("loop:staff_case_restore", args=[recovery.pk]), {"reason": "R"}).status_code == 404
-    response = console.post(reverse("loop:staff_case_approve", args=[appeal.pk]), {"account": "sakura", "reason": "R"})
+    assert (
+        agent_browser.post(reverse("loop:staff_case_restore", args=[recovery.pk]), {"reason": "R"}).status_code == 404
+    )
+    response = agent_browser.post(
+        reverse("loop:staff_case_approve", args=[appeal.pk]), {"account": "sakura", "reason": "R"}
+    )
     assert response.status_code == 404
 
     loop_account.refresh_from_db()

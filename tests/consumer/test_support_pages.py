@@ -9,7 +9,6 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from accountlink.consumer.accounts import actions as account_actions
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.support.models import CaseKind, SupportCase
 from tests.consumer.conftest import PASSWORD
@@ -19,14 +18,7 @@ pytestmark = pytest.mark.django_db
 REPLY = "yuki.personal@example.net"
 
 
-@pytest.fixture
-def suspended(make_loop_account: Any) -> Any:
-    account = make_loop_account(handle="yuki", email="yuki@example.com")
-    account_actions.do_suspend_account(account, reason="Spam reports")
-    return account
-
-
-def test_a_suspended_holder_is_told_why_and_offered_an_appeal(client: HttpClient, suspended: Any) -> None:
+def test_a_suspended_holder_is_told_why_and_offered_an_appeal(client: HttpClient, suspended_account: Any) -> None:
     response = client.post(reverse("loop:login"), {"identifier": "yuki", "password": PASSWORD})
     page = response.content.decode()
     assert 'data-error-code="login.suspended"' in page
@@ -35,13 +27,15 @@ def test_a_suspended_holder_is_told_why_and_offered_an_appeal(client: HttpClient
     assert f'href="{appeal}">Contact support<' in page
 
 
-def test_a_wrong_password_for_a_suspended_account_says_nothing_about_it(client: HttpClient, suspended: Any) -> None:
+def test_a_wrong_password_for_a_suspended_account_says_nothing_about_it(
+    client: HttpClient, suspended_account: Any
+) -> None:
     page = client.post(reverse("loop:login"), {"identifier": "yuki", "password": "wrong-password"}).content.decode()
     assert "login.suspended" not in page and "Spam reports" not in page and "kind=appeal" not in page
 
 
 def test_the_appeal_form_opens_an_appeal_case_for_the_account(
-    client: HttpClient, suspended: Any, outbox: Any, run_tasks: Any
+    client: HttpClient, suspended_account: Any, outbox: Any, run_tasks: Any
 ) -> None:
     form = client.get(reverse("loop:contact_support"), {"kind": "appeal", "identifier": "yuki"}).content.decode()
     assert "If you think your Loop account was suspended by mistake" in form
@@ -60,14 +54,14 @@ def test_the_appeal_form_opens_an_appeal_case_for_the_account(
     )
 
     case = SupportCase.objects.get()
-    assert (case.kind, case.account) == (CaseKind.APPEAL, suspended)
+    assert (case.kind, case.account) == (CaseKind.APPEAL, suspended_account)
     page = response.content.decode()
     assert f"Your request {case.reference} is with our support team." in page
     assert "whether the account is restored" in page
     run_tasks()
     message = outbox.last(REPLY)
     assert case.reference in message.subject and "appeal" in message.body
-    assert AuditEvent.objects.filter(account=suspended, kind=EventKind.SUPPORT_CASE_OPENED).exists()
+    assert AuditEvent.objects.filter(account=suspended_account, kind=EventKind.SUPPORT_CASE_OPENED).exists()
 
 
 def test_forgot_password_and_the_reset_page_lead_to_contact_support(client: HttpClient) -> None:
@@ -83,14 +77,9 @@ def test_an_unknown_kind_is_a_recovery_request(client: HttpClient) -> None:
     assert "send you a link to add an email or phone" in page
 
 
-def test_support_agents_find_the_console_in_settings(make_loop_account: Any) -> None:
-    from tests.staff_helpers import staff_client
-
-    agent = make_loop_account(handle="agent", email="agent@example.com")
-    agent.is_support_agent = True
-    agent.save()
+def test_support_agents_find_the_console_in_settings(agent_browser: HttpClient, make_loop_account: Any) -> None:
     console = f'href="{reverse("loop:staff_home")}">Support console<'
-    assert console in staff_client(agent).get(reverse("loop:settings")).content.decode()
+    assert console in agent_browser.get(reverse("loop:settings")).content.decode()
     holder = HttpClient()
     holder.force_login(make_loop_account(handle="holder", email="holder@example.com"))
     assert "Support console" not in holder.get(reverse("loop:settings")).content.decode()

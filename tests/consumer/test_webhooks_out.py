@@ -61,7 +61,7 @@ def queue(account: Any, client: Any, reason: RemovalReason = RemovalReason.HOLDE
 
 
 @pytest.fixture
-def app(loop_account: Any) -> Any:
+def registered_app(loop_account: Any) -> Any:
     return register()
 
 
@@ -69,20 +69,22 @@ def app(loop_account: Any) -> Any:
 
 
 def test_the_webhook_is_tiktoks_authorization_removed_signed_with_the_client_secret(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     with time_machine.travel(START, tick=False):
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
 
         [request] = webhook_endpoint.requests
         assert request.method == "POST" and request.url == WEBHOOK_URL
         assert request.headers["Content-Type"] == "application/json"
-        assert verify(app.client_secret, request.body, request.headers[SIGNATURE_HEADER]) == int(START.timestamp())
+        assert verify(registered_app.client_secret, request.body, request.headers[SIGNATURE_HEADER]) == int(
+            START.timestamp()
+        )
     assert request.body == delivery.body.encode()
-    open_id = loop_account.open_ids.get(client=app.client).value
+    open_id = loop_account.open_ids.get(client=registered_app.client).value
     assert json.loads(request.body) == {
-        "client_key": app.client.client_id,
+        "client_key": registered_app.client.client_id,
         "event": "authorization.removed",
         "create_time": int(START.timestamp()),
         "user_openid": open_id,
@@ -94,11 +96,11 @@ def test_the_webhook_is_tiktoks_authorization_removed_signed_with_the_client_sec
 
 
 def test_a_signature_made_with_another_secret_is_refused(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     from accountlink.kit.errors import CodedError
 
-    queue(loop_account, app.client)
+    queue(loop_account, registered_app.client)
     run_tasks()
     [request] = webhook_endpoint.requests
     with pytest.raises(CodedError):
@@ -106,11 +108,11 @@ def test_a_signature_made_with_another_secret_is_refused(
 
 
 def test_each_attempt_is_signed_when_it_is_sent(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     webhook_endpoint.answer(503)
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
         delivery.refresh_from_db()
         assert delivery.call.next_attempt_at is not None
@@ -120,7 +122,10 @@ def test_each_attempt_is_signed_when_it_is_sent(
         first, second = webhook_endpoint.requests
         assert first.body == second.body
         assert first.headers[SIGNATURE_HEADER] != second.headers[SIGNATURE_HEADER]
-        assert verify(app.client_secret, second.body, second.headers[SIGNATURE_HEADER]) >= START.timestamp() + 600
+        assert (
+            verify(registered_app.client_secret, second.body, second.headers[SIGNATURE_HEADER])
+            >= START.timestamp() + 600
+        )
 
 
 def test_an_app_without_a_webhook_url_gets_no_delivery(loop_account: Any) -> None:
@@ -134,11 +139,11 @@ def test_an_app_without_a_webhook_url_gets_no_delivery(loop_account: Any) -> Non
 
 
 def test_a_failed_attempt_is_recorded_and_retried_with_backoff_until_delivered(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     webhook_endpoint.answer(500)
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
 
         delivery.refresh_from_db()
@@ -178,9 +183,9 @@ def test_a_failed_attempt_is_recorded_and_retried_with_backoff_until_delivered(
 
 
 def test_an_unreachable_endpoint_is_an_attempt_with_an_error_and_no_response_code(
-    loop_account: Any, app: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, run_tasks: Any
 ) -> None:
-    delivery = queue(loop_account, app.client)  # nothing answers at the webhook URL
+    delivery = queue(loop_account, registered_app.client)  # nothing answers at the webhook URL
     run_tasks()
     delivery.refresh_from_db()
     [attempt] = delivery.call.attempt_log.all()
@@ -189,28 +194,32 @@ def test_an_unreachable_endpoint_is_an_attempt_with_an_error_and_no_response_cod
 
 
 def test_a_timeout_is_an_attempt_with_an_error(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     webhook_endpoint.fail_with(requests.ReadTimeout("read timed out"))
-    delivery = queue(loop_account, app.client)
+    delivery = queue(loop_account, registered_app.client)
     run_tasks()
     [attempt] = delivery.call.attempt_log.all()
     assert "ReadTimeout" in attempt.error and not attempt.succeeded
 
 
-def test_a_redirect_is_not_followed(loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any) -> None:
+def test_a_redirect_is_not_followed(
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
+) -> None:
     webhook_endpoint.answer(302)
-    delivery = queue(loop_account, app.client)
+    delivery = queue(loop_account, registered_app.client)
     run_tasks()
     delivery.refresh_from_db()
     assert delivery.call.status == "pending" and delivery.call.last_status_code == 302
     assert len(webhook_endpoint.requests) == 1
 
 
-def test_a_delivery_gives_up_after_72_hours(loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any) -> None:
+def test_a_delivery_gives_up_after_72_hours(
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
+) -> None:
     webhook_endpoint.answer(500)
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
         for _ in range(400):
             delivery.refresh_from_db()
@@ -244,10 +253,10 @@ def test_the_sweep_is_the_periodic_task_the_settings_name() -> None:
 
 
 def test_the_sweep_requeues_a_delivery_whose_worker_died_mid_attempt(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         # The worker is killed while the app is being called: the attempt is never recorded.
         killed = mock.patch("accountlink.kit.outbound.actions._record", side_effect=SystemExit("killed"))
         with killed, pytest.raises(SystemExit):
@@ -271,10 +280,10 @@ def test_the_sweep_requeues_a_delivery_whose_worker_died_mid_attempt(
 
 
 def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         DBTaskResult.objects.filter(task_path__endswith="make_call").delete()
         run_tasks()
         assert webhook_endpoint.requests == []
@@ -287,22 +296,22 @@ def test_the_sweep_requeues_a_delivery_whose_task_was_lost(
 
 
 def test_the_sweep_leaves_deliveries_that_are_not_due_or_are_done(
-    loop_account: Any, app: Any, make_loop_account: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, make_loop_account: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
     with time_machine.travel(START, tick=False) as clock:
-        queue(loop_account, app.client)
+        queue(loop_account, registered_app.client)
         run_tasks()  # delivered
         webhook_endpoint.answer(500)
-        queue(make_loop_account(), app.client)
+        queue(make_loop_account(), registered_app.client)
         run_tasks()  # retry in about a second: its own task is queued for then
         clock.move_to(START + SWEEP_GRACE)
         assert do_requeue_overdue_calls() == 0
 
 
 def test_a_delivery_queued_twice_is_sent_once(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
-    delivery = queue(loop_account, app.client)
+    delivery = queue(loop_account, registered_app.client)
     make_call.enqueue(delivery.call_id)
     make_call.enqueue(delivery.call_id)
     run_tasks()
@@ -314,10 +323,14 @@ def test_a_delivery_queued_twice_is_sent_once(
 
 
 def test_right_after_the_commit_the_committing_process_delivers_and_the_task_finds_it_delivered(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+    loop_account: Any,
+    registered_app: Any,
+    webhook_endpoint: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
 
     delivery.refresh_from_db()
     assert delivery.call.status == "done" and delivery.call.attempts == 1
@@ -328,12 +341,16 @@ def test_right_after_the_commit_the_committing_process_delivers_and_the_task_fin
 
 
 def test_when_the_app_revoked_the_grant_itself_only_the_worker_tells_it(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+    loop_account: Any,
+    registered_app: Any,
+    webhook_endpoint: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     # The app is waiting on its revocation request: calling it back from inside that request could
     # wait on the server threads its own revocations hold.
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = queue(loop_account, app.client, RemovalReason.REVOKED_BY_CLIENT)
+        delivery = queue(loop_account, registered_app.client, RemovalReason.REVOKED_BY_CLIENT)
     assert webhook_endpoint.requests == []
     run_tasks()
     delivery.refresh_from_db()
@@ -341,12 +358,16 @@ def test_when_the_app_revoked_the_grant_itself_only_the_worker_tells_it(
 
 
 def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
-    loop_account: Any, app: Any, webhook_endpoint: Any, run_tasks: Any, django_capture_on_commit_callbacks: Any
+    loop_account: Any,
+    registered_app: Any,
+    webhook_endpoint: Any,
+    run_tasks: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     webhook_endpoint.answer(503)
     with time_machine.travel(START, tick=False) as clock:
         with django_capture_on_commit_callbacks(execute=True):
-            delivery = queue(loop_account, app.client)
+            delivery = queue(loop_account, registered_app.client)
         delivery.refresh_from_db()
         assert (
             delivery.call.status == "pending" and delivery.call.attempts == 1 and delivery.call.last_status_code == 503
@@ -364,11 +385,11 @@ def test_a_failed_first_attempt_is_recorded_and_the_worker_retries_it(
 
 
 def test_the_first_attempt_waits_less_than_the_workers_for_a_slow_app(
-    loop_account: Any, app: Any, webhook_endpoint: Any, django_capture_on_commit_callbacks: Any
+    loop_account: Any, registered_app: Any, webhook_endpoint: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     webhook_endpoint.fail_with(requests.ReadTimeout("read timed out"))
     with django_capture_on_commit_callbacks(execute=True):
-        queue(loop_account, app.client)
+        queue(loop_account, registered_app.client)
     [sent] = webhook_endpoint.requests
     assert sent.req_kwargs["timeout"] == FIRST_ATTEMPT_TIMEOUT_SECONDS < REQUEST_TIMEOUT_SECONDS
 
@@ -381,53 +402,46 @@ def deliveries() -> list[tuple[str, int]]:
 
 
 def test_revoking_a_token_tells_the_app_with_reason_5(
-    browser: HttpClient, app: Any, webhook_endpoint: Any, run_tasks: Any
+    browser: HttpClient, registered_app: Any, webhook_endpoint: Any, run_tasks: Any
 ) -> None:
-    tokens = issue_tokens(browser, app)
-    revoke(app, tokens["access_token"])
+    tokens = issue_tokens(browser, registered_app)
+    revoke(registered_app, tokens["access_token"])
     assert deliveries() == [("Loop for Business", 5)]
     run_tasks()
     [request] = webhook_endpoint.requests
-    assert reason_of(webhook_endpoint.verified_payload(request, app.client_secret)) == 5
+    assert reason_of(webhook_endpoint.verified_payload(request, registered_app.client_secret)) == 5
 
 
-def test_revoking_one_of_two_grants_tells_the_app_nothing(browser: HttpClient, app: Any) -> None:
-    first = issue_tokens(browser, app)
-    second = issue_tokens(browser, app)
-    revoke(app, first["refresh_token"])
+def test_revoking_one_of_two_grants_tells_the_app_nothing(browser: HttpClient, registered_app: Any) -> None:
+    first = issue_tokens(browser, registered_app)
+    second = issue_tokens(browser, registered_app)
+    revoke(registered_app, first["refresh_token"])
     assert deliveries() == []
-    revoke(app, second["refresh_token"])
+    revoke(registered_app, second["refresh_token"])
     assert deliveries() == [("Loop for Business", 5)]
 
 
-def test_refresh_token_reuse_tells_the_app_with_reason_5(browser: HttpClient, app: Any) -> None:
-    tokens = issue_tokens(browser, app)
-    assert refresh(app, tokens["refresh_token"]).status_code == 200
-    assert refresh(app, tokens["refresh_token"]).status_code == 400  # reused: the whole grant is revoked
+def test_refresh_token_reuse_tells_the_app_with_reason_5(browser: HttpClient, registered_app: Any) -> None:
+    tokens = issue_tokens(browser, registered_app)
+    assert refresh(registered_app, tokens["refresh_token"]).status_code == 200
+    assert refresh(registered_app, tokens["refresh_token"]).status_code == 400  # reused: the whole grant is revoked
     assert deliveries() == [("Loop for Business", 5)]
 
 
-def test_a_replayed_authorization_code_tells_the_app_with_reason_5(browser: HttpClient, app: Any) -> None:
-    auth, query = consent(browser, app)
-    assert exchange(HttpClient(), app, query["code"], auth.verifier).status_code == 200
-    assert exchange(HttpClient(), app, query["code"], auth.verifier).status_code == 400
+def test_a_replayed_authorization_code_tells_the_app_with_reason_5(browser: HttpClient, registered_app: Any) -> None:
+    auth, query = consent(browser, registered_app)
+    assert exchange(HttpClient(), registered_app, query["code"], auth.verifier).status_code == 200
+    assert exchange(HttpClient(), registered_app, query["code"], auth.verifier).status_code == 400
     assert deliveries() == [("Loop for Business", 5)]
 
 
 # -- staff pages -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff(make_loop_account: Any) -> Any:
-    return make_loop_account(handle="support", is_support_agent=True)
-
-
-def staff_browser(account: Any, *, csrf: bool = False) -> HttpClient:
-    return staff_client(account, csrf=csrf)
-
-
-def test_staff_pages_ask_anonymous_visitors_to_log_in(client: HttpClient, loop_account: Any, app: Any) -> None:
-    delivery = queue(loop_account, app.client)
+def test_staff_pages_ask_anonymous_visitors_to_log_in(
+    client: HttpClient, loop_account: Any, registered_app: Any
+) -> None:
+    delivery = queue(loop_account, registered_app.client)
     for response in (
         client.get(reverse("loop:staff_webhooks")),
         client.get(reverse("loop:staff_webhook", args=[delivery.pk])),
@@ -436,8 +450,10 @@ def test_staff_pages_ask_anonymous_visitors_to_log_in(client: HttpClient, loop_a
         assert response.status_code == 302 and response["Location"].startswith(reverse("loop:login"))
 
 
-def test_staff_pages_are_forbidden_to_account_holders(browser: HttpClient, loop_account: Any, app: Any) -> None:
-    delivery = queue(loop_account, app.client)
+def test_staff_pages_are_forbidden_to_account_holders(
+    browser: HttpClient, loop_account: Any, registered_app: Any
+) -> None:
+    delivery = queue(loop_account, registered_app.client)
     assert browser.get(reverse("loop:staff_webhooks")).status_code == 403
     assert browser.get(reverse("loop:staff_webhook", args=[delivery.pk])).status_code == 403
     assert browser.post(reverse("loop:staff_webhook_replay", args=[delivery.pk])).status_code == 403
@@ -446,15 +462,15 @@ def test_staff_pages_are_forbidden_to_account_holders(browser: HttpClient, loop_
 
 
 def test_staff_see_deliveries_newest_first(
-    staff: Any, loop_account: Any, make_loop_account: Any, app: Any, run_tasks: Any, webhook_endpoint: Any
+    agent: Any, loop_account: Any, make_loop_account: Any, registered_app: Any, run_tasks: Any, webhook_endpoint: Any
 ) -> None:
     with time_machine.travel(START, tick=False) as clock:
-        older = queue(loop_account, app.client, RemovalReason.ACCOUNT_SUSPENDED)
+        older = queue(loop_account, registered_app.client, RemovalReason.ACCOUNT_SUSPENDED)
         run_tasks()
         clock.move_to(START + timedelta(hours=1))
-        newer = queue(make_loop_account(), app.client, RemovalReason.AGE_CHANGED)
+        newer = queue(make_loop_account(), registered_app.client, RemovalReason.AGE_CHANGED)
 
-    page = staff_browser(staff).get(reverse("loop:staff_webhooks")).content.decode()
+    page = staff_client(agent).get(reverse("loop:staff_webhooks")).content.decode()
 
     assert re.findall(r'data-delivery="(\d+)"', page) == [str(newer.pk), str(older.pk)]
     newer_row = page[page.index(f'data-delivery="{newer.pk}"') : page.index(f'data-delivery="{older.pk}"')]
@@ -467,14 +483,14 @@ def test_staff_see_deliveries_newest_first(
 
 
 def test_staff_see_the_payload_and_every_attempt(
-    staff: Any, loop_account: Any, app: Any, run_tasks: Any, webhook_endpoint: Any
+    agent: Any, loop_account: Any, registered_app: Any, run_tasks: Any, webhook_endpoint: Any
 ) -> None:
     webhook_endpoint.answer(500)
     with time_machine.travel(START, tick=False):
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
 
-    page = staff_browser(staff).get(reverse("loop:staff_webhook", args=[delivery.pk])).content.decode()
+    page = staff_client(agent).get(reverse("loop:staff_webhook", args=[delivery.pk])).content.decode()
 
     assert delivery.user_openid in page and WEBHOOK_URL in page
     assert "&quot;event&quot;: &quot;authorization.removed&quot;" in page
@@ -485,24 +501,24 @@ def test_staff_see_the_payload_and_every_attempt(
     assert ">Replay</button>" in page
 
 
-def test_replay_needs_the_csrf_token(staff: Any, loop_account: Any, app: Any) -> None:
-    delivery = queue(loop_account, app.client)
-    response = staff_browser(staff, csrf=True).post(reverse("loop:staff_webhook_replay", args=[delivery.pk]))
+def test_replay_needs_the_csrf_token(agent: Any, loop_account: Any, registered_app: Any) -> None:
+    delivery = queue(loop_account, registered_app.client)
+    response = staff_client(agent, csrf=True).post(reverse("loop:staff_webhook_replay", args=[delivery.pk]))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(kind=EventKind.OUTBOUND_REPLAYED).exists()
 
 
 def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
-    staff: Any, loop_account: Any, app: Any, run_tasks: Any, webhook_endpoint: Any
+    agent: Any, loop_account: Any, registered_app: Any, run_tasks: Any, webhook_endpoint: Any
 ) -> None:
     webhook_endpoint.answer(500)
     with time_machine.travel(START, tick=False) as clock:
-        delivery = queue(loop_account, app.client)
+        delivery = queue(loop_account, registered_app.client)
         run_tasks()
         OutboundCall.objects.filter(pk=delivery.call_id).update(status="given_up", next_attempt_at=None)
         clock.move_to(START + timedelta(days=4))
         webhook_endpoint.answer(200)
-        browser = staff_browser(staff, csrf=True)
+        browser = staff_client(agent, csrf=True)
         detail = browser.get(reverse("loop:staff_webhook", args=[delivery.pk])).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', detail)
         assert token is not None
@@ -516,7 +532,7 @@ def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
         run_tasks()
 
         [_first, replayed] = webhook_endpoint.requests
-        assert verify(app.client_secret, replayed.body, replayed.headers[SIGNATURE_HEADER]) == int(
+        assert verify(registered_app.client_secret, replayed.body, replayed.headers[SIGNATURE_HEADER]) == int(
             (START + timedelta(days=4)).timestamp()
         )
         page = browser.get(reverse("loop:staff_webhook", args=[delivery.pk])).content.decode()
@@ -525,16 +541,16 @@ def test_staff_replay_a_failed_delivery_as_a_new_audited_attempt(
     assert delivery.call.status == "done" and delivery.call.attempts == 2
     assert [a.replay for a in delivery.call.attempt_log.all()] == [False, True]
     event = AuditEvent.objects.get(kind=EventKind.OUTBOUND_REPLAYED)
-    assert event.actor == staff
+    assert event.actor == agent
     assert event.data["delivery"] == delivery.pk and event.data["previous_status"] == "given_up"
 
 
 def test_staff_can_replay_a_delivered_delivery(
-    staff: Any, loop_account: Any, app: Any, run_tasks: Any, webhook_endpoint: Any
+    agent: Any, loop_account: Any, registered_app: Any, run_tasks: Any, webhook_endpoint: Any
 ) -> None:
-    delivery = queue(loop_account, app.client)
+    delivery = queue(loop_account, registered_app.client)
     run_tasks()
-    staff_browser(staff).post(reverse("loop:staff_webhook_replay", args=[delivery.pk]))
+    staff_client(agent).post(reverse("loop:staff_webhook_replay", args=[delivery.pk]))
     run_tasks()
     first, second = webhook_endpoint.requests
     assert first.body == second.body
@@ -542,5 +558,5 @@ def test_staff_can_replay_a_delivered_delivery(
     assert delivery.call.status == "done" and delivery.call.attempts == 2
 
 
-def test_an_unknown_delivery_is_not_found(staff: Any) -> None:
-    assert staff_browser(staff).get(reverse("loop:staff_webhook", args=[999])).status_code == 404
+def test_an_unknown_delivery_is_not_found(agent: Any) -> None:
+    assert staff_client(agent).get(reverse("loop:staff_webhook", args=[999])).status_code == 404
