@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client as HttpClient
 
 from accountlink.consumer.oauth.models import AppPermission
-from tests.consumer.oauth_helpers import consent, exchange, register
+from accountlink.kit.audit.models import AuditEvent, EventKind
+from tests.consumer.oauth_helpers import consent, exchange, issue_tokens, refresh, register
 
 
 def test_code_flow_issues_tokens_in_loops_wire_format(client: HttpClient, loop_account: Any) -> None:
@@ -35,3 +37,18 @@ def test_code_flow_issues_tokens_in_loops_wire_format(client: HttpClient, loop_a
         HTTP_AUTHORIZATION=f"Bearer {body['access_token']}",
     )
     assert info.json()["data"]["user"]["username"] == "sakura"
+
+
+@pytest.mark.xfail(
+    not hasattr(EventKind, "APP_TOKENS_ISSUED"),
+    reason="EventKind.APP_TOKENS_ISSUED (kit/audit, with its migration) is still to be added (issue 15)",
+    raises=AttributeError,
+    strict=True,
+)
+def test_redeeming_a_code_is_audited_and_refreshing_its_tokens_is_not(browser: HttpClient, loop_account: Any) -> None:
+    registered = register()
+    tokens = issue_tokens(browser, registered)
+    assert refresh(registered, tokens["refresh_token"]).status_code == 200
+
+    issued = AuditEvent.objects.filter(account=loop_account, kind=EventKind.APP_TOKENS_ISSUED)
+    assert [event.data for event in issued] == [{"client": "Loop for Business"}]

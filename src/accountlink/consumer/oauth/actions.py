@@ -174,8 +174,9 @@ def do_issue_tokens(request: HttpRequest) -> tuple[str, int]:
 
 @in_callers_transaction
 def do_redeem_code(client: Client, code: str, *, account: LoopAccount, token_family: uuid.UUID | None) -> None:
-    """A code was exchanged for tokens: remember it (by checksum), so that a replay can revoke what it
-    issued (RFC 9700 §4.5). Runs in ``do_issue_tokens``'s transaction."""
+    """``account``'s authorization code was exchanged for the tokens of ``token_family``: remember it
+    (by checksum), so that a replay can revoke what it issued (RFC 9700 §4.5). Runs in
+    ``do_issue_tokens``'s transaction."""
     RedeemedCode.objects.create(code_digest=credentials.checksum(code), client=client, token_family=token_family)
 
 
