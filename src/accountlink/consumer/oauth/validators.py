@@ -107,6 +107,7 @@ class LoopOAuth2Validator(OAuth2Validator):
     def _create_refresh_token(
         self, request: Request, refresh_token_code: str, access_token: Any, previous_refresh_token: Any
     ) -> Any:
+        """Note the grant's token family on the request: the code's redemption record (below) names it."""
         token = super()._create_refresh_token(request, refresh_token_code, access_token, previous_refresh_token)
         request.loop_token_family = token.token_family
         return token
