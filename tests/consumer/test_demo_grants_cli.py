@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from accountlink import cli
 from accountlink.consumer.oauth.management.commands.demo_grants import Command
+from accountlink.devtools import system
 
 
 @pytest.mark.parametrize("client_key", ["-starts-with-a-dash", "plain_key"])
@@ -21,8 +21,8 @@ def test_the_client_key_reaches_demo_grants_whatever_it_starts_with(
         calls.append(args)
         return '["sakura"]' if args[0] == "load_demo_links" and stdin is None else ""
 
-    monkeypatch.setattr(cli, "run_manage_output", fake_manage)
-    cli.load_demo_links(tmp_path, client_key, {"consumer": "http://127.0.0.1:8001"}, quiet=True)
+    monkeypatch.setattr(system, "run_manage_output", fake_manage)
+    system.load_demo_links(tmp_path, client_key, {"consumer": "http://127.0.0.1:8001"}, quiet=True)
 
     demo_grants = next(args for args in calls if args[0] == "demo_grants")
     options = Command().create_parser("accountlink", "demo_grants").parse_args(demo_grants[1:])
