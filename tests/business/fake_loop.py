@@ -1,4 +1,5 @@
-"""A stand-in for Loop's OAuth endpoints, for the business platform's own tests.
+"""A stand-in for Loop, for the business platform's own tests: its OAuth endpoints (``FakeLoop``,
+the ``fake_loop`` fixture of conftest.py) and its signed notices (:func:`notice`, :func:`deliver`).
 
 The real Loop runs in another process with another database; here ``responses`` answers the
 business platform's HTTP calls the way Loop's wire format says (DESIGN §7). Tests that need both
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
 import responses
+from django.test import Client as HttpClient
+
+from accountlink.kit.webhooks import sign
 
 LOOP = "https://loop.test"
 
@@ -160,17 +163,55 @@ class FakeLoop:
     def live_grants(self, person: LoopPerson) -> set[int]:
         return {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
 
+    def answer(self) -> None:
+        """Answer the business platform's calls to Loop's endpoints (while ``mock`` is active)."""
+        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/token/", callback=self._token)
+        self.mock.add_callback(responses.GET, f"{LOOP}/v2/user/info/", callback=self._user_info)
+        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=self._revoke)
+        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/introspect/", callback=self._introspect)
+
+
+def live_refresh_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:
+    return {token for token, holder in fake_loop.refresh_tokens.items() if holder is person}
+
+
+def live_access_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:
+    return {token for token, holder in fake_loop.access_tokens.items() if holder is person}
+
 
 def callback_query(location: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
 
 
-@pytest.fixture
-def fake_loop() -> Iterator[FakeLoop]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        loop = FakeLoop(mock)
-        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/token/", callback=loop._token)
-        mock.add_callback(responses.GET, f"{LOOP}/v2/user/info/", callback=loop._user_info)
-        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=loop._revoke)
-        mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/introspect/", callback=loop._introspect)
-        yield loop
+# -- Loop's signed notices (webhook ``authorization.removed``, DESIGN §7) ------------------------
+
+WEBHOOK = "/webhooks/loop/"
+SECRET = "test-client-secret"
+
+
+def notice(
+    open_id: str = "open-sakura",
+    *,
+    reason: Any = 1,
+    event: str = "authorization.removed",
+    create_time: Any = None,
+    client_key: str = "test-client-key",
+) -> dict[str, Any]:
+    return {
+        "client_key": client_key,
+        "event": event,
+        "create_time": int(time.time()) if create_time is None else create_time,
+        "user_openid": open_id,
+        "content": json.dumps({"reason": reason}),
+    }
+
+
+def deliver(
+    payload: Any, *, secret: str = SECRET, timestamp: int | None = None, signature: str | None = None, **extra: Any
+) -> Any:
+    """Loop posts the notice with its TikTok-Signature header, from a client with no cookies."""
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    header = signature if signature is not None else sign(secret, body, timestamp)
+    headers = {"TikTok-Signature": header} if header else {}
+    loop = HttpClient(enforce_csrf_checks=True)
+    return loop.post(WEBHOOK, data=body, content_type="application/json", headers=headers, **extra)

@@ -18,19 +18,15 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.business.linking.actions.link import do_link_loop_account
 from accountlink.business.linking.actions.unlink import do_send_unlink_code, do_unlink_loop_account
 from accountlink.business.linking.models import LoopLink
-from accountlink.business.linking.provider import LoopIdentity, TokenSet
 from accountlink.helpcontent.topics import HELP_SECTIONS
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
-from tests.business.conftest import confirm_its_me
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
-from tests.business.test_linking import link as link_through_the_page
+from tests.business.pages import MASKED_EMAIL, MASKED_PHONE, code_sent_to, confirm_its_me, link
 from tests.django_fixtures import Outbox
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +36,6 @@ SEND_CODE = "/api/v1/link/unlink-code"
 UNLINK = "/api/v1/link/unlink"
 EMAIL = "sakura.biz@example.com"
 PHONE = "+819012345678"
-MASKED_EMAIL = "s********z@example.com"
-MASKED_PHONE = "+81 ******5678"
 CODE_INVALID_JA = "コードが正しくありません。送信されたコードを確認して、もう一度お試しください。"
 
 
@@ -82,35 +76,6 @@ def api_for(account: BusinessAccount, language: str | None = None) -> Api:
     return Api(browser, language)
 
 
-def link_loop(account: BusinessAccount, username: str = "sakura") -> LoopLink:
-    """A link made by the linking action itself (the page's flow is in test_linking.py)."""
-    open_id = f"open-{username}"
-    now = timezone.now()
-    return do_link_loop_account(
-        account,
-        LoopIdentity(
-            open_id, f"union-{username}", username, username.title(), f"https://loop.test/v2/avatar/{open_id}.svg"
-        ),
-        TokenSet(
-            f"access-{username}",
-            f"refresh-{username}",
-            open_id,
-            "user.info.basic,user.info.profile",
-            now + timedelta(days=1),
-            now + timedelta(days=365),
-        ),
-    )
-
-
-def code_sent_to(outbox: Outbox, run_tasks: Any, address: str) -> str:
-    run_tasks()
-    for message in reversed(outbox.messages(address)):
-        found = re.search(r"(?<!\d)(\d{6})(?!\d)", message.body)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"no code was sent to {address}")
-
-
 def other_code(code: str) -> str:
     return "000000" if code != "000000" else "111111"
 
@@ -130,8 +95,9 @@ def assert_refusal(response: Any, status: int, code: ErrorCode) -> dict[str, Any
 
 
 @pytest.fixture
-def linked(business_account: BusinessAccount, run_tasks: Any) -> LoopLink:
-    link = link_loop(business_account)
+def sakura_link(business_account: BusinessAccount, run_tasks: Any, make_link: Any) -> LoopLink:
+    """``business_account`` linked to @sakura by the linking action (no Loop behind its tokens)."""
+    link: LoopLink = make_link(business_account)
     run_tasks()  # the link notices go out now, so the next message to the holder is the code
     return link
 
@@ -144,7 +110,7 @@ def api(business_account: BusinessAccount) -> Api:
 # -- the link --------------------------------------------------------------------------------------
 
 
-def test_get_link_shows_the_linked_loop_account_and_where_a_code_can_go(api: Api, linked: LoopLink) -> None:
+def test_get_link_shows_the_linked_loop_account_and_where_a_code_can_go(api: Api, sakura_link: LoopLink) -> None:
     response = api.get()
 
     assert response.status_code == 200
@@ -157,7 +123,7 @@ def test_get_link_shows_the_linked_loop_account_and_where_a_code_can_go(api: Api
         "scopes": ["user.info.basic", "user.info.profile"],
     }
     linked_at = parse_datetime(body["link"]["linked_at"])
-    assert linked_at is not None and abs(linked_at - linked.linked_at) < timedelta(milliseconds=1)
+    assert linked_at is not None and abs(linked_at - sakura_link.linked_at) < timedelta(milliseconds=1)
     assert body["unlink"] == {
         "allowed": True,
         "refusal": None,
@@ -165,7 +131,7 @@ def test_get_link_shows_the_linked_loop_account_and_where_a_code_can_go(api: Api
     }
 
 
-def test_get_link_never_shows_the_full_addresses(api: Api, linked: LoopLink) -> None:
+def test_get_link_never_shows_the_full_addresses(api: Api, sakura_link: LoopLink) -> None:
     page = api.get().content.decode()
     assert EMAIL not in page
     assert PHONE not in page
@@ -193,9 +159,11 @@ def test_get_link_sets_the_csrf_cookie_the_posts_need(business_account: Business
     assert browser.cookies["lfb_csrftoken"].value
 
 
-def test_each_holder_sees_only_their_own_link(make_business_account: Any, linked: LoopLink, api: Api) -> None:
+def test_each_holder_sees_only_their_own_link(
+    make_business_account: Any, sakura_link: LoopLink, api: Api, make_link: Any
+) -> None:
     other = make_business_account()
-    link_loop(other, "kenji")
+    make_link(other, "kenji")
 
     assert api.get().json()["link"]["username"] == "sakura"
     assert api_for(other).get().json()["link"]["username"] == "kenji"
@@ -207,7 +175,7 @@ def test_each_holder_sees_only_their_own_link(make_business_account: Any, linked
 def test_unlink_with_a_code_after_linking_through_the_page(
     signed_in: Any, business_account: BusinessAccount, fake_loop: FakeLoop, outbox: Outbox, run_tasks: Any
 ) -> None:
-    link_through_the_page(signed_in, fake_loop, fake_loop.person("sakura", "Sakura Tanaka"))
+    link(signed_in, fake_loop, fake_loop.person("sakura", "Sakura Tanaka"))
     refresh_token = LoopLink.objects.get(account=business_account).refresh_token
     run_tasks()
     api = Api(signed_in)
@@ -227,7 +195,7 @@ def test_unlink_with_a_code_after_linking_through_the_page(
     assert refresh_token in fake_loop.revoked  # Loop was told: the grant is revoked (R2)
 
 
-def test_unlink_with_a_code_sent_by_sms(api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
+def test_unlink_with_a_code_sent_by_sms(api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
     sent = api.send_code("sms")
     assert sent.status_code == 202
     assert sent.json() == {"sent_to": MASKED_PHONE}
@@ -235,11 +203,11 @@ def test_unlink_with_a_code_sent_by_sms(api: Api, linked: LoopLink, outbox: Outb
     done = api.unlink(code_sent_to(outbox, run_tasks, PHONE), "sms")
 
     assert done.status_code == 200
-    assert not LoopLink.objects.filter(pk=linked.pk).exists()
+    assert not LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
 def test_unlinking_through_the_api_is_audited_with_the_channel(
-    api: Api, business_account: BusinessAccount, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, business_account: BusinessAccount, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     api.send_code("sms")
     api.unlink(code_sent_to(outbox, run_tasks, PHONE), "sms")
@@ -254,7 +222,7 @@ def test_unlinking_through_the_api_is_audited_with_the_channel(
 
 
 def test_full_width_digits_and_spaces_are_read_as_the_code(
-    api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     api.send_code()
     code = code_sent_to(outbox, run_tasks, EMAIL)
@@ -264,18 +232,18 @@ def test_full_width_digits_and_spaces_are_read_as_the_code(
 
 
 def test_a_code_sent_through_the_api_works_in_the_action_the_page_calls(
-    api: Api, business_account: BusinessAccount, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, business_account: BusinessAccount, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     api.send_code("email")
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
     do_unlink_loop_account(business_account, Contact("email", EMAIL), code)  # type: ignore[arg-type]
 
-    assert not LoopLink.objects.filter(pk=linked.pk).exists()
+    assert not LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
 def test_a_code_sent_by_the_action_the_page_calls_works_through_the_api(
-    api: Api, business_account: BusinessAccount, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, business_account: BusinessAccount, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     do_send_unlink_code(business_account, Contact("sms", PHONE))  # type: ignore[arg-type]
 
@@ -283,26 +251,26 @@ def test_a_code_sent_by_the_action_the_page_calls_works_through_the_api(
 
 
 def test_a_code_for_one_address_does_not_unlink_with_the_other(
-    api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     api.send_code("email")
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
     assert_refusal(api.unlink(code, "sms"), 400, ErrorCode.CODE_INVALID)
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
 def test_one_holders_code_does_not_unlink_another_holder(
-    make_business_account: Any, api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    make_business_account: Any, api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any, make_link: Any
 ) -> None:
     other = make_business_account(email="kenji.biz@example.com")
-    other_link = link_loop(other, "kenji")
+    other_link = make_link(other, "kenji")
     api.send_code("email")
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
     assert_refusal(api_for(other).unlink(code, "email"), 400, ErrorCode.CODE_INVALID)
     assert LoopLink.objects.filter(pk=other_link.pk).exists()
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
 # -- refusals of the account's state (R3): 409 ----------------------------------------------------
@@ -331,11 +299,11 @@ POSTS = {"send code": (SEND_CODE, {"contact": "email"}), "unlink": (UNLINK, {"co
 
 
 @pytest.fixture(params=list(STATE_REFUSALS))
-def refused(request: Any, make_business_account: Any) -> tuple[Api, ErrorCode]:
+def refused(request: Any, make_business_account: Any, make_link: Any) -> tuple[Api, ErrorCode]:
     make, is_linked, code = STATE_REFUSALS[request.param]
     account = make(make_business_account)
     if is_linked:
-        link_loop(account)
+        make_link(account)
     return api_for(account), code
 
 
@@ -356,9 +324,9 @@ def test_get_link_says_why_unlinking_is_refused(refused: tuple[Api, ErrorCode]) 
     assert unlink["contacts"] == []
 
 
-def test_a_managed_account_is_told_who_its_manager_is(make_business_account: Any) -> None:
+def test_a_managed_account_is_told_who_its_manager_is(make_business_account: Any, make_link: Any) -> None:
     account = _managed(make_business_account)
-    link_loop(account)
+    make_link(account)
 
     body = assert_refusal(api_for(account).send_code(), 409, ErrorCode.UNLINK_MANAGED_ACCOUNT)
 
@@ -367,18 +335,18 @@ def test_a_managed_account_is_told_who_its_manager_is(make_business_account: Any
     )
 
 
-def test_the_state_is_checked_before_the_contact(make_business_account: Any) -> None:
+def test_the_state_is_checked_before_the_contact(make_business_account: Any, make_link: Any) -> None:
     account = _managed(make_business_account)
-    link_loop(account)
+    make_link(account)
     assert_refusal(api_for(account).send_code("sms"), 409, ErrorCode.UNLINK_MANAGED_ACCOUNT)
 
 
 # -- refusals of the request: 400, 422, 429 ------------------------------------------------------
 
 
-def test_an_address_the_account_does_not_have_is_refused(make_business_account: Any) -> None:
+def test_an_address_the_account_does_not_have_is_refused(make_business_account: Any, make_link: Any) -> None:
     account = make_business_account(phone=None)
-    link_loop(account)
+    make_link(account)
     api = api_for(account)
 
     assert_refusal(api.send_code("sms"), 400, ErrorCode.UNLINK_UNKNOWN_CONTACT)
@@ -386,22 +354,24 @@ def test_an_address_the_account_does_not_have_is_refused(make_business_account: 
     assert not VerificationCode.objects.exists()
 
 
-def test_a_wrong_code_is_refused_and_the_link_stays(api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
+def test_a_wrong_code_is_refused_and_the_link_stays(
+    api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
+) -> None:
     api.send_code()
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
     body = assert_refusal(api.unlink(other_code(code)), 400, ErrorCode.CODE_INVALID)
 
     assert body["message"] == "That code isn't right. Check the code we sent you and try again."
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
     assert api.unlink(code).status_code == 200  # one wrong try does not spend the code
 
 
-def test_unlinking_without_a_code_sent_is_refused(api: Api, linked: LoopLink) -> None:
+def test_unlinking_without_a_code_sent_is_refused(api: Api, sakura_link: LoopLink) -> None:
     assert_refusal(api.unlink("123456"), 400, ErrorCode.CODE_INVALID)
 
 
-def test_an_expired_code_is_refused(api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
+def test_an_expired_code_is_refused(api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
     api.send_code()
     code = code_sent_to(outbox, run_tasks, EMAIL)
 
@@ -409,10 +379,10 @@ def test_an_expired_code_is_refused(api: Api, linked: LoopLink, outbox: Outbox, 
         confirm_its_me(api.client, csrfmiddlewaretoken=api.csrf_token())  # the login is over 10 minutes old too
         assert_refusal(api.unlink(code), 400, ErrorCode.CODE_EXPIRED)
 
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
-def test_five_wrong_codes_void_the_code(api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
+def test_five_wrong_codes_void_the_code(api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any) -> None:
     api.send_code()
     code = code_sent_to(outbox, run_tasks, EMAIL)
     wrong = other_code(code)
@@ -422,10 +392,10 @@ def test_five_wrong_codes_void_the_code(api: Api, linked: LoopLink, outbox: Outb
     assert_refusal(api.unlink(wrong), 400, ErrorCode.CODE_TOO_MANY_ATTEMPTS)
 
     assert api.unlink(code).status_code == 400  # the right code no longer works either
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
-def test_a_new_code_too_soon_is_429_with_retry_after(api: Api, linked: LoopLink) -> None:
+def test_a_new_code_too_soon_is_429_with_retry_after(api: Api, sakura_link: LoopLink) -> None:
     assert api.send_code().status_code == 202
 
     again = api.send_code()
@@ -437,7 +407,7 @@ def test_a_new_code_too_soon_is_429_with_retry_after(api: Api, linked: LoopLink)
         assert api.send_code().status_code == 202
 
 
-def test_too_many_codes_in_an_hour_is_429(api: Api, linked: LoopLink, settings: Any) -> None:
+def test_too_many_codes_in_an_hour_is_429(api: Api, sakura_link: LoopLink, settings: Any) -> None:
     settings.ACCOUNTLINK_CODE_POLICY = {"resend_after": timedelta(0)}
     for _ in range(5):
         assert api.send_code().status_code == 202
@@ -458,7 +428,9 @@ def test_too_many_codes_in_an_hour_is_429(api: Api, linked: LoopLink, settings: 
         ({"contact": "email", "code": "1234567890123"}, ["body", "payload", "code"]),
     ],
 )
-def test_a_body_that_does_not_fit_the_schema_is_422(api: Api, linked: LoopLink, body: Any, where: list[str]) -> None:
+def test_a_body_that_does_not_fit_the_schema_is_422(
+    api: Api, sakura_link: LoopLink, body: Any, where: list[str]
+) -> None:
     path = UNLINK if "code" in body else SEND_CODE
 
     refused = assert_refusal(api.post(path, body), 422, ErrorCode.REQUEST_INVALID)
@@ -469,7 +441,7 @@ def test_a_body_that_does_not_fit_the_schema_is_422(api: Api, linked: LoopLink, 
 
 
 def test_a_code_that_is_not_six_digits_is_not_counted_as_a_try(
-    api: Api, linked: LoopLink, outbox: Outbox, run_tasks: Any
+    api: Api, sakura_link: LoopLink, outbox: Outbox, run_tasks: Any
 ) -> None:
     api.send_code()
     code = code_sent_to(outbox, run_tasks, EMAIL)
@@ -484,7 +456,7 @@ def test_a_code_that_is_not_six_digits_is_not_counted_as_a_try(
 
 
 @pytest.mark.parametrize("path", [SEND_CODE, UNLINK])
-def test_a_body_that_is_not_json_is_400(api: Api, linked: LoopLink, path: str) -> None:
+def test_a_body_that_is_not_json_is_400(api: Api, sakura_link: LoopLink, path: str) -> None:
     assert_refusal(api.post(path, "{not json"), 400, ErrorCode.REQUEST_INVALID)
 
 
@@ -504,16 +476,16 @@ def test_anonymous_requests_are_401(method: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("operation", list(POSTS))
-def test_posts_without_the_csrf_token_are_403(api: Api, linked: LoopLink, operation: str) -> None:
+def test_posts_without_the_csrf_token_are_403(api: Api, sakura_link: LoopLink, operation: str) -> None:
     path, body = POSTS[operation]
 
     assert_refusal(api.post(path, body, csrf=False), 403, ErrorCode.CSRF_FAILED)
 
     assert not VerificationCode.objects.exists()
-    assert LoopLink.objects.filter(pk=linked.pk).exists()
+    assert LoopLink.objects.filter(pk=sakura_link.pk).exists()
 
 
-def test_a_wrong_csrf_token_is_403(api: Api, linked: LoopLink) -> None:
+def test_a_wrong_csrf_token_is_403(api: Api, sakura_link: LoopLink) -> None:
     api.get()
     response = api.client.post(
         SEND_CODE, {"contact": "email"}, content_type="application/json", HTTP_X_CSRFTOKEN="x" * 32
@@ -522,7 +494,7 @@ def test_a_wrong_csrf_token_is_403(api: Api, linked: LoopLink) -> None:
     assert not VerificationCode.objects.exists()
 
 
-def test_a_csrf_token_from_another_session_is_403(api: Api, linked: LoopLink, make_business_account: Any) -> None:
+def test_a_csrf_token_from_another_session_is_403(api: Api, sakura_link: LoopLink, make_business_account: Any) -> None:
     stolen = api_for(make_business_account()).csrf_token()
     api.get()
     response = api.client.post(
@@ -531,7 +503,7 @@ def test_a_csrf_token_from_another_session_is_403(api: Api, linked: LoopLink, ma
     assert_refusal(response, 403, ErrorCode.CSRF_FAILED)
 
 
-def test_a_suspended_session_is_401(api: Api, business_account: BusinessAccount, linked: LoopLink) -> None:
+def test_a_suspended_session_is_401(api: Api, business_account: BusinessAccount, sakura_link: LoopLink) -> None:
     api.get()
     BusinessAccount.objects.filter(pk=business_account.pk).update(verified_at=None)  # the account is no longer active
     assert_refusal(api.send_code(), 401, ErrorCode.AUTH_REQUIRED)
@@ -540,7 +512,7 @@ def test_a_suspended_session_is_401(api: Api, business_account: BusinessAccount,
 # -- languages -------------------------------------------------------------------------------------
 
 
-def test_messages_follow_accept_language(business_account: BusinessAccount, linked: LoopLink) -> None:
+def test_messages_follow_accept_language(business_account: BusinessAccount, sakura_link: LoopLink) -> None:
     api = api_for(business_account, language="ja")
     api.send_code()
 
@@ -549,7 +521,7 @@ def test_messages_follow_accept_language(business_account: BusinessAccount, link
     assert body["message"] == CODE_INVALID_JA
 
 
-def test_messages_follow_the_language_cookie(business_account: BusinessAccount, linked: LoopLink) -> None:
+def test_messages_follow_the_language_cookie(business_account: BusinessAccount, sakura_link: LoopLink) -> None:
     api = api_for(business_account)
     api.client.cookies["lfb_language"] = "ja"
     api.send_code()

@@ -27,10 +27,10 @@ from schemathesis.checks import (
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
-from tests.business.test_api import LINK, link_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+LINK = "/api/v1/link"
 OPERATIONS = {"GET /api/v1/link", "POST /api/v1/link/unlink-code", "POST /api/v1/link/unlink"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation in each generation mode: valid requests, and requests that break the document.
@@ -67,9 +67,9 @@ def fuzz(
     run()
 
 
-def test_the_api_keeps_to_its_openapi_document(make_business_account: Any) -> None:
+def test_the_api_keeps_to_its_openapi_document(make_business_account: Any, make_link: Any) -> None:
     account = make_business_account(phone="+819012345678")
-    link_loop(account)
+    make_link(account)
     cookies, headers = session_of(account)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 

@@ -15,7 +15,7 @@ from accountlink.kit.accounts import actions as accounts
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
-from tests.business.conftest import NEW_PASSWORD, PASSWORD, log_in
+from tests.business.pages import NEW_PASSWORD, PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

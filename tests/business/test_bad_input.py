@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.adsmanager.models import AdAccount
-from tests.business.conftest import PASSWORD, log_in
+from tests.business.pages import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,22 +19,12 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
 from accountlink.business.webhooks_in.models import ReceivedNotice
 from accountlink.kit.webhooks import sign
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_linking import CALLBACK, PERSONAL, come_back, start_link
-from tests.business.test_unlink import linked_browser
-from tests.business.test_webhooks_in import SECRET, deliver, notice
-from tests.staff_helpers import staff_client
+from tests.business.fake_loop import SECRET, FakeLoop, LoopPerson, deliver, notice
+from tests.business.pages import CALLBACK, PERSONAL, come_back, start_link
 
 pytestmark = pytest.mark.django_db
 
 NUL = "a\x00b"
-
-
-@pytest.fixture
-def linked(business_account: BusinessAccount, fake_loop: FakeLoop) -> HttpClient:
-    """sakura.biz@example.com's browser, linked to Loop's @sakura (open_id ``open-sakura``)."""
-    return linked_browser(business_account, fake_loop, fake_loop.person("sakura", "Sakura Tanaka"))
 
 
 def assert_refused(response: Any, status: int, code: str) -> None:
@@ -66,21 +56,23 @@ def assert_nothing_happened(account: BusinessAccount) -> None:
         ",,,=,=",
     ],
 )
-def test_an_unreadable_signature_header_is_a_bad_signature(linked: Any, business_account: Any, header: str) -> None:
+def test_an_unreadable_signature_header_is_a_bad_signature(
+    linked_browser: Any, business_account: Any, header: str
+) -> None:
     assert_refused(deliver(notice(), signature=header), 401, "webhook.bad_signature")
     assert_nothing_happened(business_account)
 
 
 @pytest.mark.parametrize("timestamp", [10**400, 10**16])
 def test_a_timestamp_no_clock_can_show_is_a_bad_signature_even_when_signed(
-    linked: Any, business_account: Any, timestamp: int
+    linked_browser: Any, business_account: Any, timestamp: int
 ) -> None:
     """Signed with the right secret, but not a time in seconds: refused before any date maths."""
     assert_refused(deliver(notice(), timestamp=timestamp), 401, "webhook.bad_signature")
     assert_nothing_happened(business_account)
 
 
-def test_a_signature_in_upper_case_hex_still_verifies(linked: Any, business_account: Any) -> None:
+def test_a_signature_in_upper_case_hex_still_verifies(linked_browser: Any, business_account: Any) -> None:
     body = json.dumps(notice()).encode()
     stamp, _sep, digest = sign(SECRET, body).partition(",s=")
     assert deliver(body, signature=f"{stamp},s={digest.upper()}").json() == {"status": "ended"}
@@ -92,7 +84,7 @@ def test_a_signature_in_upper_case_hex_still_verifies(linked: Any, business_acco
 @pytest.mark.parametrize("field", ["user_openid", "event", "client_key"])
 @pytest.mark.parametrize("value", [NUL, "\x00", "\ud800", "open-\udfff"])
 def test_nul_or_a_lone_surrogate_in_a_notice_is_malformed(
-    linked: Any, business_account: Any, field: str, value: str
+    linked_browser: Any, business_account: Any, field: str, value: str
 ) -> None:
     payload = {**notice(), field: value}
     assert_refused(deliver(payload), 400, "webhook.malformed")
@@ -100,7 +92,9 @@ def test_nul_or_a_lone_surrogate_in_a_notice_is_malformed(
 
 
 @pytest.mark.parametrize("reason", ['{"reason": 1, "note": "\\u0000"}', '{"reason": 1, "note": "\\ud800"}'])
-def test_strange_text_beside_the_reason_does_not_matter(linked: Any, business_account: Any, reason: str) -> None:
+def test_strange_text_beside_the_reason_does_not_matter(
+    linked_browser: Any, business_account: Any, reason: str
+) -> None:
     """Only ``content.reason`` is read from the content; the rest is never stored."""
     assert deliver({**notice(), "content": reason}).json() == {"status": "ended"}
 
@@ -131,11 +125,6 @@ def test_a_callback_with_a_strange_state_is_an_expired_session(
     assert not LoopLink.objects.filter(account=business_account).exists()
 
 
-@pytest.fixture
-def sakura(fake_loop: FakeLoop) -> LoopPerson:
-    return fake_loop.person("sakura", "Sakura Tanaka")
-
-
 # -- the API ---------------------------------------------------------------------------------------
 
 
@@ -153,20 +142,14 @@ BAD_CODES = [
     + [("/api/v1/link/unlink", body) for body in BAD_CONTACTS + BAD_CODES],
 )
 def test_the_api_refuses_nul_and_surrogates_as_invalid_requests(
-    linked: HttpClient, business_account: Any, path: str, body: str
+    linked_browser: HttpClient, business_account: Any, path: str, body: str
 ) -> None:
-    response = linked.post(path, body.encode(), content_type="application/json")
+    response = linked_browser.post(path, body.encode(), content_type="application/json")
     assert_refused(response, 422, "request.invalid")
     assert LoopLink.objects.filter(account=business_account).exists()
 
 
 # -- the support console's search ------------------------------------------------------------------
-
-
-@pytest.fixture
-def console(make_business_account: Any) -> HttpClient:
-    agent = make_business_account(email="agent@example.com", display_name="Aoi Agent", is_support_agent=True)
-    return staff_client(agent)
 
 
 def found_ids(response: Any) -> list[int]:
@@ -177,10 +160,12 @@ def found_ids(response: Any) -> list[int]:
 @pytest.mark.parametrize(
     "typed", ["²", "#²", "@²", "²@example.com", "⁴²", "½", NUL, "\x00@example.com", "%", "9" * 40, "x" * 300]
 )
-def test_searching_for_anything_shows_a_results_page(console: HttpClient, business_account: Any, typed: str) -> None:
-    assert found_ids(console.get("/staff/", {"q": typed})) == []
+def test_searching_for_anything_shows_a_results_page(
+    agent_browser: HttpClient, business_account: Any, typed: str
+) -> None:
+    assert found_ids(agent_browser.get("/staff/", {"q": typed})) == []
 
 
-def test_an_account_id_typed_in_full_width_digits_is_found(console: HttpClient, business_account: Any) -> None:
+def test_an_account_id_typed_in_full_width_digits_is_found(agent_browser: HttpClient, business_account: Any) -> None:
     typed = "".join(chr(ord(digit) - ord("0") + ord("０")) for digit in str(business_account.pk))
-    assert found_ids(console.get(reverse("business:staff_home"), {"q": typed})) == [business_account.pk]
+    assert found_ids(agent_browser.get(reverse("business:staff_home"), {"q": typed})) == [business_account.pk]

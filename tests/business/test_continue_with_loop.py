@@ -15,20 +15,17 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import ErrorCode
-from tests.business.conftest import log_in
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop
-from tests.business.test_linking import (
+from tests.business.fake_loop import FakeLoop, live_refresh_tokens
+from tests.business.link_refusals import assert_refused
+from tests.business.pages import (
     ADS_MANAGER,
     CALLBACK,
     CONTINUE,
     LOGIN,
     PERSONAL,
     SIGNUP,
-    assert_refused,
     authorize,
-    link,
-    live_refresh_tokens,
+    log_in,
     start_continue,
 )
 
@@ -43,15 +40,6 @@ ASK_FOR_A_CONTACT = (
 def session_user(client: Any) -> int | None:
     value = client.session.get("_auth_user_id")
     return int(value) if value is not None else None
-
-
-@pytest.fixture
-def linked(client: Any, business_account: BusinessAccount, fake_loop: FakeLoop) -> BusinessAccount:
-    """``business_account`` linked to @sakura through Link Loop account, in a browser since closed."""
-    browser = HttpClient()
-    browser.force_login(business_account)
-    link(browser, fake_loop, fake_loop.person("sakura", "Sakura Tanaka"))
-    return business_account
 
 
 # -- the button ----------------------------------------------------------------------------------
@@ -103,10 +91,10 @@ def test_a_signed_in_browser_goes_straight_to_ads_manager(signed_in: Any, fake_l
 
 @pytest.mark.parametrize("source", ["login", "signup"])
 def test_a_linked_loop_account_logs_in_to_its_business_account(
-    client: Any, linked: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any, source: str
+    client: Any, linked_account: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any, source: str
 ) -> None:
-    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked).access_token]
-    before = LoopLink.objects.get(account=linked)
+    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked_account).access_token]
+    before = LoopLink.objects.get(account=linked_account)
     old_refresh = before.refresh_token
     accounts = BusinessAccount.objects.count()
     query = start_continue(client, source)
@@ -118,14 +106,14 @@ def test_a_linked_loop_account_logs_in_to_its_business_account(
     assert response.redirect_chain == [(ADS_MANAGER, 302)]
     assert response.status_code == 200
     assert "Ads Manager" in response.content.decode()
-    assert session_user(client) == linked.pk
+    assert session_user(client) == linked_account.pk
     assert client.cookies["lfb_session"].value != session_before  # the session rotates on login
     assert BusinessAccount.objects.count() == accounts
-    after = LoopLink.objects.get(account=linked)
+    after = LoopLink.objects.get(account=linked_account)
     assert after.pk == before.pk and after.linked_at == before.linked_at
     assert after.refresh_token != old_refresh and after.access_token != before.access_token
     assert after.display_name == "Sakura Tanaka-Mori"
-    assert AuditEvent.objects.filter(account=linked, kind=EventKind.LOGIN).exists()
+    assert AuditEvent.objects.filter(account=linked_account, kind=EventKind.LOGIN).exists()
     assert old_refresh not in fake_loop.revoked  # the worker revokes, not the request
 
     run_tasks()
@@ -136,7 +124,7 @@ def test_a_linked_loop_account_logs_in_to_its_business_account(
 
 
 def test_logging_in_with_loop_does_not_announce_a_new_link(
-    client: Any, linked: BusinessAccount, fake_loop: FakeLoop, sent: Any, run_tasks: Any
+    client: Any, linked_account: BusinessAccount, fake_loop: FakeLoop, sent: Any, run_tasks: Any
 ) -> None:
     run_tasks()
     already = len(sent.messages())
@@ -148,11 +136,11 @@ def test_logging_in_with_loop_does_not_announce_a_new_link(
         "New login to your Loop for Business account"
     }
     assert all("new login" in message.body for message in new if message.channel == "sms")
-    assert AuditEvent.objects.filter(account=linked, kind=EventKind.LOOP_LINKED).count() == 1
+    assert AuditEvent.objects.filter(account=linked_account, kind=EventKind.LOOP_LINKED).count() == 1
 
 
 def test_a_browser_that_logged_in_meanwhile_is_not_switched_to_another_account(
-    client: Any, linked: BusinessAccount, make_business_account: Any, fake_loop: FakeLoop
+    client: Any, linked_account: BusinessAccount, make_business_account: Any, fake_loop: FakeLoop
 ) -> None:
     hana = make_business_account(email="hana.biz@example.com")
     query = start_continue(client)
@@ -270,7 +258,7 @@ def test_the_new_account_adds_a_phone_without_a_password(
 
 def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     client: Any,
-    linked: BusinessAccount,
+    linked_account: BusinessAccount,
     fake_loop: FakeLoop,
     run_tasks: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -279,7 +267,7 @@ def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     monkeypatch.setattr(
         "accountlink.business.linking.views.callback.do_log_in_with_loop", lambda identity, tokens: None
     )
-    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked).access_token]
+    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked_account).access_token]
     kept = live_refresh_tokens(fake_loop, sakura)
     accounts = BusinessAccount.objects.count()
 
@@ -288,23 +276,23 @@ def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     assert_refused(response, ErrorCode.LINK_ALREADY_LINKED, SIGNUP)
     assert BusinessAccount.objects.count() == accounts
     assert session_user(client) is None
-    assert LoopLink.objects.get(open_id="open-sakura").account == linked
+    assert LoopLink.objects.get(open_id="open-sakura").account == linked_account
     (fresh,) = live_refresh_tokens(fake_loop, sakura) - kept
     run_tasks()
     assert fake_loop.revoked == [fresh]
 
 
 def test_a_loop_account_whose_link_ended_gets_a_new_account_with_continue_with_loop(
-    client: Any, linked: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any
+    client: Any, linked_account: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     """Its old business account is not logged in to: the link, not a past link, decides."""
-    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked).access_token]
-    LoopLink.objects.filter(account=linked).delete()  # as an unlink from Loop's side would
+    sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked_account).access_token]
+    LoopLink.objects.filter(account=linked_account).delete()  # as an unlink from Loop's side would
 
     response = authorize(client, fake_loop, start_continue(client, "login"), sakura)
 
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == "/settings/personal/"
     new_account = session_user(client)
-    assert new_account is not None and new_account != linked.pk
+    assert new_account is not None and new_account != linked_account.pk
     assert LoopLink.objects.get(open_id="open-sakura").account_id == new_account

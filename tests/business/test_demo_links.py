@@ -15,7 +15,6 @@ from accountlink.business.linking.actions.link import do_create_account_with_loo
 from accountlink.business.linking.actions.reconciliation import do_end_link_removed_on_loop
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.linking.provider import LoopIdentity, token_set
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop, LoopPerson
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accountlink.kit.outbound.models import OutboundCall
-from tests.business.conftest import PASSWORD, log_in
-from tests.business.test_linking import link
-from tests.business.test_unlink import unlink
+from tests.business.pages import PASSWORD, link, log_in, unlink
 from tests.django_fixtures import OTHER_PLATFORM
 
 pytestmark = pytest.mark.django_db

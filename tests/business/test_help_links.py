@@ -10,14 +10,13 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import translation
 
-from accountlink.helpcenter.articles import SCREENSHOTS_DIR, STATIC_DIR, all_articles, screenshot_name
+from accountlink.business.accounts.models import BusinessAccount
+from accountlink.helpcontent.articles import SCREENSHOTS_DIR, STATIC_DIR, all_articles, screenshot_name
+from accountlink.helpcontent.topics import HELP_SECTIONS
 from accountlink.kit.errors import ErrorCode
-from accountlink.kit.helplinks import HELP_SECTIONS, help_url
-from tests.business.conftest import log_in
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
+from accountlink.kit.helplinks import help_url
 from tests.business.fake_loop import FakeLoop
-from tests.business.test_unlink import *  # noqa: F403  (the linked and sakura fixtures)
-from tests.business.test_unlink import confirm, linked_browser, open_dialog, send_code
+from tests.business.pages import confirm, link_in_new_browser, log_in, open_dialog, send_code
 
 pytestmark = pytest.mark.django_db
 
@@ -120,10 +119,11 @@ def test_a_wrong_login_links_to_its_section_in_the_readers_language(client: Http
     assert f'<html lang="{language}">' in page and f'<section id="{anchor}"' in page
 
 
-def test_the_managed_refusal_links_to_its_section(make_business_account: Any, fake_loop: FakeLoop) -> None:
-    manager = make_business_account(email="manager@example.com", display_name="Mina Manager", is_account_manager=True)
+def test_the_managed_refusal_links_to_its_section(
+    make_business_account: Any, manager: BusinessAccount, fake_loop: FakeLoop
+) -> None:
     managed = make_business_account(email="managed@example.com", account_manager=manager)
-    browser = linked_browser(managed, fake_loop, fake_loop.person("ren"))
+    browser = link_in_new_browser(managed, fake_loop, fake_loop.person("ren"))
 
     href = help_links(open_dialog(browser))["unlink.managed_account"]
 
@@ -131,13 +131,13 @@ def test_the_managed_refusal_links_to_its_section(make_business_account: Any, fa
     assert anchor == "unlink-managed-account" and f'<section id="{anchor}"' in page
 
 
-def test_a_wrong_code_links_to_its_section(linked: HttpClient, outbox: Any, run_tasks: Any) -> None:
-    send_code(linked)
-    html = confirm(linked, "000000").content.decode()
+def test_a_wrong_code_links_to_its_section(linked_browser: HttpClient, outbox: Any, run_tasks: Any) -> None:
+    send_code(linked_browser)
+    html = confirm(linked_browser, "000000").content.decode()
     if "code.invalid" not in help_links(html):  # the one chance in a million that 000000 was the code
-        html = confirm(linked, "111111").content.decode()
+        html = confirm(linked_browser, "111111").content.decode()
 
-    page, anchor = follow(linked, help_links(html)["code.invalid"])
+    page, anchor = follow(linked_browser, help_links(html)["code.invalid"])
     assert anchor == "code-invalid" and f'<section id="{anchor}"' in page
 
 

@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from accountlink.helpcenter.actions import vote_counts
-from accountlink.helpcenter.articles import Label, all_articles
 from accountlink.helpcenter.models import ArticleVote
-from tests.staff_helpers import staff_client
+from accountlink.helpcontent.articles import all_articles
+from accountlink.helpcontent.parts import Label
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +102,10 @@ def test_a_vote_without_an_answer_or_by_get_counts_nothing(client: HttpClient) -
     assert not ArticleVote.objects.exists()
 
 
-def test_support_staff_see_the_counts_and_visitors_do_not(client: HttpClient, make_business_account: Any) -> None:
+def test_support_staff_see_the_counts_and_visitors_do_not(client: HttpClient, agent_browser: HttpClient) -> None:
     vote(HttpClient(), "yes")
     vote(HttpClient(), "no")
     vote(HttpClient(), "yes")
     assert "data-vote-counts" not in client.get(UNLINK).content.decode()
-    agent = make_business_account(email="agent@example.com", is_support_agent=True)
-    page = staff_client(agent).get(UNLINK).content.decode()
+    page = agent_browser.get(UNLINK).content.decode()
     assert "Staff only: 2 found this helpful, 1 did not." in page

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.conftest import log_in
+from tests.business.pages import log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,4 @@
-"""User settings → Personal information → **Link Loop account** (DESIGN §4.3), over HTTP against a fake Loop.
-
-The helpers at the top are shared with the other ``test_linking_*`` and ``test_continue_with_loop`` files.
-"""
+"""User settings → Personal information → **Link Loop account** (DESIGN §4.3), over HTTP against a fake Loop."""
 
 from __future__ import annotations
 
@@ -16,163 +13,14 @@ from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.test import Client as HttpClient
 from django.utils import timezone
-from django.utils.html import escape
 
 from accountlink.business.linking.models import LinkRefresh, LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.crypto import open_sealed
-from accountlink.kit.errors import ErrorCode
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import LOOP, FakeLoop, LoopPerson, callback_query
+from tests.business.fake_loop import LOOP, FakeLoop, callback_query, live_access_tokens, live_refresh_tokens
+from tests.business.pages import AUTHORIZE, LINK_START, LOGIN, PERSONAL, authorize, link, start_link
 
 pytestmark = pytest.mark.django_db
-
-LINK_START = "/settings/personal/link-loop/"
-CONTINUE = "/login/loop/"
-CALLBACK = "/oauth/loop/callback/"
-PERSONAL = "/settings/personal/"
-LOGIN = "/login/"
-SIGNUP = "/signup/"
-ADS_MANAGER = "/adsmanager/"
-AUTHORIZE = f"{LOOP}/v2/auth/authorize/"
-
-# What a person reads for each refusal (DESIGN §6).
-MESSAGES = {
-    "en": {
-        ErrorCode.LINK_ALREADY_LINKED: (
-            "This Loop account is already linked to another Loop for Business account. "
-            "Unlink it there first, then try again."
-        ),
-        ErrorCode.LINK_BUSINESS_HAS_LINK: (
-            "This Loop for Business account is already linked to a Loop account. "
-            "Unlink it first to link a different one."
-        ),
-        ErrorCode.LINK_AGE_REQUIREMENT: "You must be 18 or older to link a Loop account to Loop for Business.",
-        ErrorCode.LINK_ACCOUNT_UNAVAILABLE: "This Loop account can't be linked because it is suspended or deleted.",
-        ErrorCode.LINK_CONSENT_DENIED: (
-            "You cancelled on Loop, so nothing was linked. You can try again whenever you like."
-        ),
-        ErrorCode.LINK_SESSION_EXPIRED: (
-            "This linking attempt has expired or was started in another browser, so nothing was linked. "
-            "Please start again."
-        ),
-        ErrorCode.LINK_PROVIDER_UNAVAILABLE: "We couldn't reach Loop just now. Please try again in a few minutes.",
-    },
-    "ja": {
-        ErrorCode.LINK_ALREADY_LINKED: (
-            "このLoopアカウントはすでに別のLoop for Businessアカウントと連携されています。"
-            "先にそちらで連携を解除してから、もう一度お試しください。"
-        ),
-        ErrorCode.LINK_BUSINESS_HAS_LINK: (
-            "このLoop for BusinessアカウントはすでにLoopアカウントと連携されています。"
-            "別のアカウントと連携するには、先に現在の連携を解除してください。"
-        ),
-        ErrorCode.LINK_AGE_REQUIREMENT: "LoopアカウントをLoop for Businessと連携するには、18歳以上である必要があります。",
-        ErrorCode.LINK_ACCOUNT_UNAVAILABLE: "このLoopアカウントは停止または削除されているため、連携できません。",
-        ErrorCode.LINK_CONSENT_DENIED: (
-            "Loopでキャンセルされたため、連携は行われませんでした。いつでももう一度お試しいただけます。"
-        ),
-        ErrorCode.LINK_SESSION_EXPIRED: (
-            "この連携の手続きは有効期限が切れたか、別のブラウザで開始されたため、何も連携されませんでした。"
-            "最初からやり直してください。"
-        ),
-        ErrorCode.LINK_PROVIDER_UNAVAILABLE: "現在Loopに接続できません。数分後にもう一度お試しください。",
-    },
-    "es": {
-        ErrorCode.LINK_ALREADY_LINKED: (
-            "Esta cuenta de Loop ya está vinculada a otra cuenta de Loop for Business. "
-            "Primero desvincúlala allí y luego vuelve a intentarlo."
-        ),
-        ErrorCode.LINK_BUSINESS_HAS_LINK: (
-            "Esta cuenta de Loop for Business ya está vinculada a una cuenta de Loop. "
-            "Desvincúlala primero para vincular otra."
-        ),
-        ErrorCode.LINK_AGE_REQUIREMENT: "Debes tener al menos 18 años para vincular una cuenta de Loop a Loop for Business.",
-        ErrorCode.LINK_ACCOUNT_UNAVAILABLE: "Esta cuenta de Loop no se puede vincular porque está suspendida o eliminada.",
-        ErrorCode.LINK_CONSENT_DENIED: (
-            "Cancelaste en Loop, así que no se vinculó nada. Puedes volver a intentarlo cuando quieras."
-        ),
-        ErrorCode.LINK_SESSION_EXPIRED: (
-            "Este intento de vinculación expiró o se inició en otro navegador, así que no se vinculó nada. "
-            "Vuelve a empezar."
-        ),
-        ErrorCode.LINK_PROVIDER_UNAVAILABLE: "No pudimos conectar con Loop en este momento. Vuelve a intentarlo en unos minutos.",
-    },
-}
-
-
-# -- shared helpers ------------------------------------------------------------------------------
-
-
-def start_link(client: Any, **extra: Any) -> dict[str, str]:
-    """Press **Link Loop account**; the query of the authorize URL the browser is sent to."""
-    response = client.post(LINK_START, **extra)
-    assert response.status_code == 302
-    assert response["Location"].startswith(AUTHORIZE + "?")
-    return callback_query(response["Location"])
-
-
-def start_continue(client: Any, source: str = "login", **extra: Any) -> dict[str, str]:
-    """Press **Continue with Loop** on the log in (or sign up) page."""
-    response = client.post(CONTINUE, {"source": source}, **extra)
-    assert response.status_code == 302
-    assert response["Location"].startswith(AUTHORIZE + "?")
-    return callback_query(response["Location"])
-
-
-def come_back(client: Any, query: dict[str, str], follow: bool = True, **params: str) -> Any:
-    """Loop sends the browser back to the callback with ``params`` and the flow's state."""
-    return client.get(CALLBACK, {"state": query["state"], **params}, follow=follow)
-
-
-def authorize(client: Any, fake_loop: FakeLoop, query: dict[str, str], person: LoopPerson, follow: bool = True) -> Any:
-    """The person presses **Authorize** on Loop's consent screen."""
-    return come_back(client, query, follow=follow, code=fake_loop.code_for(person))
-
-
-def link(client: Any, fake_loop: FakeLoop, person: LoopPerson) -> Any:
-    """The whole Link Loop account flow for a signed-in browser."""
-    response = authorize(client, fake_loop, start_link(client), person)
-    assert response.request["PATH_INFO"] == PERSONAL
-    return response
-
-
-def live_refresh_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:
-    return {token for token, holder in fake_loop.refresh_tokens.items() if holder is person}
-
-
-def live_access_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:
-    return {token for token, holder in fake_loop.access_tokens.items() if holder is person}
-
-
-def assert_refused(response: Any, code: ErrorCode, page: str, language: str = "en") -> str:
-    """The browser ended on ``page`` (never an error page) showing the coded, translated refusal."""
-    assert response.status_code == 200
-    assert response.request["PATH_INFO"] == page
-    html = response.content.decode()
-    assert f'<html lang="{language}">' in html
-    help_link = help_link_html(code, language)
-    assert f'data-error-code="{code.value}">{escape(MESSAGES[language][code])}{help_link}</div>' in html
-    assert html.count("data-error-code=") == 1
-    return html
-
-
-LEARN_MORE = {"en": "Learn more about this", "ja": "詳しくはこちら", "es": "Más información"}
-
-
-def help_link_html(code: ErrorCode, language: str) -> str:
-    """What follows every linking refusal: one click to its own section of the troubleshooting
-    article, in the language the refusal was shown in (DESIGN §6, issue 6)."""
-    anchor = code.value.replace(".", "-").replace("_", "-")
-    href = f"/help/linking-errors/?lang={language}#{anchor}"
-    return f' <a class="alert-help" href="{href}" data-help-for="{code.value}">{LEARN_MORE[language]}</a>'
-
-
-def refusals(account: Any) -> list[str]:
-    return [
-        event.data["code"] for event in AuditEvent.objects.filter(account=account, kind=EventKind.LOOP_LINK_REFUSED)
-    ]
-
 
 # -- starting the flow ---------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from accountlink.business.linking import provider
 from accountlink.business.linking.actions.revocation import CODE_HOLD, HOLD, UNFINISHED
 from accountlink.business.linking.models import HeldCode, LoopLink, LoopRevocation
 from accountlink.kit.outbound.models import CallStatus
-from tests.business.fake_loop import FakeLoop
-from tests.business.test_linking import authorize, link, live_refresh_tokens, start_continue, start_link
+from tests.business.fake_loop import FakeLoop, live_refresh_tokens
+from tests.business.pages import authorize, link, start_continue, start_link
 
 pytestmark = pytest.mark.django_db
 

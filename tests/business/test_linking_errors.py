@@ -21,21 +21,18 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import ErrorCode
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import LOOP, FakeLoop
-from tests.business.test_linking import (
+from tests.business.fake_loop import LOOP, FakeLoop, live_refresh_tokens
+from tests.business.link_refusals import assert_refused, refusals
+from tests.business.pages import (
     CALLBACK,
     CONTINUE,
     LINK_START,
     LOGIN,
     PERSONAL,
     SIGNUP,
-    assert_refused,
     authorize,
     come_back,
     link,
-    live_refresh_tokens,
-    refusals,
     start_continue,
     start_link,
 )

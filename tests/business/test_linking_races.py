@@ -19,7 +19,6 @@ from accountlink.business.linking.models import LoopLink
 from accountlink.business.linking.provider import LoopIdentity, TokenSet
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import ErrorCode
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
 from tests.concurrency import THREADS, in_parallel
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.conftest import PASSWORD, log_in
+from tests.business.pages import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.business.conftest import PASSWORD, log_in
+from tests.business.pages import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,8 @@ from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.support import actions as console_actions
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError, ErrorCode
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_linking import PERSONAL, live_access_tokens, live_refresh_tokens
-from tests.business.test_unlink import UNLINK, dialog_of, linked_browser, send_code
-from tests.staff_helpers import staff_client
+from tests.business.fake_loop import FakeLoop, LoopPerson, live_access_tokens, live_refresh_tokens
+from tests.business.pages import PERSONAL, UNLINK, dialog_of, link_in_new_browser, send_code
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +39,6 @@ def error_codes(response: Any) -> list[str]:
 
 
 @pytest.fixture
-def manager(make_business_account: Any) -> BusinessAccount:
-    return make_business_account(email="manager@example.com", display_name="Mina Manager", is_account_manager=True)
-
-
-@pytest.fixture
-def console(manager: BusinessAccount) -> HttpClient:
-    return staff_client(manager)
-
-
-@pytest.fixture
 def ren(fake_loop: FakeLoop) -> LoopPerson:
     return fake_loop.person("ren", "Ren Kato")
 
@@ -64,21 +51,25 @@ def managed(make_business_account: Any, manager: BusinessAccount) -> BusinessAcc
 @pytest.fixture
 def holder(managed: BusinessAccount, fake_loop: FakeLoop, ren: LoopPerson) -> HttpClient:
     """The managed account's holder, signed in, with @ren linked through the real Link flow."""
-    return linked_browser(managed, fake_loop, ren)
+    return link_in_new_browser(managed, fake_loop, ren)
 
 
 # -- the list --------------------------------------------------------------------------------------
 
 
 def test_a_manager_lists_only_their_own_managed_accounts(
-    console: HttpClient, manager: BusinessAccount, managed: BusinessAccount, holder: Any, make_business_account: Any
+    manager_browser: HttpClient,
+    manager: BusinessAccount,
+    managed: BusinessAccount,
+    holder: Any,
+    make_business_account: Any,
 ) -> None:
     unlinked = make_business_account(email="quiet@example.com", display_name="Quiet Shop", account_manager=manager)
     other_manager = make_business_account(email="other.manager@example.com", is_account_manager=True)
     theirs = make_business_account(email="theirs@example.com", account_manager=other_manager)
     self_managed = make_business_account(email="self@example.com")
 
-    page = text(console.get(MANAGED))
+    page = text(manager_browser.get(MANAGED))
 
     # By name: Quiet Shop, then Ren's Shop.
     assert re.findall(r'<tr data-account="(\d+)">', page) == [str(unlinked.pk), str(managed.pk)]
@@ -92,17 +83,17 @@ def test_a_manager_lists_only_their_own_managed_accounts(
     assert "Not linked" in unlinked_row[: unlinked_row.index("</tr>")]
 
 
-def test_a_manager_without_managed_accounts_is_told_so(console: HttpClient) -> None:
-    assert "You don't manage any accounts yet." in text(console.get(MANAGED))
+def test_a_manager_without_managed_accounts_is_told_so(manager_browser: HttpClient) -> None:
+    assert "You don't manage any accounts yet." in text(manager_browser.get(MANAGED))
 
 
 # -- one managed account ---------------------------------------------------------------------------
 
 
 def test_the_managed_account_page_shows_the_link_and_offers_unlink(
-    console: HttpClient, managed: BusinessAccount, holder: Any
+    manager_browser: HttpClient, managed: BusinessAccount, holder: Any
 ) -> None:
-    page = text(console.get(managed_url(managed)))
+    page = text(manager_browser.get(managed_url(managed)))
     assert "<h1>Ren's Shop</h1>" in page
     assert "managed@example.com" in page and "English" in page
     card = page[page.index('id="loop-account"') :]
@@ -113,14 +104,16 @@ def test_the_managed_account_page_shows_the_link_and_offers_unlink(
     assert '<button type="submit" class="secondary">Unlink Loop account</button>' in card
 
 
-def test_an_unlinked_managed_account_offers_nothing_to_unlink(console: HttpClient, managed: BusinessAccount) -> None:
-    page = text(console.get(managed_url(managed)))
+def test_an_unlinked_managed_account_offers_nothing_to_unlink(
+    manager_browser: HttpClient, managed: BusinessAccount
+) -> None:
+    page = text(manager_browser.get(managed_url(managed)))
     assert "Not linked to a Loop account." in page
     assert "Unlink Loop account" not in page
 
 
 def test_the_manager_unlinks_with_a_reason(
-    console: HttpClient,
+    manager_browser: HttpClient,
     manager: BusinessAccount,
     managed: BusinessAccount,
     holder: Any,
@@ -132,7 +125,7 @@ def test_the_manager_unlinks_with_a_reason(
     link = LoopLink.objects.get(account=managed)
     grant_tokens = live_refresh_tokens(fake_loop, ren) | live_access_tokens(fake_loop, ren)
 
-    response = console.post(managed_url(managed, "unlink"), {"reason": REASON}, follow=True)
+    response = manager_browser.post(managed_url(managed, "unlink"), {"reason": REASON}, follow=True)
 
     # The manager sees it done.
     assert response.redirect_chain == [(managed_url(managed), 302)]
@@ -162,10 +155,10 @@ def test_the_manager_unlinks_with_a_reason(
 
 
 def test_unlinking_needs_a_reason_and_changes_nothing_without_one(
-    console: HttpClient, managed: BusinessAccount, holder: Any, outbox: Any, run_tasks: Any
+    manager_browser: HttpClient, managed: BusinessAccount, holder: Any, outbox: Any, run_tasks: Any
 ) -> None:
     for reason in ("", "   "):
-        response = console.post(managed_url(managed, "unlink"), {"reason": reason})
+        response = manager_browser.post(managed_url(managed, "unlink"), {"reason": reason})
         assert response.status_code == 200
         assert error_codes(response) == [ErrorCode.SUPPORT_REASON_REQUIRED]
         assert "Write down the reason for this action. It is kept in the audit log." in text(response)
@@ -177,10 +170,10 @@ def test_unlinking_needs_a_reason_and_changes_nothing_without_one(
 
 
 def test_unlinking_an_account_that_is_no_longer_linked_says_so(
-    console: HttpClient, managed: BusinessAccount, holder: Any
+    manager_browser: HttpClient, managed: BusinessAccount, holder: Any
 ) -> None:
-    assert console.post(managed_url(managed, "unlink"), {"reason": REASON}).status_code == 302
-    response = console.post(managed_url(managed, "unlink"), {"reason": REASON}, follow=True)  # a second tab
+    assert manager_browser.post(managed_url(managed, "unlink"), {"reason": REASON}).status_code == 302
+    response = manager_browser.post(managed_url(managed, "unlink"), {"reason": REASON}, follow=True)  # a second tab
     assert response.redirect_chain == [(managed_url(managed), 302)]
     assert error_codes(response) == [ErrorCode.UNLINK_NOT_LINKED]
     page = text(response)
@@ -197,7 +190,7 @@ def test_the_unlink_action_refuses_accounts_the_manager_does_not_manage(
     theirs = make_business_account(email="theirs@example.com", account_manager=other_manager)
     self_managed = make_business_account(email="self@example.com")
     for account in (theirs, self_managed):
-        linked_browser(account, fake_loop, fake_loop.person(account.email.split("@")[0]))
+        link_in_new_browser(account, fake_loop, fake_loop.person(account.email.split("@")[0]))
         with pytest.raises(CodedError) as refused:
             console_actions.do_unlink_managed_account(account, manager=manager, reason=REASON)
         assert refused.value.code == ErrorCode.NOT_FOUND

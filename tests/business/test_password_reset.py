@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.conftest import NEW_PASSWORD, PASSWORD, log_in
+from tests.business.pages import NEW_PASSWORD, PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.conftest import NEW_PASSWORD, PASSWORD, log_in
+from tests.business.pages import NEW_PASSWORD, PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,19 +11,26 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
 from django.test import Client as HttpClient
-from django.utils import timezone
 from django.utils.html import escape
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.conftest import NEW_PASSWORD, PASSWORD, log_in
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import LOOP, FakeLoop, LoopPerson, callback_query
-from tests.business.test_linking import PERSONAL, authorize, come_back, link, start_continue
-from tests.business.test_unlink import code_sent_to
+from tests.business.pages import (
+    CONFIRM,
+    NEW_PASSWORD,
+    PASSWORD,
+    PERSONAL,
+    UNLINK,
+    authorize,
+    code_sent_to,
+    come_back,
+    link,
+    log_in,
+    start_continue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +38,12 @@ REAUTHENTICATE = "/reauthenticate/"
 WITH_LOOP = "/reauthenticate/loop/"
 PASSWORD_PAGE = "/settings/password/"
 EMAIL_PAGE = "/settings/personal/email/"
-UNLINK = "/settings/personal/unlink-loop/"
-CONFIRM = "/settings/personal/unlink-loop/confirm/"
 API_UNLINK_CODE = "/api/v1/link/unlink-code"
 API_UNLINK = "/api/v1/link/unlink"
 
 
 def query(location: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
-
-
-@pytest.fixture
-def clock() -> Any:
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -219,9 +218,8 @@ def test_an_interrupted_confirm_in_the_dialog_comes_back_to_the_code_step(
 
 
 def test_a_managed_account_is_told_to_ask_its_manager_before_anything_else(
-    client: Any, make_business_account: Any, fake_loop: FakeLoop, clock: Any
+    client: Any, make_business_account: Any, manager: BusinessAccount, fake_loop: FakeLoop, clock: Any
 ) -> None:
-    manager = make_business_account(email="manager@example.com", is_account_manager=True)
     managed = make_business_account(email="managed@example.com", account_manager=manager)
     log_in(client, "managed@example.com")
     link(client, fake_loop, fake_loop.person("ren", "Ren Kato"))

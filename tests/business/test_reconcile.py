@@ -22,9 +22,8 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.linking.tasks import reconcile_links
 from accountlink.kit.audit.models import AuditEvent, EventKind
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_linking import link
+from tests.business.pages import link
 
 pytestmark = pytest.mark.django_db
 

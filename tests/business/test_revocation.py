@@ -17,11 +17,8 @@ from accountlink.business.linking import provider
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.outbound.actions import FIRST_ATTEMPT_TIMEOUT_SECONDS, SWEEP_GRACE
 from accountlink.kit.outbound.tasks import sweep_calls
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import LOOP, FakeLoop, LoopPerson
-from tests.business.test_linking import PERSONAL, live_access_tokens, live_refresh_tokens
-from tests.business.test_unlink import *  # noqa: F403  (the linked and sakura fixtures)
-from tests.business.test_unlink import SAKURA_EMAIL, code_sent_to, confirm, send_code
+from tests.business.fake_loop import LOOP, FakeLoop, LoopPerson, live_access_tokens, live_refresh_tokens
+from tests.business.pages import PERSONAL, SAKURA_EMAIL, code_sent_to, confirm, send_code
 
 pytestmark = pytest.mark.django_db
 
@@ -46,13 +43,18 @@ def queued_revocations(**filters: Any) -> Any:
 
 
 def test_the_unlink_queues_the_revocation_with_the_link_ending(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
     access, refresh = grant_tokens(fake_loop, sakura)
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
 
-    confirm(linked, code)
+    confirm(linked_browser, code)
 
     assert not LoopLink.objects.filter(account=business_account).exists()
     (revocation,) = LoopRevocation.objects.all()
@@ -72,7 +74,7 @@ def test_the_unlink_queues_the_revocation_with_the_link_ending(
 
 
 def test_right_after_the_commit_the_request_itself_revokes_the_grant_and_the_task_finds_it_done(
-    linked: Any,
+    linked_browser: Any,
     fake_loop: FakeLoop,
     sakura: LoopPerson,
     outbox: Any,
@@ -80,11 +82,11 @@ def test_right_after_the_commit_the_request_itself_revokes_the_grant_and_the_tas
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     access, refresh = grant_tokens(fake_loop, sakura)
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = confirm(linked, code)
+        response = confirm(linked_browser, code)
 
     assert response.status_code == 302
     # The grant was dead before the page answered.
@@ -98,7 +100,7 @@ def test_right_after_the_commit_the_request_itself_revokes_the_grant_and_the_tas
 
 
 def test_with_loop_down_the_requests_attempt_is_recorded_and_the_worker_retries_later(
-    linked: Any,
+    linked_browser: Any,
     business_account: BusinessAccount,
     fake_loop: FakeLoop,
     sakura: LoopPerson,
@@ -107,13 +109,13 @@ def test_with_loop_down_the_requests_attempt_is_recorded_and_the_worker_retries_
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _access, refresh = grant_tokens(fake_loop, sakura)
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         fake_loop.down = True
         with django_capture_on_commit_callbacks(execute=True):
-            response = confirm(linked, code, follow=True)
+            response = confirm(linked_browser, code, follow=True)
 
         assert response.redirect_chain == [(PERSONAL, 302)]
         assert not LoopLink.objects.filter(account=business_account).exists()
@@ -137,10 +139,10 @@ def test_with_loop_down_the_requests_attempt_is_recorded_and_the_worker_retries_
 
 
 def test_the_worker_revokes_the_whole_grant_at_loop(
-    linked: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
 ) -> None:
     access, refresh = grant_tokens(fake_loop, sakura)
-    unlink_over_http(linked, outbox, run_tasks)
+    unlink_over_http(linked_browser, outbox, run_tasks)
 
     run_tasks()
 
@@ -155,14 +157,19 @@ def test_the_worker_revokes_the_whole_grant_at_loop(
 
 
 def test_with_loop_down_the_link_ends_and_the_revocation_is_retried_with_backoff_until_loop_is_back(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
     access, refresh = grant_tokens(fake_loop, sakura)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         fake_loop.down = True
 
-        response = unlink_over_http(linked, outbox, run_tasks)
+        response = unlink_over_http(linked_browser, outbox, run_tasks)
 
         assert response.redirect_chain == [(PERSONAL, 302)]
         assert "Your Loop account @sakura is no longer linked." in response.content.decode()
@@ -209,30 +216,30 @@ def test_with_loop_down_the_link_ends_and_the_revocation_is_retried_with_backoff
 
 
 def test_the_requests_attempt_waits_less_for_loop_than_the_workers(
-    linked: Any,
+    linked_browser: Any,
     fake_loop: FakeLoop,
     sakura: LoopPerson,
     outbox: Any,
     run_tasks: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
     with django_capture_on_commit_callbacks(execute=True):
-        confirm(linked, code)
+        confirm(linked_browser, code)
     [call] = [call for call in fake_loop.mock.calls if call.request.url == f"{LOOP}/v2/oauth/revoke/"]
     assert call.request.req_kwargs["timeout"] == FIRST_ATTEMPT_TIMEOUT_SECONDS < provider.TIMEOUT_SECONDS
 
 
 def test_a_refusal_from_loop_is_retried_too(
-    linked: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
 ) -> None:
     _access, refresh = grant_tokens(fake_loop, sakura)
     error = json.dumps({"error": "temporarily_unavailable", "error_description": "", "log_id": "x"})
     fake_loop.mock.replace(responses.POST, f"{LOOP}/v2/oauth/revoke/", body=error, status=400)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        unlink_over_http(linked, outbox, run_tasks)
+        unlink_over_http(linked_browser, outbox, run_tasks)
         run_tasks()
         revocation = LoopRevocation.objects.get()
         assert revocation.call.attempts == 1 and revocation.call.done_at is None and revocation.call.last_error
@@ -249,11 +256,11 @@ def test_a_refusal_from_loop_is_retried_too(
 
 
 def test_the_sweep_finishes_a_revocation_whose_task_was_lost(
-    linked: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
 ) -> None:
     _access, refresh = grant_tokens(fake_loop, sakura)
-    send_code(linked, "email")
-    confirm(linked, code_sent_to(outbox, run_tasks, SAKURA_EMAIL))
+    send_code(linked_browser, "email")
+    confirm(linked_browser, code_sent_to(outbox, run_tasks, SAKURA_EMAIL))
     queued_revocations().delete()  # the worker died with the task
 
     with time_machine.travel(timezone.now() + SWEEP_GRACE, tick=False):

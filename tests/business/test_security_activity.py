@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accountlink.business.adsmanager.actions import do_create_ad_account
-from tests.business.conftest import log_in
+from tests.business.pages import log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,8 @@ from django.test import Client as HttpClient
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.sessions.models import AccountSession
-from tests.business.conftest import NEW_PASSWORD, PASSWORD, log_in
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
-from tests.business.test_linking import ADS_MANAGER, authorize, link, start_continue
+from tests.business.pages import ADS_MANAGER, NEW_PASSWORD, PASSWORD, authorize, link, log_in, start_continue
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,8 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.support import actions as support_actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, RecoveryLink, SupportCase
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
-from tests.business.test_unlink import linked_browser
+from tests.business.pages import link_in_new_browser
 from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
@@ -102,16 +101,14 @@ class World:
 
 
 @pytest.fixture
-def world(make_business_account: Any, fake_loop: FakeLoop) -> World:
-    agent = make_business_account(email="agent@example.com", display_name="Aoi Agent", is_support_agent=True)
-    manager = make_business_account(email="manager@example.com", display_name="Mina Manager", is_account_manager=True)
+def world(make_business_account: Any, fake_loop: FakeLoop, agent: BusinessAccount, manager: BusinessAccount) -> World:
     other_manager = make_business_account(email="other.manager@example.com", is_account_manager=True)
     holder = make_business_account(email="holder@example.com", display_name="Hana Holder")
     managed = make_business_account(email="managed@example.com", account_manager=manager)
     theirs = make_business_account(email="theirs@example.com", account_manager=other_manager)
     self_managed = make_business_account(email="self@example.com")
     for account, handle in [(managed, "ren"), (theirs, "theirs"), (self_managed, "self")]:
-        linked_browser(account, fake_loop, fake_loop.person(handle))
+        link_in_new_browser(account, fake_loop, fake_loop.person(handle))
     case = support_actions.do_open_case(
         kind=CaseKind.RECOVERY,
         account=holder,

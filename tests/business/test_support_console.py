@@ -30,10 +30,7 @@ from accountlink.kit.outbound.actions import RETRY_WINDOW, do_attempt_call
 from accountlink.kit.outbound.models import CallStatus, OutboundCall
 from accountlink.kit.support import actions as support_actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, RecoveryLink, SupportCase
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_unlink import linked_browser
-from tests.business.test_webhooks_in import deliver, notice
+from tests.business.fake_loop import FakeLoop, LoopPerson, deliver, notice
 from tests.staff_helpers import staff_client
 
 pytestmark = pytest.mark.django_db
@@ -49,37 +46,6 @@ def account_url(account: BusinessAccount) -> str:
 def case_url(case: SupportCase, action: str = "") -> str:
     path = reverse("business:staff_case", args=[case.pk])
     return f"{path}{action}/" if action else path
-
-
-@pytest.fixture
-def agent(make_business_account: Any) -> BusinessAccount:
-    return make_business_account(email="agent@example.com", display_name="Aoi Agent", is_support_agent=True)
-
-
-@pytest.fixture
-def console(agent: BusinessAccount) -> HttpClient:
-    """The agent's browser, signed in with password and staff code."""
-    return staff_client(agent)
-
-
-@pytest.fixture
-def sakura(fake_loop: FakeLoop) -> LoopPerson:
-    return fake_loop.person("sakura", "Sakura Tanaka")
-
-
-@pytest.fixture
-def linked_account(business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson) -> BusinessAccount:
-    """sakura.biz@example.com (+819012345678), linked to @sakura through the real Link flow."""
-    linked_browser(business_account, fake_loop, sakura)
-    return business_account
-
-
-@pytest.fixture
-def locked_out(make_business_account: Any, fake_loop: FakeLoop) -> BusinessAccount:
-    """Made with Continue with Loop: no email, no phone, no password; linked to @kenji."""
-    account = make_business_account(email=None, password=None, display_name="Kenji Sato")
-    linked_browser(account, fake_loop, fake_loop.person("kenji", "Kenji Sato"))
-    return account  # type: ignore[no-any-return]
 
 
 def open_case(account: BusinessAccount | None, identifier: str = "@kenji", name: str = "Kenji Sato") -> SupportCase:
@@ -112,10 +78,10 @@ def text(response: Any) -> str:
 
 
 def test_search_by_email_ignores_case_and_spaces(
-    console: HttpClient, linked_account: BusinessAccount, make_business_account: Any
+    agent_browser: HttpClient, linked_account: BusinessAccount, make_business_account: Any
 ) -> None:
     make_business_account(email="someone.else@example.com")
-    response = console.get(HOME, {"q": "  Sakura.Biz@Example.com "})
+    response = agent_browser.get(HOME, {"q": "  Sakura.Biz@Example.com "})
     assert result_ids(response) == [linked_account.pk]
     page = text(response)
     assert "Accounts matching “Sakura.Biz@Example.com”" in page
@@ -124,8 +90,10 @@ def test_search_by_email_ignores_case_and_spaces(
 
 
 @pytest.mark.parametrize("typed", ["+81 90-1234-5678", "+819012345678", "(+81) 90 1234 5678"])
-def test_search_by_phone_in_any_usual_format(console: HttpClient, linked_account: BusinessAccount, typed: str) -> None:
-    assert result_ids(console.get(HOME, {"q": typed})) == [linked_account.pk]
+def test_search_by_phone_in_any_usual_format(
+    agent_browser: HttpClient, linked_account: BusinessAccount, typed: str
+) -> None:
+    assert result_ids(agent_browser.get(HOME, {"q": typed})) == [linked_account.pk]
 
 
 def test_search_by_a_national_phone_number_uses_the_agents_language(
@@ -141,35 +109,37 @@ def test_search_by_a_national_phone_number_uses_the_agents_language(
 
 @pytest.mark.parametrize("prefix", ["", "#"])
 def test_search_by_account_id(
-    console: HttpClient, linked_account: BusinessAccount, make_business_account: Any, prefix: str
+    agent_browser: HttpClient, linked_account: BusinessAccount, make_business_account: Any, prefix: str
 ) -> None:
     other = make_business_account()
-    assert result_ids(console.get(HOME, {"q": f"{prefix}{other.pk}"})) == [other.pk]
-    assert result_ids(console.get(HOME, {"q": f"{prefix}{linked_account.pk}"})) == [linked_account.pk]
+    assert result_ids(agent_browser.get(HOME, {"q": f"{prefix}{other.pk}"})) == [other.pk]
+    assert result_ids(agent_browser.get(HOME, {"q": f"{prefix}{linked_account.pk}"})) == [linked_account.pk]
 
 
 @pytest.mark.parametrize("typed", ["@sakura", "sakura", "@Sakura"])
-def test_search_by_the_linked_loop_handle(console: HttpClient, linked_account: BusinessAccount, typed: str) -> None:
-    assert result_ids(console.get(HOME, {"q": typed})) == [linked_account.pk]
+def test_search_by_the_linked_loop_handle(
+    agent_browser: HttpClient, linked_account: BusinessAccount, typed: str
+) -> None:
+    assert result_ids(agent_browser.get(HOME, {"q": typed})) == [linked_account.pk]
 
 
 def test_search_finds_an_account_without_email_or_phone_by_its_handle(
-    console: HttpClient, locked_out: BusinessAccount
+    agent_browser: HttpClient, locked_out: BusinessAccount
 ) -> None:
-    response = console.get(HOME, {"q": "@kenji"})
+    response = agent_browser.get(HOME, {"q": "@kenji"})
     assert result_ids(response) == [locked_out.pk]
     assert "Kenji Sato" in text(response)
 
 
 @pytest.mark.parametrize("typed", ["nobody@example.com", "@nobody", "99999", "+81 90 0000 0000", "not a thing"])
-def test_search_without_a_match_says_so(console: HttpClient, linked_account: BusinessAccount, typed: str) -> None:
-    response = console.get(HOME, {"q": typed})
+def test_search_without_a_match_says_so(agent_browser: HttpClient, linked_account: BusinessAccount, typed: str) -> None:
+    response = agent_browser.get(HOME, {"q": typed})
     assert result_ids(response) == []
     assert "No account matches this." in text(response)
 
 
-def test_an_empty_search_shows_only_the_cases(console: HttpClient, linked_account: BusinessAccount) -> None:
-    page = text(console.get(HOME, {"q": "  "}))
+def test_an_empty_search_shows_only_the_cases(agent_browser: HttpClient, linked_account: BusinessAccount) -> None:
+    page = text(agent_browser.get(HOME, {"q": "  "}))
     assert "Accounts matching" not in page
     assert "Open support cases" in page
 
@@ -178,9 +148,9 @@ def test_an_empty_search_shows_only_the_cases(console: HttpClient, linked_accoun
 
 
 def test_the_account_page_shows_the_account_and_its_link(
-    console: HttpClient, linked_account: BusinessAccount, make_business_account: Any
+    agent_browser: HttpClient, linked_account: BusinessAccount, make_business_account: Any
 ) -> None:
-    page = text(console.get(account_url(linked_account)))
+    page = text(agent_browser.get(account_url(linked_account)))
     assert "<title>Sakura Tanaka · Staff console · Loop for Business</title>" in page
     for shown in ("sakura.biz@example.com", "+819012345678", "English", "Verified", "None (the holder manages it)"):
         assert shown in page
@@ -195,22 +165,24 @@ def test_the_account_page_shows_the_account_and_its_link(
     assert link.access_token not in page and link.refresh_token not in page
 
 
-def test_the_account_page_shows_roles_and_the_account_manager(console: HttpClient, make_business_account: Any) -> None:
+def test_the_account_page_shows_roles_and_the_account_manager(
+    agent_browser: HttpClient, make_business_account: Any
+) -> None:
     manager = make_business_account(
         email="mina@example.com", display_name="Mina Manager", is_account_manager=True, is_support_agent=True
     )
     managed = make_business_account(email="managed@example.com", account_manager=manager, language="ja")
-    page = text(console.get(account_url(managed)))
+    page = text(agent_browser.get(account_url(managed)))
     assert "Japanese" in page
     assert f'<a href="{account_url(manager)}">Mina Manager</a> <span class="muted">mina@example.com</span>' in page
     assert "Not linked to a Loop account." in page
-    manager_page = text(console.get(account_url(manager)))
+    manager_page = text(agent_browser.get(account_url(manager)))
     assert '<span class="badge">Support agent</span>' in manager_page
     assert '<span class="badge">Account manager</span>' in manager_page
 
 
 def test_the_account_page_shows_revocations_and_notices_from_loop_even_after_the_link_ended(
-    console: HttpClient,
+    agent_browser: HttpClient,
     linked_account: BusinessAccount,
     make_business_account: Any,
     fake_loop: FakeLoop,
@@ -224,7 +196,7 @@ def test_the_account_page_shows_revocations_and_notices_from_loop_even_after_the
     run_tasks()  # the first try fails: Loop is down
     deliver(notice(sakura.open_id, reason=1))  # Loop's late notice finds no link any more
 
-    page = text(console.get(account_url(linked_account)))
+    page = text(agent_browser.get(account_url(linked_account)))
 
     assert "Not linked to a Loop account." in page
     revocations = page[page.index("Access revoked at Loop") : page.index("Notices from Loop")]
@@ -240,16 +212,16 @@ def test_the_account_page_shows_revocations_and_notices_from_loop_even_after_the
     fake_loop.down = False
     OutboundCall.objects.filter(pk=revocation.call_id).update(next_attempt_at=revocation.created_at)
     do_attempt_call(revocation.call_id)
-    assert 'data-status="done"' in text(console.get(account_url(linked_account)))
+    assert 'data-status="done"' in text(agent_browser.get(account_url(linked_account)))
 
 
 def test_the_account_page_shows_security_activity_with_who_did_it(
-    console: HttpClient, linked_account: BusinessAccount, make_business_account: Any
+    agent_browser: HttpClient, linked_account: BusinessAccount, make_business_account: Any
 ) -> None:
     manager = make_business_account(email="mina@example.com", display_name="Mina Manager", is_account_manager=True)
     do_end_link_by_staff(linked_account, actor=manager, reason="Holder left the company")
 
-    page = text(console.get(account_url(linked_account)))
+    page = text(agent_browser.get(account_url(linked_account)))
 
     activity = page[page.index('id="activity-title"') :]
     rows = re.findall(r'<tr data-kind="([^"]+)">', activity)
@@ -263,7 +235,7 @@ def test_the_account_page_shows_security_activity_with_who_did_it(
     assert "Account holder" in linked[: linked.index("</tr>")]
 
 
-def test_the_account_page_lists_at_most_50_events(console: HttpClient, linked_account: BusinessAccount) -> None:
+def test_the_account_page_lists_at_most_50_events(agent_browser: HttpClient, linked_account: BusinessAccount) -> None:
     for _ in range(60):
         support_actions.do_open_case(
             kind=CaseKind.RECOVERY,
@@ -274,7 +246,7 @@ def test_the_account_page_lists_at_most_50_events(console: HttpClient, linked_ac
             message="Help",
             language="en",
         )
-    page = text(console.get(account_url(linked_account)))
+    page = text(agent_browser.get(account_url(linked_account)))
     assert page.count("<tr data-kind=") == 50
 
 
@@ -309,18 +281,20 @@ def test_open_cases_are_listed_newest_first_with_the_proof_marker(
     assert "Proved with Loop" not in older_row
 
 
-def test_no_open_cases_says_so(console: HttpClient) -> None:
-    assert "No open support cases." in text(console.get(HOME))
+def test_no_open_cases_says_so(agent_browser: HttpClient) -> None:
+    assert "No open support cases." in text(agent_browser.get(HOME))
 
 
 # -- a case ----------------------------------------------------------------------------------------
 
 
-def test_the_case_page_shows_the_request(console: HttpClient, locked_out: BusinessAccount, time_machine: Any) -> None:
+def test_the_case_page_shows_the_request(
+    agent_browser: HttpClient, locked_out: BusinessAccount, time_machine: Any
+) -> None:
     case = open_case(locked_out)
     support_actions.do_record_loop_proof(case, account=locked_out, handle="kenji")
 
-    page = text(console.get(case_url(case)))
+    page = text(agent_browser.get(case_url(case)))
 
     assert f"<h1>Case {case.reference}</h1>" in page
     assert 'data-status="open">Open</span>' in page
@@ -336,14 +310,16 @@ def test_the_case_page_shows_the_request(console: HttpClient, locked_out: Busine
 
 
 def test_recording_evidence_adds_it_to_the_case_with_the_agent_in_the_audit(
-    console: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount
+    agent_browser: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount
 ) -> None:
     case = open_case(locked_out)
 
-    response = console.post(case_url(case, "evidence"), {"evidence": "Named the ad account and its last invoice."})
+    response = agent_browser.post(
+        case_url(case, "evidence"), {"evidence": "Named the ad account and its last invoice."}
+    )
 
     assert response.status_code == 302 and response["Location"] == case_url(case)
-    page = text(console.get(response["Location"]))
+    page = text(agent_browser.get(response["Location"]))
     assert "The evidence was recorded." in page
     assert "data-evidence>Named the ad account and its last invoice.</pre>" in page
     event = AuditEvent.objects.get(kind=EventKind.SUPPORT_EVIDENCE_RECORDED)
@@ -351,9 +327,9 @@ def test_recording_evidence_adds_it_to_the_case_with_the_agent_in_the_audit(
     assert event.data["evidence"] == "Named the ad account and its last invoice."
 
 
-def test_evidence_cannot_be_empty(console: HttpClient, locked_out: BusinessAccount) -> None:
+def test_evidence_cannot_be_empty(agent_browser: HttpClient, locked_out: BusinessAccount) -> None:
     case = open_case(locked_out)
-    response = console.post(case_url(case, "evidence"), {"evidence": "   "})
+    response = agent_browser.post(case_url(case, "evidence"), {"evidence": "   "})
     assert response.status_code == 200
     assert error_codes(response) == [ErrorCode.SUPPORT_REASON_REQUIRED]
     case.refresh_from_db()
@@ -369,17 +345,17 @@ def token_in(outbox: Any, run_tasks: Any) -> str:
 
 
 def test_approving_sends_a_working_single_use_link_to_the_reply_address(
-    console: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     case = open_case(locked_out)
-    console.post(case_url(case, "evidence"), {"evidence": "Named the ad account and its last invoice."})
+    agent_browser.post(case_url(case, "evidence"), {"evidence": "Named the ad account and its last invoice."})
 
-    response = console.post(
+    response = agent_browser.post(
         case_url(case, "approve"), {"approve-account": str(locked_out.pk), "approve-reason": "Evidence matches"}
     )
 
     assert response.status_code == 302 and response["Location"] == case_url(case)
-    page = text(console.get(case_url(case)))
+    page = text(agent_browser.get(case_url(case)))
     assert f"The case is approved. A link to add an email or phone was sent to {REPLY}." in page
     token = token_in(outbox, run_tasks)
     assert f"{settings.ACCOUNTLINK_SITE_URL}/support/recover/{token}/" in outbox.last(REPLY).body
@@ -396,11 +372,11 @@ def test_approving_sends_a_working_single_use_link_to_the_reply_address(
 
 
 def test_a_case_proven_with_loop_can_be_approved_without_written_evidence(
-    console: HttpClient, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     case = open_case(locked_out)
     support_actions.do_record_loop_proof(case, account=locked_out, handle="kenji")
-    response = console.post(
+    response = agent_browser.post(
         case_url(case, "approve"), {"approve-account": f"#{locked_out.pk}", "approve-reason": "Logged in with Loop"}
     )
     assert response.status_code == 302
@@ -408,13 +384,13 @@ def test_a_case_proven_with_loop_can_be_approved_without_written_evidence(
 
 
 def test_approving_for_an_account_found_by_email_when_the_request_matched_none(
-    console: HttpClient, linked_account: BusinessAccount, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, linked_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     case = open_case(None, "my old shop", "Sakura Tanaka")
-    page = text(console.get(case_url(case)))
+    page = text(agent_browser.get(case_url(case)))
     assert 'name="approve-account"' in page and 'name="approve-account" value=' not in page
-    console.post(case_url(case, "evidence"), {"evidence": "Called from the number on the invoice."})
-    response = console.post(
+    agent_browser.post(case_url(case, "evidence"), {"evidence": "Called from the number on the invoice."})
+    response = agent_browser.post(
         case_url(case, "approve"), {"approve-account": "SAKURA.BIZ@example.com", "approve-reason": "Verified by phone"}
     )
     assert response.status_code == 302
@@ -423,9 +399,9 @@ def test_approving_for_an_account_found_by_email_when_the_request_matched_none(
     assert support_actions.check_recovery_link(token_in(outbox, run_tasks)).account == linked_account
 
 
-def test_approving_needs_evidence_first(console: HttpClient, locked_out: BusinessAccount, outbox: Any) -> None:
+def test_approving_needs_evidence_first(agent_browser: HttpClient, locked_out: BusinessAccount, outbox: Any) -> None:
     case = open_case(locked_out)
-    response = console.post(
+    response = agent_browser.post(
         case_url(case, "approve"), {"approve-account": str(locked_out.pk), "approve-reason": "Looks fine"}
     )
     assert response.status_code == 200
@@ -437,10 +413,12 @@ def test_approving_needs_evidence_first(console: HttpClient, locked_out: Busines
     assert not RecoveryLink.objects.exists()
 
 
-def test_approving_needs_a_reason(console: HttpClient, locked_out: BusinessAccount) -> None:
+def test_approving_needs_a_reason(agent_browser: HttpClient, locked_out: BusinessAccount) -> None:
     case = open_case(locked_out)
     support_actions.do_record_loop_proof(case, account=locked_out, handle="kenji")
-    response = console.post(case_url(case, "approve"), {"approve-account": str(locked_out.pk), "approve-reason": " "})
+    response = agent_browser.post(
+        case_url(case, "approve"), {"approve-account": str(locked_out.pk), "approve-reason": " "}
+    )
     assert response.status_code == 200
     assert error_codes(response) == [ErrorCode.SUPPORT_REASON_REQUIRED]
     page = text(response)
@@ -451,12 +429,14 @@ def test_approving_needs_a_reason(console: HttpClient, locked_out: BusinessAccou
     assert not AuditEvent.objects.filter(kind=EventKind.RECOVERY_APPROVED).exists()
 
 
-def test_approving_needs_an_account_that_exists(console: HttpClient, locked_out: BusinessAccount) -> None:
+def test_approving_needs_an_account_that_exists(agent_browser: HttpClient, locked_out: BusinessAccount) -> None:
     case = open_case(None, "???", "Someone")
     support_actions.do_record_evidence(case, actor=None, evidence="Knows the invoice number")
-    response = console.post(case_url(case, "approve"), {"approve-account": "", "approve-reason": "ok"})
+    response = agent_browser.post(case_url(case, "approve"), {"approve-account": "", "approve-reason": "ok"})
     assert error_codes(response) == [ErrorCode.SUPPORT_NO_ACCOUNT]
-    response = console.post(case_url(case, "approve"), {"approve-account": "ghost@example.com", "approve-reason": "ok"})
+    response = agent_browser.post(
+        case_url(case, "approve"), {"approve-account": "ghost@example.com", "approve-reason": "ok"}
+    )
     assert error_codes(response) == ["unknown"]
     assert 'value="ghost@example.com"' in text(response)
     assert "No account matches this. Check it, or search for the account." in text(response)
@@ -464,14 +444,16 @@ def test_approving_needs_an_account_that_exists(console: HttpClient, locked_out:
 
 
 def test_declining_tells_the_requester_why(
-    console: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     case = open_case(locked_out)
 
-    response = console.post(case_url(case, "decline"), {"decline-reason": "We could not confirm the account is yours."})
+    response = agent_browser.post(
+        case_url(case, "decline"), {"decline-reason": "We could not confirm the account is yours."}
+    )
 
     assert response.status_code == 302
-    assert f"The case is declined. The reason was sent to {REPLY}." in text(console.get(case_url(case)))
+    assert f"The case is declined. The reason was sent to {REPLY}." in text(agent_browser.get(case_url(case)))
     case.refresh_from_db()
     assert (case.status, case.decided_by) == (CaseStatus.DECLINED, agent)
     event = AuditEvent.objects.get(kind=EventKind.SUPPORT_CASE_DECLINED)
@@ -481,9 +463,9 @@ def test_declining_tells_the_requester_why(
     assert not RecoveryLink.objects.exists()
 
 
-def test_declining_needs_a_reason(console: HttpClient, locked_out: BusinessAccount) -> None:
+def test_declining_needs_a_reason(agent_browser: HttpClient, locked_out: BusinessAccount) -> None:
     case = open_case(locked_out)
-    response = console.post(case_url(case, "decline"), {"decline-reason": ""})
+    response = agent_browser.post(case_url(case, "decline"), {"decline-reason": ""})
     assert response.status_code == 200
     assert error_codes(response) == [ErrorCode.SUPPORT_REASON_REQUIRED]
     assert SupportCase.objects.get().status == CaseStatus.OPEN
@@ -491,12 +473,12 @@ def test_declining_needs_a_reason(console: HttpClient, locked_out: BusinessAccou
 
 
 def test_a_decided_case_shows_the_decision_and_cannot_be_decided_again(
-    console: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
+    agent_browser: HttpClient, agent: BusinessAccount, locked_out: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     case = open_case(locked_out)
-    console.post(case_url(case, "decline"), {"decline-reason": "Not enough proof"})
+    agent_browser.post(case_url(case, "decline"), {"decline-reason": "Not enough proof"})
 
-    page = text(console.get(case_url(case)))
+    page = text(agent_browser.get(case_url(case)))
     assert 'data-status="declined">Declined</span>' in page
     decision = page[page.index("data-decision") :]
     assert f'<a href="{account_url(agent)}">Aoi Agent</a>' in decision and "Not enough proof" in decision
@@ -507,7 +489,7 @@ def test_a_decided_case_shows_the_decision_and_cannot_be_decided_again(
         ("decline", {"decline-reason": "Again"}),
         ("evidence", {"evidence": "More"}),
     ]:
-        response = console.post(case_url(case, action), data, follow=True)
+        response = agent_browser.post(case_url(case, action), data, follow=True)
         assert response.redirect_chain == [(case_url(case), 302)]
         assert error_codes(response) == [ErrorCode.SUPPORT_CASE_CLOSED]
         assert "This case has already been decided." in text(response)
@@ -591,24 +573,26 @@ def failed_revocation(
 
 
 def test_the_revocation_page_shows_every_attempt(
-    console: HttpClient, linked_account: BusinessAccount, failed_revocation: LoopRevocation
+    agent_browser: HttpClient, linked_account: BusinessAccount, failed_revocation: LoopRevocation
 ) -> None:
-    page = text(console.get(page_url(failed_revocation, linked_account)))
+    page = text(agent_browser.get(page_url(failed_revocation, linked_account)))
 
     assert "Unlinked by staff" in page and 'data-status="pending"' in page
     assert '<tr data-succeeded="false">' in page and "Loop is down" in page
-    assert text(console.get(f"/staff/accounts/{linked_account.pk}/")).count(page_url(failed_revocation, linked_account))
+    assert text(agent_browser.get(f"/staff/accounts/{linked_account.pk}/")).count(
+        page_url(failed_revocation, linked_account)
+    )
 
 
 def test_staff_replay_a_revocation_as_a_new_audited_attempt(
-    console: HttpClient,
+    agent_browser: HttpClient,
     agent: BusinessAccount,
     linked_account: BusinessAccount,
     failed_revocation: LoopRevocation,
     fake_loop: FakeLoop,
     run_tasks: Any,
 ) -> None:
-    answer = console.post(page_url(failed_revocation, linked_account, "replay/"))
+    answer = agent_browser.post(page_url(failed_revocation, linked_account, "replay/"))
     assert answer.status_code == 302
     run_tasks()
 
@@ -619,15 +603,15 @@ def test_staff_replay_a_revocation_as_a_new_audited_attempt(
     event = AuditEvent.objects.get(kind=EventKind.OUTBOUND_REPLAYED)
     assert event.actor == agent and event.account == linked_account
     assert event.data["revocation"] == failed_revocation.pk and event.data["previous_status"] == "pending"
-    assert "· replay" in text(console.get(page_url(failed_revocation, linked_account)))
+    assert "· replay" in text(agent_browser.get(page_url(failed_revocation, linked_account)))
 
 
 def test_a_revocation_of_another_account_is_not_found(
-    console: HttpClient, failed_revocation: LoopRevocation, make_business_account: Any
+    agent_browser: HttpClient, failed_revocation: LoopRevocation, make_business_account: Any
 ) -> None:
     other = make_business_account(email="other@example.com")
-    assert console.get(page_url(failed_revocation, other)).status_code == 404
-    assert console.post(page_url(failed_revocation, other, "replay/")).status_code == 404
+    assert agent_browser.get(page_url(failed_revocation, other)).status_code == 404
+    assert agent_browser.post(page_url(failed_revocation, other, "replay/")).status_code == 404
     assert not AuditEvent.objects.filter(kind=EventKind.OUTBOUND_REPLAYED).exists()
 
 

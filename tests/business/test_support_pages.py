@@ -19,35 +19,14 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import ErrorCode
 from accountlink.kit.support import actions
 from accountlink.kit.support.models import CaseKind, CaseStatus, SupportCase
-from tests.business.conftest import log_in
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_linking import AUTHORIZE, authorize, callback_query, live_refresh_tokens
-from tests.business.test_unlink import linked_browser
+from tests.business.fake_loop import FakeLoop, LoopPerson, callback_query, live_refresh_tokens
+from tests.business.pages import AUTHORIZE, authorize, log_in
 
 pytestmark = pytest.mark.django_db
 
 REPLY = "owner.personal@example.net"
 NEW_PHONE = "+819055556666"
 NEW_PASSWORD = "back-in-business-2468"
-
-
-@pytest.fixture
-def agent(make_business_account: Any) -> BusinessAccount:
-    return make_business_account(email="agent@example.com", is_support_agent=True)
-
-
-@pytest.fixture
-def kenji(fake_loop: FakeLoop) -> LoopPerson:
-    return fake_loop.person("kenji", "Kenji Sato")
-
-
-@pytest.fixture
-def locked_out(make_business_account: Any, fake_loop: FakeLoop, kenji: LoopPerson) -> BusinessAccount:
-    """Made with Continue with Loop: no email, no phone, no password; linked to @kenji."""
-    account = make_business_account(email=None, password=None, display_name="Kenji Sato")
-    linked_browser(account, fake_loop, kenji)
-    return account
 
 
 def contact_support(client: HttpClient, identifier: str, **extra: Any) -> Any:

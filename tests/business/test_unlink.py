@@ -1,7 +1,4 @@
-"""User settings → Personal information → **Unlink Loop account** (DESIGN §4.1, R3), over HTTP.
-
-The helpers at the top are shared with the other ``test_unlink_*`` files and ``test_revocation``.
-"""
+"""User settings → Personal information → **Unlink Loop account** (DESIGN §4.1, R3), over HTTP."""
 
 from __future__ import annotations
 
@@ -19,101 +16,34 @@ from accountlink.business.linking.actions.unlink import do_unlink_loop_account
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.errors import CodedError, ErrorCode
-from tests.business.conftest import PASSWORD
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_linking import PERSONAL, link, live_access_tokens, live_refresh_tokens
+from tests.business.fake_loop import FakeLoop, LoopPerson, live_access_tokens, live_refresh_tokens
+from tests.business.pages import (
+    CONFIRM,
+    MASKED_EMAIL,
+    MASKED_PHONE,
+    PASSWORD,
+    PERSONAL,
+    SAKURA_EMAIL,
+    SAKURA_PHONE,
+    UNLINK,
+    code_sent_to,
+    confirm,
+    dialog_of,
+    error_code,
+    link,
+    link_in_new_browser,
+    open_dialog,
+    send_code,
+    unlink,
+)
 
 pytestmark = pytest.mark.django_db
-
-# What ``from tests.business.test_unlink import *`` brings to the other unlink tests: fixtures, not tests.
-__all__ = ["linked", "sakura"]
-
-UNLINK = "/settings/personal/unlink-loop/"
-CONFIRM = "/settings/personal/unlink-loop/confirm/"
-SAKURA_EMAIL = "sakura.biz@example.com"
-SAKURA_PHONE = "+819012345678"
-MASKED_EMAIL = "s********z@example.com"
-MASKED_PHONE = "+81 ******5678"
-
-
-# -- shared helpers ------------------------------------------------------------------------------
-
-
-def dialog_of(html: str) -> str:
-    """The dialog's markup (the page behind it is Personal information)."""
-    match = re.search(r'<section class="modal" role="dialog".*?</section>\s*</div>', html, re.S)
-    assert match, "no dialog on the page"
-    return match.group(0)
-
-
-def open_dialog(client: Any, **extra: Any) -> str:
-    response = client.get(UNLINK, **extra)
-    assert response.status_code == 200
-    return dialog_of(response.content.decode())
-
-
-def send_code(client: Any, contact: str = "email", **extra: Any) -> Any:
-    """Choose where the code goes and press **Send code**."""
-    return client.post(UNLINK, {"contact": contact}, **extra)
-
-
-def confirm(client: Any, code: str, **extra: Any) -> Any:
-    """Type the code in **Verification code** and press **Confirm**."""
-    return client.post(CONFIRM, {"code": code}, **extra)
-
-
-def resend(client: Any, **extra: Any) -> Any:
-    """Press **Send a new code**."""
-    return client.post(CONFIRM, {"resend": "1"}, **extra)
-
-
-def code_sent_to(outbox: Any, run_tasks: Any, address: str) -> str:
-    """The newest code that reached ``address`` (after the worker ran the queued messages)."""
-    run_tasks()
-    codes = [re.search(r"(?<!\d)(\d{6})(?!\d)", message.body) for message in outbox.messages(address)]
-    found = [match.group(1) for match in codes if match]
-    assert found, f"no code reached {address}"
-    return found[-1]
-
-
-def unlink(client: Any, outbox: Any, run_tasks: Any, contact: str = "email") -> Any:
-    """The whole dialog: Send code, then Confirm with the code that arrived."""
-    assert send_code(client, contact).status_code == 302
-    address = SAKURA_EMAIL if contact == "email" else SAKURA_PHONE
-    return confirm(client, code_sent_to(outbox, run_tasks, address), follow=True)
-
-
-def error_code(response: Any) -> str | None:
-    found = re.findall(r'data-error-code="([^"]+)"', response.content.decode())
-    assert len(found) <= 1, found
-    return found[0] if found else None
-
-
-@pytest.fixture
-def sakura(fake_loop: FakeLoop) -> LoopPerson:
-    return fake_loop.person("sakura", "Sakura Tanaka")
-
-
-@pytest.fixture
-def linked(signed_in: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson) -> Any:
-    """A browser signed in to sakura.biz@example.com (email and phone), linked to @sakura."""
-    link(signed_in, fake_loop, sakura)
-    return signed_in
-
-
-def linked_browser(account: BusinessAccount, fake_loop: FakeLoop, person: LoopPerson) -> HttpClient:
-    browser = HttpClient()
-    browser.force_login(account)
-    link(browser, fake_loop, person)
-    return browser
-
 
 # -- the button and the dialog -------------------------------------------------------------------
 
 
-def test_personal_information_offers_unlink_loop_account_in_the_loop_account_card(linked: Any) -> None:
-    page = linked.get(PERSONAL).content.decode()
+def test_personal_information_offers_unlink_loop_account_in_the_loop_account_card(linked_browser: Any) -> None:
+    page = linked_browser.get(PERSONAL).content.decode()
     card = page[page.index('id="loop-account"') :]
     card = card[: card.index("</section>")]
     assert "@sakura" in card
@@ -130,8 +60,8 @@ def test_an_account_without_a_link_is_not_offered_unlink(signed_in: Any) -> None
     assert "This account isn&#x27;t linked to a Loop account." in response.content.decode()
 
 
-def test_the_dialog_is_a_modal_over_personal_information(linked: Any) -> None:
-    html = linked.get(UNLINK).content.decode()
+def test_the_dialog_is_a_modal_over_personal_information(linked_browser: Any) -> None:
+    html = linked_browser.get(UNLINK).content.decode()
     dialog = dialog_of(html)
     assert '<section class="modal" role="dialog" aria-modal="true" aria-labelledby="unlink-loop-title"' in dialog
     assert '<h2 id="unlink-loop-title">Unlink Loop account</h2>' in dialog
@@ -142,8 +72,8 @@ def test_the_dialog_is_a_modal_over_personal_information(linked: Any) -> None:
     assert f'<a class="button secondary" href="{PERSONAL}" data-dialog-cancel>Cancel</a>' in dialog
 
 
-def test_the_dialog_explains_unlinking_and_offers_the_masked_addresses(linked: Any) -> None:
-    dialog = open_dialog(linked)
+def test_the_dialog_explains_unlinking_and_offers_the_masked_addresses(linked_browser: Any) -> None:
+    dialog = open_dialog(linked_browser)
     assert "Your ad accounts and settings stay with this Loop for Business account" in dialog
     assert "you can link a Loop account again at any time" in dialog
     assert f'<form method="post" action="{UNLINK}" class="stack" novalidate>' in dialog
@@ -154,12 +84,12 @@ def test_the_dialog_explains_unlinking_and_offers_the_masked_addresses(linked: A
 
 
 def test_the_dialog_pages_never_show_an_address_in_full(
-    linked: Any, outbox: Any, run_tasks: Any, make_business_account: Any
+    linked_browser: Any, outbox: Any, run_tasks: Any, make_business_account: Any
 ) -> None:
-    for html in [linked.get(UNLINK).content.decode(), linked.get(CONFIRM).content.decode()]:
+    for html in [linked_browser.get(UNLINK).content.decode(), linked_browser.get(CONFIRM).content.decode()]:
         assert SAKURA_EMAIL not in html and "9012345678" not in html
-    send_code(linked, "phone")
-    html = linked.get(CONFIRM).content.decode()
+    send_code(linked_browser, "phone")
+    html = linked_browser.get(CONFIRM).content.decode()
     assert SAKURA_EMAIL not in html and "9012345678" not in html
     assert MASKED_PHONE in html
 
@@ -168,7 +98,7 @@ def test_an_account_with_one_address_has_it_chosen_already(
     client: Any, make_business_account: Any, fake_loop: FakeLoop
 ) -> None:
     account = make_business_account(email="hana.biz@example.com")
-    linked_browser_client = linked_browser(account, fake_loop, fake_loop.person("hana"))
+    linked_browser_client = link_in_new_browser(account, fake_loop, fake_loop.person("hana"))
     dialog = open_dialog(linked_browser_client)
     assert 'type="radio" name="contact" value="email" required id="id_contact_0" checked' in dialog
     assert 'value="phone"' not in dialog
@@ -178,11 +108,11 @@ def test_an_account_with_one_address_has_it_chosen_already(
 
 
 def test_unlinking_from_personal_information_ends_the_link(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    response = send_code(linked, "email")
+    response = send_code(linked_browser, "email")
     assert response.status_code == 302 and response["Location"] == CONFIRM
-    step_two = linked.get(CONFIRM).content.decode()
+    step_two = linked_browser.get(CONFIRM).content.decode()
     dialog = dialog_of(step_two)
     assert f"We sent a code to {MASKED_EMAIL}." in dialog
     assert '<label for="id_code">Verification code</label>' in dialog
@@ -190,7 +120,7 @@ def test_unlinking_from_personal_information_ends_the_link(
     assert '<button type="submit" name="resend" value="1" class="link">Send a new code</button>' in dialog
     assert f'<a class="button secondary" href="{PERSONAL}" data-dialog-cancel>Cancel</a>' in dialog
 
-    response = confirm(linked, code_sent_to(outbox, run_tasks, SAKURA_EMAIL), follow=True)
+    response = confirm(linked_browser, code_sent_to(outbox, run_tasks, SAKURA_EMAIL), follow=True)
 
     assert response.redirect_chain == [(PERSONAL, 302)]
     page = response.content.decode()
@@ -200,51 +130,51 @@ def test_unlinking_from_personal_information_ends_the_link(
     card = page[page.index('id="loop-account"') :]
     assert "Unlink Loop account" not in card and "@sakura" not in card and "Linked since" not in card
     assert not LoopLink.objects.filter(account=business_account).exists()
-    assert "flow:unlink_loop" not in linked.session
+    assert "flow:unlink_loop" not in linked_browser.session
 
 
 def test_the_code_can_go_to_the_phone(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
     run_tasks()  # the link's notices
     sent_before = len(outbox.messages())
-    send_code(linked, "phone")
-    assert f"We sent a code to {MASKED_PHONE}." in linked.get(CONFIRM).content.decode()
+    send_code(linked_browser, "phone")
+    assert f"We sent a code to {MASKED_PHONE}." in linked_browser.get(CONFIRM).content.decode()
     run_tasks()
     assert [message.to for message in outbox.messages()[sent_before:]] == [SAKURA_PHONE]  # only where asked
-    confirm(linked, outbox.code_for(SAKURA_PHONE))
+    confirm(linked_browser, outbox.code_for(SAKURA_PHONE))
     assert not LoopLink.objects.filter(account=business_account).exists()
 
 
-def test_the_dialog_in_japanese_uses_the_seed_articles_labels(linked: Any, outbox: Any, run_tasks: Any) -> None:
-    linked.cookies["lfb_language"] = "ja"
-    choose = linked.get(UNLINK).content.decode()
+def test_the_dialog_in_japanese_uses_the_seed_articles_labels(linked_browser: Any, outbox: Any, run_tasks: Any) -> None:
+    linked_browser.cookies["lfb_language"] = "ja"
+    choose = linked_browser.get(UNLINK).content.decode()
     assert '<html lang="ja">' in choose
     assert '<button type="submit">コードを送信</button>' in dialog_of(choose)
     assert ">キャンセル</a>" in dialog_of(choose)
-    send_code(linked, "email")
-    step_two = dialog_of(linked.get(CONFIRM).content.decode())
+    send_code(linked_browser, "email")
+    step_two = dialog_of(linked_browser.get(CONFIRM).content.decode())
     assert '<label for="id_code">認証コード</label>' in step_two
     assert '<button type="submit">確認</button>' in step_two
     assert ">新しいコードを送信</button>" in step_two
-    wrong = confirm(linked, "000000")
+    wrong = confirm(linked_browser, "000000")
     assert error_code(wrong) == "code.invalid"
     assert "コードが正しくありません。" in wrong.content.decode()
 
 
-def test_the_unlink_button_and_dialog_title_are_in_japanese(linked: Any) -> None:
-    linked.cookies["lfb_language"] = "ja"
-    page = linked.get(PERSONAL).content.decode()
+def test_the_unlink_button_and_dialog_title_are_in_japanese(linked_browser: Any) -> None:
+    linked_browser.cookies["lfb_language"] = "ja"
+    page = linked_browser.get(PERSONAL).content.decode()
     assert '<button type="submit" class="secondary">Loopアカウントの連携を解除</button>' in page
-    dialog = open_dialog(linked)
+    dialog = open_dialog(linked_browser)
     assert '<h2 id="unlink-loop-title">Loopアカウントの連携解除</h2>' in dialog
 
 
 def test_cancel_leaves_the_link_as_it_was(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    send_code(linked, "email")
-    page = linked.get(PERSONAL).content.decode()  # the Cancel link
+    send_code(linked_browser, "email")
+    page = linked_browser.get(PERSONAL).content.decode()  # the Cancel link
     assert "Unlink Loop account</button>" in page and "@sakura" in page
     assert LoopLink.objects.filter(account=business_account).exists()
     assert not AuditEvent.objects.filter(kind=EventKind.LOOP_UNLINKED).exists()
@@ -254,22 +184,27 @@ def test_cancel_leaves_the_link_as_it_was(
 
 
 def test_the_business_account_keeps_its_ad_accounts(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    created = linked.post(
+    created = linked_browser.post(
         "/adsmanager/ad-accounts/new/", {"name": "Spring campaign", "currency": "JPY", "time_zone": "Asia/Tokyo"}
     )
     assert created.status_code == 302
-    unlink(linked, outbox, run_tasks)
+    unlink(linked_browser, outbox, run_tasks)
     assert not LoopLink.objects.filter(account=business_account).exists()
-    assert "Spring campaign" in linked.get("/adsmanager/").content.decode()
+    assert "Spring campaign" in linked_browser.get("/adsmanager/").content.decode()
     assert list(business_account.ad_accounts.values_list("name", flat=True)) == ["Spring campaign"]
 
 
 def test_the_loop_account_can_be_linked_to_another_business_account_at_once(
-    linked: Any, make_business_account: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    make_business_account: Any,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
-    unlink(linked, outbox, run_tasks)
+    unlink(linked_browser, outbox, run_tasks)
     hana = make_business_account(email="hana.biz@example.com")
     other = HttpClient()
     other.force_login(hana)
@@ -279,10 +214,15 @@ def test_the_loop_account_can_be_linked_to_another_business_account_at_once(
 
 
 def test_the_same_business_account_can_link_again_at_once(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
-    unlink(linked, outbox, run_tasks)
-    link(linked, fake_loop, sakura)
+    unlink(linked_browser, outbox, run_tasks)
+    link(linked_browser, fake_loop, sakura)
     assert LoopLink.objects.get(account=business_account).open_id == "open-sakura"
 
 
@@ -290,11 +230,11 @@ def test_the_same_business_account_can_link_again_at_once(
 
 
 def test_the_unlink_is_audited_with_the_masked_address_and_never_the_code(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    send_code(linked, "phone")
+    send_code(linked_browser, "phone")
     code = code_sent_to(outbox, run_tasks, SAKURA_PHONE)
-    confirm(linked, code)
+    confirm(linked_browser, code)
 
     (event,) = AuditEvent.objects.filter(account=business_account, kind=EventKind.LOOP_UNLINKED)
     assert event.actor == business_account
@@ -310,15 +250,15 @@ def test_the_unlink_is_audited_with_the_masked_address_and_never_the_code(
     for recorded in AuditEvent.objects.all():
         assert code not in str(recorded.data)
         assert SAKURA_PHONE not in str(recorded.data)
-    activity = linked.get("/settings/security/").content.decode()
+    activity = linked_browser.get("/settings/security/").content.decode()
     assert '<div class="row" data-kind="link.removed">' in activity
     assert "Account unlinked" in activity
 
 
 def test_every_contact_is_told_about_the_unlink(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    unlink(linked, outbox, run_tasks, contact="email")
+    unlink(linked_browser, outbox, run_tasks, contact="email")
     run_tasks()
     email = outbox.last(SAKURA_EMAIL)
     assert email.subject == "Your Loop account is no longer linked"
@@ -333,11 +273,11 @@ def test_every_contact_is_told_about_the_unlink(
 
 
 def test_the_grant_is_revoked_at_loop_after_the_unlink(
-    linked: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
 ) -> None:
     refresh = next(iter(live_refresh_tokens(fake_loop, sakura)))
     access = next(iter(live_access_tokens(fake_loop, sakura)))
-    unlink(linked, outbox, run_tasks)
+    unlink(linked_browser, outbox, run_tasks)
     run_tasks()
     assert fake_loop.revoked == [refresh]
     assert not fake_loop.is_active(refresh) and not fake_loop.is_active(access)
@@ -347,16 +287,11 @@ def test_the_grant_is_revoked_at_loop_after_the_unlink(
 # -- R3: who may unlink ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def manager(make_business_account: Any) -> BusinessAccount:
-    return make_business_account(email="manager@example.com", display_name="Mina Manager", is_account_manager=True)
-
-
 def test_a_managed_account_is_sent_to_its_account_manager(
     make_business_account: Any, manager: BusinessAccount, fake_loop: FakeLoop, outbox: Any, run_tasks: Any
 ) -> None:
     managed = make_business_account(email="managed@example.com", account_manager=manager)
-    browser = linked_browser(managed, fake_loop, fake_loop.person("ren"))
+    browser = link_in_new_browser(managed, fake_loop, fake_loop.person("ren"))
     page = browser.get(PERSONAL).content.decode()
     assert "Unlink Loop account</button>" in page
 
@@ -385,7 +320,7 @@ def test_an_account_without_email_or_phone_is_asked_to_add_one(
     client: Any, fake_loop: FakeLoop, make_business_account: Any
 ) -> None:
     account = account_actions.do_create_account(email=None, password=None, display_name="Kenji Sato")
-    browser = linked_browser(account, fake_loop, fake_loop.person("kenji"))
+    browser = link_in_new_browser(account, fake_loop, fake_loop.person("kenji"))
 
     dialog = open_dialog(browser)
 
@@ -405,7 +340,7 @@ def test_an_account_without_a_password_is_asked_to_set_one(
     client: Any, fake_loop: FakeLoop, make_business_account: Any, outbox: Any, run_tasks: Any
 ) -> None:
     account = make_business_account(email="kenji.biz@example.com", password=None)
-    browser = linked_browser(account, fake_loop, fake_loop.person("kenji"))
+    browser = link_in_new_browser(account, fake_loop, fake_loop.person("kenji"))
 
     dialog = open_dialog(browser)
 
@@ -425,27 +360,27 @@ def test_an_account_without_a_password_is_asked_to_set_one(
 
 
 def test_a_refusal_after_the_code_was_sent_shows_the_way_forward(
-    linked: Any, business_account: BusinessAccount, manager: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, manager: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
     BusinessAccount.objects.filter(pk=business_account.pk).update(account_manager=manager)  # staff made it managed
 
-    response = confirm(linked, code)
+    response = confirm(linked_browser, code)
 
     assert error_code(response) == "unlink.managed_account"
     assert LoopLink.objects.filter(account=business_account).exists()
-    assert "flow:unlink_loop" not in linked.session
+    assert "flow:unlink_loop" not in linked_browser.session
 
 
 def test_a_link_ended_meanwhile_sends_the_holder_back_to_personal_information(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
     do_end_link_removed_on_loop("open-sakura", reason=1, event_time=int(time.time()))
 
-    response = confirm(linked, code, follow=True)
+    response = confirm(linked_browser, code, follow=True)
 
     assert response.redirect_chain == [(PERSONAL, 302)]
     assert error_code(response) == "unlink.not_linked"
@@ -456,30 +391,35 @@ def test_a_link_ended_meanwhile_sends_the_holder_back_to_personal_information(
 
 
 def test_a_wrong_code_is_refused_and_the_right_one_still_works(
-    linked: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
+    linked_browser: Any, business_account: BusinessAccount, outbox: Any, run_tasks: Any
 ) -> None:
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
     wrong = "000000" if code != "000000" else "111111"
 
-    response = confirm(linked, wrong)
+    response = confirm(linked_browser, wrong)
 
     assert response.status_code == 200
     assert error_code(response) == "code.invalid"
     assert "That code isn&#x27;t right. Check the code we sent you and try again." in response.content.decode()
     assert f"We sent a code to {MASKED_EMAIL}." in response.content.decode()
     assert LoopLink.objects.filter(account=business_account).exists()
-    confirm(linked, code)
+    confirm(linked_browser, code)
     assert not LoopLink.objects.filter(account=business_account).exists()
 
 
 def test_a_code_is_good_once(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
-    send_code(linked, "email")
+    send_code(linked_browser, "email")
     code = code_sent_to(outbox, run_tasks, SAKURA_EMAIL)
-    confirm(linked, code)
-    link(linked, fake_loop, sakura)  # linked again at once
+    confirm(linked_browser, code)
+    link(linked_browser, fake_loop, sakura)  # linked again at once
 
     with pytest.raises(CodedError) as refused:
         do_unlink_loop_account(business_account, business_account.contacts()[0], code)
@@ -490,10 +430,10 @@ def test_a_code_is_good_once(
 
 
 def test_a_code_that_is_not_six_digits_is_refused_before_it_is_checked(
-    linked: Any, business_account: BusinessAccount
+    linked_browser: Any, business_account: BusinessAccount
 ) -> None:
-    send_code(linked, "email")
-    response = confirm(linked, "abc-def")
+    send_code(linked_browser, "email")
+    response = confirm(linked_browser, "abc-def")
     assert error_code(response) == "format"
     assert "Enter the 6-digit code." in response.content.decode()
     assert LoopLink.objects.filter(account=business_account).exists()

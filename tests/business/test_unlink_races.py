@@ -21,10 +21,8 @@ from accountlink.business.webhooks_in.models import ReceivedNotice
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import VerificationCode
 from accountlink.kit.webhooks import sign
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
 from tests.business.fake_loop import FakeLoop
-from tests.business.test_linking import PERSONAL, link
-from tests.business.test_unlink import CONFIRM, SAKURA_EMAIL, code_sent_to
+from tests.business.pages import CONFIRM, PERSONAL, SAKURA_EMAIL, code_sent_to
 from tests.concurrency import THREADS, in_parallel
 
 pytestmark = [
@@ -32,14 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="race tests run on PostgreSQL"),
 ]
-
-
-@pytest.fixture
-def linked_account(business_account: BusinessAccount, fake_loop: FakeLoop) -> BusinessAccount:
-    browser = HttpClient()
-    browser.force_login(business_account)
-    link(browser, fake_loop, fake_loop.person("sakura"))
-    return business_account
 
 
 def browsers_on_the_code_step(account: BusinessAccount, count: int) -> list[HttpClient]:

@@ -16,42 +16,10 @@ from accountlink.business.webhooks_in import actions as webhook_actions
 from accountlink.business.webhooks_in.models import ReceivedNotice
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.webhooks import sign
-from tests.business.fake_loop import *  # noqa: F403  (the fake_loop fixture)
-from tests.business.fake_loop import FakeLoop, LoopPerson
-from tests.business.test_unlink import *  # noqa: F403  (the linked and sakura fixtures)
+from tests.business.fake_loop import SECRET, WEBHOOK, FakeLoop, LoopPerson, deliver, notice
+from tests.business.pages import link
 
 pytestmark = pytest.mark.django_db
-
-WEBHOOK = "/webhooks/loop/"
-SECRET = "test-client-secret"
-
-
-def notice(
-    open_id: str = "open-sakura",
-    *,
-    reason: Any = 1,
-    event: str = "authorization.removed",
-    create_time: Any = None,
-    client_key: str = "test-client-key",
-) -> dict[str, Any]:
-    return {
-        "client_key": client_key,
-        "event": event,
-        "create_time": int(time.time()) if create_time is None else create_time,
-        "user_openid": open_id,
-        "content": json.dumps({"reason": reason}),
-    }
-
-
-def deliver(
-    payload: Any, *, secret: str = SECRET, timestamp: int | None = None, signature: str | None = None, **extra: Any
-) -> Any:
-    """Loop posts the notice with its TikTok-Signature header, from a client with no cookies."""
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    header = signature if signature is not None else sign(secret, body, timestamp)
-    headers = {"TikTok-Signature": header} if header else {}
-    loop = HttpClient(enforce_csrf_checks=True)
-    return loop.post(WEBHOOK, data=body, content_type="application/json", headers=headers, **extra)
 
 
 def is_linked(account: BusinessAccount) -> bool:
@@ -70,13 +38,13 @@ def refused(response: Any, status: int, code: str) -> None:
 # -- a removal ends the link ---------------------------------------------------------------------
 
 
-def test_a_removal_on_loop_ends_the_link(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_removal_on_loop_ends_the_link(linked_browser: Any, business_account: BusinessAccount) -> None:
     response = deliver(notice())
 
     assert response.status_code == 200
     assert response.json() == {"status": "ended"}
     assert not is_linked(business_account)
-    page = linked.get("/settings/personal/").content.decode()
+    page = linked_browser.get("/settings/personal/").content.decode()
     assert "Link Loop account</button>" in page and "@sakura" not in page
     (received,) = ReceivedNotice.objects.all()
     assert (received.event, received.open_id, received.reason, received.outcome) == (
@@ -88,7 +56,7 @@ def test_a_removal_on_loop_ends_the_link(linked: Any, business_account: Business
     assert len(received.body_sha256) == 64
 
 
-def test_the_removal_is_audited_as_coming_from_loop(linked: Any, business_account: BusinessAccount) -> None:
+def test_the_removal_is_audited_as_coming_from_loop(linked_browser: Any, business_account: BusinessAccount) -> None:
     deliver(notice(reason=1))
     (event,) = AuditEvent.objects.filter(account=business_account, kind=EventKind.LOOP_UNLINKED)
     assert event.actor is None
@@ -107,13 +75,15 @@ def test_the_removal_is_audited_as_coming_from_loop(linked: Any, business_accoun
         (99, "unknown"),
     ],
 )
-def test_each_reason_is_recorded(linked: Any, business_account: BusinessAccount, reason: int, recorded: str) -> None:
+def test_each_reason_is_recorded(
+    linked_browser: Any, business_account: BusinessAccount, reason: int, recorded: str
+) -> None:
     assert deliver(notice(reason=reason)).json() == {"status": "ended"}
     event = AuditEvent.objects.get(account=business_account, kind=EventKind.LOOP_UNLINKED)
     assert event.data["reason"] == recorded
 
 
-def test_the_holder_is_told_on_every_contact(linked: Any, outbox: Any, run_tasks: Any) -> None:
+def test_the_holder_is_told_on_every_contact(linked_browser: Any, outbox: Any, run_tasks: Any) -> None:
     run_tasks()  # the link's own notices
     deliver(notice(reason=1))
     run_tasks()
@@ -123,7 +93,9 @@ def test_the_holder_is_told_on_every_contact(linked: Any, outbox: Any, run_tasks
     assert "@sakura" in outbox.last("+819012345678").body
 
 
-def test_loop_ended_the_grant_so_nothing_is_revoked_again(linked: Any, fake_loop: FakeLoop, run_tasks: Any) -> None:
+def test_loop_ended_the_grant_so_nothing_is_revoked_again(
+    linked_browser: Any, fake_loop: FakeLoop, run_tasks: Any
+) -> None:
     deliver(notice())
     run_tasks()
     assert not LoopRevocation.objects.exists()
@@ -131,12 +103,10 @@ def test_loop_ended_the_grant_so_nothing_is_revoked_again(linked: Any, fake_loop
 
 
 def test_the_loop_account_can_be_linked_again_after_a_removal(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson
+    linked_browser: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson
 ) -> None:
-    from tests.business.test_linking import link
-
     deliver(notice())
-    link(linked, fake_loop, sakura)
+    link(linked_browser, fake_loop, sakura)
     assert is_linked(business_account)
 
 
@@ -144,13 +114,16 @@ def test_the_loop_account_can_be_linked_again_after_a_removal(
 
 
 def test_a_redelivered_notice_is_answered_as_a_duplicate_and_changes_nothing(
-    linked: Any, business_account: BusinessAccount, fake_loop: FakeLoop, sakura: LoopPerson, outbox: Any, run_tasks: Any
+    linked_browser: Any,
+    business_account: BusinessAccount,
+    fake_loop: FakeLoop,
+    sakura: LoopPerson,
+    outbox: Any,
+    run_tasks: Any,
 ) -> None:
-    from tests.business.test_linking import link
-
     payload = notice(create_time=int(time.time()) + 60)  # Loop's clock a little ahead
     assert deliver(payload).json() == {"status": "ended"}
-    link(linked, fake_loop, sakura)  # linked again, before the notice's time
+    link(linked_browser, fake_loop, sakura)  # linked again, before the notice's time
 
     again = deliver(payload, timestamp=int(time.time()) + 1)  # signed afresh, same body
 
@@ -161,7 +134,7 @@ def test_a_redelivered_notice_is_answered_as_a_duplicate_and_changes_nothing(
     assert AuditEvent.objects.filter(kind=EventKind.LOOP_UNLINKED).count() == 1
 
 
-def test_a_removal_older_than_the_link_is_ignored(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_removal_older_than_the_link_is_ignored(linked_browser: Any, business_account: BusinessAccount) -> None:
     linked_at = int(LoopLink.objects.get(account=business_account).linked_at.timestamp())
 
     response = deliver(notice(create_time=linked_at - 1))
@@ -176,7 +149,7 @@ def test_a_removal_older_than_the_link_is_ignored(linked: Any, business_account:
 
 
 def test_a_removal_for_a_loop_account_that_is_not_linked_is_acknowledged(
-    linked: Any, business_account: BusinessAccount
+    linked_browser: Any, business_account: BusinessAccount
 ) -> None:
     response = deliver(notice("open-nobody"))
     assert response.status_code == 200
@@ -185,7 +158,7 @@ def test_a_removal_for_a_loop_account_that_is_not_linked_is_acknowledged(
     assert ReceivedNotice.objects.get().outcome == "not_linked"
 
 
-def test_another_event_is_acknowledged_and_ignored(linked: Any, business_account: BusinessAccount) -> None:
+def test_another_event_is_acknowledged_and_ignored(linked_browser: Any, business_account: BusinessAccount) -> None:
     payload = notice(event="video.publish.completed")
     payload["content"] = json.dumps({"publish_id": "v_1"})
     response = deliver(payload)
@@ -198,23 +171,25 @@ def test_another_event_is_acknowledged_and_ignored(linked: Any, business_account
 # -- refusals: signature first, then content -----------------------------------------------------
 
 
-def test_an_unsigned_notice_is_refused(linked: Any, business_account: BusinessAccount) -> None:
+def test_an_unsigned_notice_is_refused(linked_browser: Any, business_account: BusinessAccount) -> None:
     refused(deliver(notice(), signature=""), 401, "webhook.bad_signature")
     assert is_linked(business_account)
 
 
 @pytest.mark.parametrize("header", ["t=1,s=", "s=abc", "nonsense", "t=abc,s=00"])
-def test_an_unreadable_signature_is_refused(linked: Any, business_account: BusinessAccount, header: str) -> None:
+def test_an_unreadable_signature_is_refused(
+    linked_browser: Any, business_account: BusinessAccount, header: str
+) -> None:
     refused(deliver(notice(), signature=header), 401, "webhook.bad_signature")
     assert is_linked(business_account)
 
 
-def test_a_notice_signed_with_another_secret_is_refused(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_notice_signed_with_another_secret_is_refused(linked_browser: Any, business_account: BusinessAccount) -> None:
     refused(deliver(notice(), secret="someone-elses-secret"), 401, "webhook.bad_signature")
     assert is_linked(business_account)
 
 
-def test_a_notice_changed_after_signing_is_refused(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_notice_changed_after_signing_is_refused(linked_browser: Any, business_account: BusinessAccount) -> None:
     body = json.dumps(notice("open-hana")).encode()
     header = sign(SECRET, body)
     tampered = body.replace(b"open-hana", b"open-sakura")
@@ -224,17 +199,19 @@ def test_a_notice_changed_after_signing_is_refused(linked: Any, business_account
 
 @pytest.mark.parametrize("offset", [-301, 301, -3600])
 def test_a_notice_signed_more_than_five_minutes_off_is_refused(
-    linked: Any, business_account: BusinessAccount, offset: int
+    linked_browser: Any, business_account: BusinessAccount, offset: int
 ) -> None:
     refused(deliver(notice(), timestamp=int(time.time()) + offset), 401, "webhook.stale_timestamp")
     assert is_linked(business_account)
 
 
-def test_a_notice_signed_within_five_minutes_is_accepted(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_notice_signed_within_five_minutes_is_accepted(
+    linked_browser: Any, business_account: BusinessAccount
+) -> None:
     assert deliver(notice(), timestamp=int(time.time()) - 290).json() == {"status": "ended"}
 
 
-def test_the_signature_is_checked_before_the_content(linked: Any) -> None:
+def test_the_signature_is_checked_before_the_content(linked_browser: Any) -> None:
     refused(deliver(b"not json", signature="t=1,s=00"), 401, "webhook.bad_signature")
 
 
@@ -271,17 +248,17 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("payload", MALFORMED)
-def test_a_malformed_notice_is_refused(linked: Any, business_account: BusinessAccount, payload: Any) -> None:
+def test_a_malformed_notice_is_refused(linked_browser: Any, business_account: BusinessAccount, payload: Any) -> None:
     refused(deliver(payload), 400, "webhook.malformed")
     assert is_linked(business_account)
 
 
-def test_a_notice_for_another_app_is_refused(linked: Any, business_account: BusinessAccount) -> None:
+def test_a_notice_for_another_app_is_refused(linked_browser: Any, business_account: BusinessAccount) -> None:
     refused(deliver(notice(client_key="another-app")), 400, "webhook.unknown_client")
     assert is_linked(business_account)
 
 
-def test_the_refusal_message_is_readable(linked: Any) -> None:
+def test_the_refusal_message_is_readable(linked_browser: Any) -> None:
     response = deliver(notice(), secret="wrong")
     assert response.json() == {
         "code": "webhook.bad_signature",
@@ -290,13 +267,13 @@ def test_the_refusal_message_is_readable(linked: Any) -> None:
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
-def test_only_post_is_accepted(linked: Any, business_account: BusinessAccount, method: str) -> None:
+def test_only_post_is_accepted(linked_browser: Any, business_account: BusinessAccount, method: str) -> None:
     response = getattr(HttpClient(), method)(WEBHOOK)
     assert response.status_code == 405
     assert is_linked(business_account)
 
 
-def test_no_browser_session_or_csrf_token_is_needed(linked: Any, business_account: BusinessAccount) -> None:
+def test_no_browser_session_or_csrf_token_is_needed(linked_browser: Any, business_account: BusinessAccount) -> None:
     response = deliver(notice())  # deliver() uses a client with CSRF checks and no cookies
     assert response.status_code == 200
     assert "lfb_session" not in response.cookies and "lfb_csrftoken" not in response.cookies
@@ -326,7 +303,7 @@ def competing_delivery(monkeypatch: pytest.MonkeyPatch, body: bytes, outcome: st
 
 
 def test_the_delivery_that_ended_the_link_says_so_even_if_another_was_recorded_first(
-    monkeypatch: pytest.MonkeyPatch, linked: Any, business_account: BusinessAccount
+    monkeypatch: pytest.MonkeyPatch, linked_browser: Any, business_account: BusinessAccount
 ) -> None:
     body = json.dumps(notice()).encode()
     competing_delivery(monkeypatch, body, outcome="not_linked")
@@ -339,7 +316,7 @@ def test_the_delivery_that_ended_the_link_says_so_even_if_another_was_recorded_f
 
 
 def test_a_delivery_that_changed_nothing_is_a_duplicate_of_one_recorded_first(
-    monkeypatch: pytest.MonkeyPatch, linked: Any, business_account: BusinessAccount
+    monkeypatch: pytest.MonkeyPatch, linked_browser: Any, business_account: BusinessAccount
 ) -> None:
     body = json.dumps(notice("open-nobody")).encode()
     competing_delivery(monkeypatch, body, outcome="not_linked")
