@@ -93,8 +93,9 @@ def unlink_loop_confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _may_unlink(request: HttpRequest, account: BusinessAccount) -> LinkOverview | HttpResponse:
-    """The account's link, when the holder may unlink it now (R3) and has confirmed it's them
-    recently; otherwise the answer that stops the dialog here."""
+    """The account's link as the dialog shows it (``queries.link_overview``), when the holder may
+    unlink it now (R3) and has confirmed it's them recently; otherwise the answer that stops the
+    dialog here."""
     overview = link_overview(account)
     if overview.unlink_refusal is not None:
         return _refused(request, account, overview.unlink_refusal)
