@@ -45,9 +45,9 @@ ACCOUNTLINK_OTHER_PLATFORM_URL = ACCOUNTLINK_LOOP_URL
 ACCOUNTLINK_BACKLOG_SOURCES = ["accountlink.kit.outbound.actions.backlog"]
 # What each kind of outbound call (kit.outbound) does: revoke a grant at Loop, refresh a link.
 ACCOUNTLINK_OUTBOUND_SENDERS = {
-    "revocation": "accountlink.business.linking.revocations.send_revocation",
-    "refresh": "accountlink.business.linking.refresh.send_refresh",
-    "code_replay": "accountlink.business.linking.revocations.send_code_replay",
+    "revocation": "accountlink.business.linking.senders.send_revocation",
+    "refresh": "accountlink.business.linking.senders.send_refresh",
+    "code_replay": "accountlink.business.linking.senders.send_code_replay",
 }
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
