@@ -33,8 +33,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LINK = "/api/v1/link"
 OPERATIONS = {"GET /api/v1/link", "POST /api/v1/link/unlink-code", "POST /api/v1/link/unlink"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# Examples per operation in each generation mode: valid requests, and requests that break the document.
-EXAMPLES = {GenerationMode.POSITIVE: 50, GenerationMode.NEGATIVE: 25}
+# Examples per operation in each generation mode: valid requests, and requests that break the document
+# (50 of those: with 25, Hypothesis's derandomized run of this test can draw no body that breaks the
+# schema of POST unlink-code, only ones the code allowance answers with 429).
+EXAMPLES = {GenerationMode.POSITIVE: 50, GenerationMode.NEGATIVE: 50}
 
 
 def session_of(account: BusinessAccount) -> tuple[dict[str, str], dict[str, str]]:
