@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client as HttpClient
 
 from accountlink.consumer.oauth.models import AppPermission
@@ -39,12 +38,6 @@ def test_code_flow_issues_tokens_in_loops_wire_format(client: HttpClient, loop_a
     assert info.json()["data"]["user"]["username"] == "sakura"
 
 
-@pytest.mark.xfail(
-    not hasattr(EventKind, "APP_TOKENS_ISSUED"),
-    reason="EventKind.APP_TOKENS_ISSUED (kit/audit, with its migration) is still to be added (issue 15)",
-    raises=AttributeError,
-    strict=True,
-)
 def test_redeeming_a_code_is_audited_and_refreshing_its_tokens_is_not(browser: HttpClient, loop_account: Any) -> None:
     registered = register()
     tokens = issue_tokens(browser, registered)

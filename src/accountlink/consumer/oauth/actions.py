@@ -175,9 +175,10 @@ def do_issue_tokens(request: HttpRequest) -> tuple[str, int]:
 @in_callers_transaction
 def do_redeem_code(client: Client, code: str, *, account: LoopAccount, token_family: uuid.UUID | None) -> None:
     """``account``'s authorization code was exchanged for the tokens of ``token_family``: remember it
-    (by checksum), so that a replay can revoke what it issued (RFC 9700 §4.5). Runs in
+    (by checksum), so that a replay can revoke what it issued (RFC 9700 §4.5), and audit it. Runs in
     ``do_issue_tokens``'s transaction."""
     RedeemedCode.objects.create(code_digest=credentials.checksum(code), client=client, token_family=token_family)
+    record(EventKind.APP_TOKENS_ISSUED, account=account, client=client.name)
 
 
 def _live_families(account_id: int, client: Client) -> set[uuid.UUID]:

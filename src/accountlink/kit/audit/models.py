@@ -26,6 +26,7 @@ class EventKind(models.TextChoices):
     AD_ACCOUNT_CREATED = "ad_account.created", _("Ad account created")
     CLIENT_REGISTERED = "oauth.client_registered", _("App registered")
     APP_AUTHORIZED = "oauth.app_authorized", _("App given access to your account")
+    APP_TOKENS_ISSUED = "oauth.tokens_issued", _("App access tokens issued")
     APP_TOKENS_REVOKED = "oauth.tokens_revoked", _("App access tokens revoked")
     APP_ACCESS_REMOVED = "oauth.access_removed", _("App access removed")
     LOOP_LINKED = "link.created", _("Account linked")
