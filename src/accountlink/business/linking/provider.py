@@ -15,10 +15,10 @@ import requests
 from authlib.common.urls import add_params_to_qs
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from accountlink.business.conf import business_settings
 from accountlink.kit.requestid import HEADER as REQUEST_ID_HEADER
 from accountlink.kit.requestid import outbound_headers
 
@@ -84,17 +84,17 @@ def _refuse_server_errors(response: requests.Response) -> requests.Response:
 
 
 def base_url() -> str:
-    return str(settings.ACCOUNTLINK_LOOP_URL).rstrip("/")
+    return business_settings.LOOP_URL
 
 
 def callback_url() -> str:
-    return str(settings.ACCOUNTLINK_SITE_URL).rstrip("/") + "/oauth/loop/callback/"
+    return business_settings.SITE_URL + "/oauth/loop/callback/"
 
 
 def _session(token: dict[str, Any] | None = None) -> OAuth2Session:
     session = OAuth2Session(
-        client_id=settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
-        client_secret=settings.ACCOUNTLINK_LOOP_CLIENT_SECRET,
+        client_id=business_settings.LOOP_CLIENT_KEY,
+        client_secret=business_settings.LOOP_CLIENT_SECRET,
         token_endpoint_auth_method="client_key_post",
         revocation_endpoint_auth_method="client_key_post",
         scope=SCOPES,
@@ -114,7 +114,7 @@ def authorization_request() -> AuthorizationRequest:
     url, state = session.create_authorization_url(
         base_url() + "/v2/auth/authorize/",
         code_verifier=verifier,
-        client_key=settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
+        client_key=business_settings.LOOP_CLIENT_KEY,
     )
     return AuthorizationRequest(url, state, verifier)
 
@@ -220,8 +220,8 @@ def introspect(token: str) -> bool:
         return requests.post(
             base_url() + "/v2/oauth/introspect/",
             data={
-                "client_key": settings.ACCOUNTLINK_LOOP_CLIENT_KEY,
-                "client_secret": settings.ACCOUNTLINK_LOOP_CLIENT_SECRET,
+                "client_key": business_settings.LOOP_CLIENT_KEY,
+                "client_secret": business_settings.LOOP_CLIENT_SECRET,
                 "token": token,
             },
             headers=_headers(),

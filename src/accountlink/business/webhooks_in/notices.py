@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
+from accountlink.business.conf import business_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 
 AUTHORIZATION_REMOVED = "authorization.removed"
@@ -92,6 +92,6 @@ def parse_notice(body: bytes) -> Notice:
 
 def check_client(notice: Notice) -> None:
     """The notice is about our grants: it names our client key."""
-    ours = str(settings.ACCOUNTLINK_LOOP_CLIENT_KEY or "")
+    ours = business_settings.LOOP_CLIENT_KEY
     if not ours or not constant_time_compare(notice.client_key, ours):
         raise CodedError(ErrorCode.WEBHOOK_UNKNOWN_CLIENT)

@@ -7,11 +7,11 @@ happens here, so Loop gets its answer at once; notifications go out through the 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accountlink.business.conf import business_settings
 from accountlink.kit.errors import CodedError
 from accountlink.kit.webhooks import SIGNATURE_HEADER, verify
 
@@ -24,7 +24,7 @@ from .notices import check_client, parse_notice
 def loop_webhook(request: HttpRequest) -> JsonResponse:
     body = request.body
     try:
-        verify(str(settings.ACCOUNTLINK_LOOP_CLIENT_SECRET or ""), body, request.headers.get(SIGNATURE_HEADER))
+        verify(business_settings.LOOP_CLIENT_SECRET, body, request.headers.get(SIGNATURE_HEADER))
     except CodedError as error:
         return JsonResponse(error.as_json(), status=401)
     try:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountlink.kit.authviews import AccountViews
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
 from accountlink.kit.sessions.views import SessionPages
@@ -118,7 +118,7 @@ def _delete_account(request: HttpRequest, account: LoopAccount, form: Form) -> H
         return None
     actions.do_delete_account(account, actor=account, reason="deleted_by_holder")
     logout(request)
-    messages.success(request, _("Your %(brand)s account has been deleted.") % {"brand": settings.ACCOUNTLINK_BRAND})
+    messages.success(request, _("Your %(brand)s account has been deleted.") % {"brand": platform_settings.BRAND})
     return redirect("loop:home")
 
 

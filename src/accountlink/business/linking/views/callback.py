@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.accounts.views import account_views
 from accountlink.business.support.actions import do_prove_case_with_loop
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow
 from accountlink.kit.support.models import SupportCase
@@ -195,4 +195,4 @@ FINISH: dict[str, Callable[[HttpRequest, Flow, LoopIdentity, TokenSet], HttpResp
 
 
 def _names(handle: str) -> dict[str, str]:
-    return {"brand": settings.ACCOUNTLINK_BRAND, "handle": handle}
+    return {"brand": platform_settings.BRAND, "handle": handle}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from accountlink.business.conf import business_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import start_flow
 from accountlink.kit.sessions.reauth import reauthentication_url
@@ -36,7 +36,7 @@ SIGNED_IN_PURPOSES = {"link", "reauth"}
 
 def go_to_loop(request: HttpRequest, purpose: str, case_id: int | None = None, **extra: str | bool) -> HttpResponse:
     """Start the flow in this browser's session and send the browser to Loop's consent screen."""
-    if not settings.ACCOUNTLINK_LOOP_CLIENT_KEY:
+    if not business_settings.LOOP_CLIENT_KEY:
         return refused(request, purpose, ErrorCode.LINK_PROVIDER_UNAVAILABLE)
     auth = provider.authorization_request()
     start_flow(

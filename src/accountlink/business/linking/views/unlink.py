@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from accountlink.business.accounts.forms import DisplayNameForm
 from accountlink.business.accounts.models import BusinessAccount
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
@@ -141,7 +141,7 @@ def _confirm(request: HttpRequest, account: BusinessAccount, contact: Contact, f
     messages.success(
         request,
         _("Your %(brand)s account @%(handle)s is no longer linked. Your ad accounts and settings stay as they are.")
-        % {"brand": settings.ACCOUNTLINK_BRAND, "handle": link.username},
+        % {"brand": platform_settings.BRAND, "handle": link.username},
     )
     return redirect("business:personal_information")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accountlink.business.linking.actions.reconciliation import do_reconcile_links
+from accountlink.kit.conf import platform_settings
 
 
 def terminal_language() -> str:
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(terminal_language())
-        brand = settings.ACCOUNTLINK_BRAND
+        brand = platform_settings.BRAND
         result = do_reconcile_links()
         for account_id, username in result.ended:
             self.stdout.write(
