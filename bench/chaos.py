@@ -57,8 +57,8 @@ from tests.e2e.http_flows import (
     create_people,
     link,
     send_unlink_code,
-    wait_until,
 )
+from tests.e2e.polling import wait_until
 
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432")
 ACCESS_TOKEN_SECONDS = 5  # short, so that reading a page soon after refreshes the link's tokens

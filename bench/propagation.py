@@ -37,8 +37,8 @@ from tests.e2e.http_flows import (
     remove_access,
     send_unlink_code,
     tokens_of,
-    wait_until,
 )
+from tests.e2e.polling import wait_until
 
 TARGETS = {"idle": 1.0, "loaded": 2.0}
 # How often each waiting unlink asks; 20 of them asking at once are load of their own, so not too often.

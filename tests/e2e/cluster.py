@@ -16,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from accountlink.devtools import processes, system
+from tests.e2e.polling import eventually
 
 # Settings that would point the servers somewhere other than the cluster's data directory.
 FOREIGN_SETTINGS = (
@@ -202,11 +202,11 @@ class Cluster:
             self.stop(platform, part)
 
     def wait_until_up(self, platform: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not answers_http(f"{self.urls[platform]}/login/"):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the {platform} web server did not answer within {timeout} s")
-            time.sleep(0.1)
+        eventually(
+            lambda: answers_http(f"{self.urls[platform]}/login/"),
+            timeout=timeout,
+            failure=f"the {platform} web server did not answer within {timeout} s",
+        )
 
     def manage(self, platform: str, *args: str, stdin: str | None = None) -> str:
         """Run a management command on a platform's database (what an operator would do), in the

@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from accountlink.devtools.walker import CHROMIUM_ARGS
 from accountlink.kit.notify import outbox
 from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
+from tests.e2e.polling import eventually
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,16 +64,17 @@ class RunningSystem:
         """The newest outbox message to ``to`` (sent after ``after``), waiting for the worker to send it."""
         if isinstance(after, str):
             after = datetime.fromisoformat(after)
-        deadline = time.monotonic() + timeout
-        while True:
+        since = after
+
+        def newest() -> dict[str, str] | None:
             messages = outbox.read(self.data_dir / "outbox", to=to)
-            if after is not None:
-                messages = [message for message in messages if datetime.fromisoformat(message.sent_at) > after]
-            if messages:
-                return messages[-1].as_json()
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no message to {to} in the outbox after {timeout} s (since {after})")
-            time.sleep(0.1)
+            if since is not None:
+                messages = [message for message in messages if datetime.fromisoformat(message.sent_at) > since]
+            return messages[-1].as_json() if messages else None
+
+        return eventually(
+            newest, timeout=timeout, failure=f"no message to {to} in the outbox after {timeout} s (since {after})"
+        )
 
     def last_code(self, to: str, after: datetime | str | None = None, timeout: float = 15) -> str:
         """The 6-digit code of the newest message to ``to`` (sent after ``after``) that carries one.
@@ -81,17 +83,22 @@ class RunningSystem:
         code was asked for) may reach the outbox in between; they are passed over, not mistaken."""
         if isinstance(after, str):
             after = datetime.fromisoformat(after)
-        deadline = time.monotonic() + timeout
-        while True:
+        since = after
+
+        def newest_code() -> str | None:
             for message in reversed(outbox.read(self.data_dir / "outbox", to=to)):
-                if after is not None and datetime.fromisoformat(message.sent_at) <= after:
+                if since is not None and datetime.fromisoformat(message.sent_at) <= since:
                     break
                 match = re.search(r"(?<!\d)(\d{6})(?!\d)", message.body)
                 if match:
                     return match.group(1)
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no message with a 6-digit code to {to} after {timeout} s (since {after})")
-            time.sleep(0.1)
+            return None
+
+        return eventually(
+            newest_code,
+            timeout=timeout,
+            failure=f"no message with a 6-digit code to {to} after {timeout} s (since {after})",
+        )
 
     def python(self, platform: str, code: str) -> Any:
         """Run Python in a platform's Django (``accountlink manage <platform> shell -c``) against the
@@ -197,14 +204,18 @@ def up_env() -> dict[str, str]:
 
 
 def wait_until_serving(running: RunningSystem, timeout: float = START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
+    def serving(url: str) -> bool:
+        if running.process.poll() is not None:
+            pytest.fail(f"accountlink up exited with {running.process.returncode}:\n{running.log_tail()}")
+        return answers_http(f"{url}/login/")
+
     for url in (running.consumer_url, running.business_url):
-        while not answers_http(f"{url}/login/"):
-            if running.process.poll() is not None:
-                pytest.fail(f"accountlink up exited with {running.process.returncode}:\n{running.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{url} did not answer within {timeout} s:\n{running.log_tail()}")
-            time.sleep(0.2)
+        eventually(
+            lambda url=url: serving(url),
+            timeout=timeout,
+            interval=0.2,
+            failure=lambda url=url: f"{url} did not answer within {timeout} s:\n{running.log_tail()}",
+        )
 
 
 def start_system(directory: Path, *, make: bool = False, ports: list[int] | None = None) -> RunningSystem:
@@ -249,9 +260,8 @@ def stop_system(running: RunningSystem, sig: int = signal.SIGTERM, *, check: boo
         returncode = running.process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         returncode = None
-    deadline = started + STOP_TIMEOUT
-    while still_running(children) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with contextlib.suppress(AssertionError):  # what outlives the deadline is listed and killed below
+        eventually(lambda: not still_running(children), timeout=max(0.0, started + STOP_TIMEOUT - time.monotonic()))
     took = time.monotonic() - started
     left = still_running(children)
     for pid, _started in left:

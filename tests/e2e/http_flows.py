@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import requests
 
 from accountlink.kit.notify import outbox
 from tests.e2e.cluster import Cluster
+from tests.e2e.polling import eventually
 
 PASSWORD = "Harbor-Lantern-7391"
 
@@ -164,15 +164,16 @@ def next_code(data_dir: Path, to: str, seen: int, timeout: float = 20) -> str:
 
     Counting messages, not comparing times: a sign-up code sent a moment earlier must not be taken
     for the code just asked for when the worker has not written that one yet."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def code() -> str | None:
         for message in outbox.read(data_dir / "outbox", to=to)[seen:]:
             # The code message's subject carries the code; other notices (linked, say) have none.
             match = re.search(r"(?<!\d)(\d{6})(?!\d)", message.subject)
             if match:
                 return match.group(1)
-        time.sleep(0.05)
-    raise AssertionError(f"no code reached {to} within {timeout} s")
+        return None
+
+    return eventually(code, timeout=timeout, interval=0.05, failure=f"no code reached {to} within {timeout} s")
 
 
 def send_unlink_code(cluster: Cluster, pair: Pair) -> str:
@@ -188,13 +189,3 @@ def confirm_unlink(cluster: Cluster, pair: Pair, code: str) -> None:
     answer = api_post(cluster, pair, "link/unlink", {"contact": "email", "code": code})
     if answer.status_code != 200:
         raise AssertionError(f"unlink answered {answer.status_code}: {answer.text}")
-
-
-def wait_until(condition: Any, timeout: float, interval: float = 0.01) -> float:
-    """Poll ``condition`` until true; return the seconds it took (AssertionError after ``timeout``)."""
-    started = time.perf_counter()
-    while not condition():
-        if time.perf_counter() - started > timeout:
-            raise AssertionError(f"not true within {timeout} s")
-        time.sleep(interval)
-    return time.perf_counter() - started

@@ -21,8 +21,8 @@ from tests.e2e.http_flows import (
     remove_access,
     send_unlink_code,
     tokens_of,
-    wait_until,
 )
+from tests.e2e.polling import wait_until
 
 # Retries are quick at first (1 s, 2 s, 4 s …); the sweep runs every second instead of every 15.
 FAST_SWEEPS = {"ACCOUNTLINK_SWEEP_SECONDS": "1"}

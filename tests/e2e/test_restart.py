@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -22,6 +21,7 @@ from tests.e2e.conftest import (
     still_running,
     stop_system,
 )
+from tests.e2e.polling import eventually
 from tests.e2e.steps import path_is
 
 MARIA_PASSWORD = "loop-demo-2468"
@@ -119,16 +119,16 @@ def test_a_worker_that_dies_is_started_again_and_the_system_goes_on(browser: Bro
         [worker] = [(pid, started) for pid, started in system.children if "business task_worker" in command_line(pid)]
         os.kill(worker[0], signal.SIGKILL)
 
-        deadline = time.monotonic() + STOP_TIMEOUT
-        replacements: list[tuple[int, str]] = []
-        while not replacements and time.monotonic() < deadline:
-            time.sleep(0.2)
-            replacements = [
+        def replacements() -> list[tuple[int, str]]:
+            return [
                 child
                 for child in descendants(system.process.pid)
                 if "business task_worker" in command_line(child[0]) and child != worker
             ]
-        assert replacements, f"no new worker:\n{system.log_tail()}"
+
+        eventually(
+            replacements, timeout=STOP_TIMEOUT, interval=0.2, failure=lambda: f"no new worker:\n{system.log_tail()}"
+        )
         assert system.process.poll() is None
         assert "the business worker process stopped (exit code -9); started it again" in system.log_tail()
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.http_flows import wait_until
+from tests.e2e.polling import wait_until
 from tests.e2e.steps import DEMO_PASSWORD, capture_at_each_size, log_in_to_business, log_in_to_loop, path_is
 from tests.e2e.support_steps import (
     BRAND,
