@@ -6,6 +6,7 @@ Read from the source with ``ast``, so lazy imports inside functions count too.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +201,11 @@ def test_tests_share_fixtures_through_conftest_files_only() -> None:
             elif module.rpartition(".")[2].startswith("test_"):
                 offending.append(f"{path.relative_to(TESTS)}: from {module} import …")
     assert sorted(offending) == []
+
+
+def test_the_files_docs_architecture_names_exist() -> None:
+    """The flows in docs/architecture.md name files in order; a move must take the doc along."""
+    text = (SRC.parent / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`((?:kit|consumer|business|helpcontent|helpcenter|devtools|cli)/[\w/]+\.py)`", text))
+    assert len(named) > 20
+    assert sorted(path for path in named if not (PACKAGE / path).exists()) == []
