@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 from django.test import Client as HttpClient
 
-from accountlink.consumer.oauth.actions import RegisteredClient, do_register_client
+from accountlink.consumer.oauth.registration import RegisteredClient, do_register_client
 
 REDIRECT_URI = "https://business.example/oauth/loop/callback/"
 SCOPES = "user.info.basic,user.info.profile"

@@ -221,7 +221,7 @@ def test_presenting_a_removed_refresh_token_sends_no_second_webhook(browser: Htt
 
 
 def test_an_app_without_a_webhook_url_loses_access_without_a_delivery(browser: HttpClient, loop_account: Any) -> None:
-    from accountlink.consumer.oauth.actions import do_register_client
+    from accountlink.consumer.oauth.registration import do_register_client
     from tests.consumer.oauth_helpers import REDIRECT_URI
 
     registered = do_register_client(

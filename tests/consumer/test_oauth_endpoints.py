@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client as HttpClient
 
-from accountlink.consumer.oauth.actions import do_register_client
 from accountlink.consumer.oauth.models import AppPermission
+from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,

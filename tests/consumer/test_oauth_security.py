@@ -10,8 +10,8 @@ import time_machine
 from django.test import Client as HttpClient
 from oauth2_provider.models import AccessToken
 
-from accountlink.consumer.oauth.actions import do_register_client
 from accountlink.consumer.oauth.models import AppPermission
+from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.consumer.conftest import PASSWORD
 from tests.consumer.oauth_helpers import (

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-from accountlink.consumer.oauth.actions import do_register_client
+from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.consumer.webhooks.actions import do_queue_authorization_removed
 from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
 from accountlink.kit.audit.models import AuditEvent, EventKind

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
 
@@ -24,14 +25,35 @@ class Client(AbstractApplication):
     checked on every token request and also keys webhook signatures, DESIGN §8).
     """
 
+    class Platform(models.TextChoices):
+        """Where the app runs (TikTok's Login Kit for Web and for Desktop): the redirect URI rules and
+        whether PKCE is required follow from it."""
+
+        WEB = "web", _("Web")
+        DESKTOP = "desktop", _("Desktop")
+
     webhook_url: models.URLField[str, str] = models.URLField(_("webhook URL"), blank=True, max_length=500)
     allowed_scopes: models.CharField[str, str] = models.CharField(max_length=200)
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, default=Platform.WEB)
+    # PKCE is required of desktop apps always, and of a web app whose owner asks for it (DESIGN §8).
+    require_pkce = models.BooleanField(_("require PKCE"), default=False)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    # The Loop account that manages the app on Loop for Developers; none for apps registered only from
+    # the command line until an owner is named.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_clients"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
 
     def scope_list(self) -> list[str]:
         return parse_scopes(self.allowed_scopes)
+
+    @property
+    def pkce_required(self) -> bool:
+        return self.platform == self.Platform.DESKTOP or self.require_pkce
 
 
 def new_open_id() -> str:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from accountlink.consumer.oauth.actions import ClientRegistrationError, do_register_client
+from accountlink.consumer.oauth.registration import ClientRegistrationError, do_register_client
 from accountlink.consumer.oauth.scopes import parse_scopes
 
 
