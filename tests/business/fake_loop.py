@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +20,7 @@ import requests
 import responses
 from django.test import Client as HttpClient
 
+from accountlink.business.conf import LOOP_PATHS
 from accountlink.kit.webhooks import sign
 
 LOOP = "https://loop.test"
@@ -33,8 +35,8 @@ class LoopPerson:
 
 @dataclass
 class FakeLoop:
-    """Issues codes for people, trades them for tokens, answers user info and introspection, and records
-    revocations. Every code starts a grant; refreshing stays in the grant; revoking either of its tokens
+    """Issues codes for people, trades them for tokens, answers user info (with TikTok's v2 error
+    envelope) and introspection, and records revocations. Every code starts a grant; refreshing stays in the grant; revoking either of its tokens
     ends the whole grant (RFC 7009, DESIGN §7). With ``down`` every endpoint is unreachable.
     """
 
@@ -47,6 +49,7 @@ class FakeLoop:
     redeemed: dict[str, int] = field(default_factory=dict)  # code → the grant it started
     token_requests: list[dict[str, str]] = field(default_factory=list)
     introspected: list[str] = field(default_factory=list)
+    user_info_asked: list[str] = field(default_factory=list)  # the access token of each user info call
     down: bool = False
     expires_in: int = 86400
     grants_issued: int = 0
@@ -108,8 +111,10 @@ class FakeLoop:
             raise requests.ConnectionError("Loop is down")
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         person = self.access_tokens.get(token)
-        if person is None:
-            return 401, {}, json.dumps({"error": "invalid_token", "error_description": "", "log_id": "x"})
+        self.user_info_asked.append(token)
+        if person is None:  # TikTok's v2 API envelope, as Loop answers it
+            invalid = {"code": "access_token_invalid", "message": "The access token is invalid.", "log_id": "x"}
+            return 401, {}, json.dumps({"data": {}, "error": invalid})
         user = {
             "open_id": person.open_id,
             "union_id": "union-" + person.username,
@@ -163,12 +168,15 @@ class FakeLoop:
     def live_grants(self, person: LoopPerson) -> set[int]:
         return {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
 
-    def answer(self) -> None:
-        """Answer the business platform's calls to Loop's endpoints (while ``mock`` is active)."""
-        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/token/", callback=self._token)
-        self.mock.add_callback(responses.GET, f"{LOOP}/v2/user/info/", callback=self._user_info)
-        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/revoke/", callback=self._revoke)
-        self.mock.add_callback(responses.POST, f"{LOOP}/v2/oauth/introspect/", callback=self._introspect)
+    def answer(self, endpoints: Mapping[str, str] | None = None) -> None:
+        """Answer the business platform's calls to Loop's endpoints (while ``mock`` is active), or at
+        ``endpoints`` (``business.conf.TIKTOK_ENDPOINTS``: TikTok's, with no introspection)."""
+        urls = endpoints or {name: LOOP + path for name, path in LOOP_PATHS.items()}
+        self.mock.add_callback(responses.POST, urls["TOKEN_URL"], callback=self._token)
+        self.mock.add_callback(responses.GET, urls["USER_INFO_URL"], callback=self._user_info)
+        self.mock.add_callback(responses.POST, urls["REVOKE_URL"], callback=self._revoke)
+        if urls["INTROSPECT_URL"]:
+            self.mock.add_callback(responses.POST, urls["INTROSPECT_URL"], callback=self._introspect)
 
 
 def live_refresh_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:

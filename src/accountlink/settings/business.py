@@ -51,11 +51,24 @@ ACCOUNTLINK_OUTBOUND_SENDERS = {
 }
 ACCOUNTLINK_LOOP_CLIENT_KEY = env("ACCOUNTLINK_LOOP_CLIENT_KEY")
 ACCOUNTLINK_LOOP_CLIENT_SECRET = env("ACCOUNTLINK_LOOP_CLIENT_SECRET")
-# Avatars come from Loop; Link Loop account, Continue with Loop and Verify with Loop post here and
-# are redirected to Loop (form-action binds that redirect too).
-CONTENT_SECURITY_POLICY = content_security_policy(
-    img_src=[origin(ACCOUNTLINK_LOOP_URL)], form_action=[origin(ACCOUNTLINK_LOOP_URL)]
+# The provider's endpoints (business.conf, docs/deploy.md): Loop's under ACCOUNTLINK_LOOP_URL, or
+# TikTok's real ones with ACCOUNTLINK_LOOP_PROVIDER=tiktok; each ACCOUNTLINK_LOOP_*_URL overrides one.
+ACCOUNTLINK_LOOP_PROVIDER = env("ACCOUNTLINK_LOOP_PROVIDER", "loop")
+ACCOUNTLINK_LOOP_AUTHORIZE_URL = env("ACCOUNTLINK_LOOP_AUTHORIZE_URL")  # empty: the provider's own
+ACCOUNTLINK_LOOP_TOKEN_URL = env("ACCOUNTLINK_LOOP_TOKEN_URL")
+ACCOUNTLINK_LOOP_REVOKE_URL = env("ACCOUNTLINK_LOOP_REVOKE_URL")
+ACCOUNTLINK_LOOP_USER_INFO_URL = env("ACCOUNTLINK_LOOP_USER_INFO_URL")
+ACCOUNTLINK_LOOP_INTROSPECT_URL = env("ACCOUNTLINK_LOOP_INTROSPECT_URL")
+_tiktok = ACCOUNTLINK_LOOP_PROVIDER == "tiktok"
+if _tiktok:
+    ACCOUNTLINK_OTHER_PLATFORM_URL = ""  # TikTok has no /healthz for our /readyz to ask
+# Avatars come from the provider (TikTok's from its CDN); Link Loop account, Continue with Loop and
+# Verify with Loop post here and are redirected to its authorize page (form-action binds that redirect).
+_authorize_origin = origin(
+    ACCOUNTLINK_LOOP_AUTHORIZE_URL or ("https://www.tiktok.com" if _tiktok else ACCOUNTLINK_LOOP_URL)
 )
+_avatars = ["https://*.tiktokcdn.com", "https://*.tiktokcdn-us.com"] if _tiktok else [origin(ACCOUNTLINK_LOOP_URL)]
+CONTENT_SECURITY_POLICY = content_security_policy(img_src=_avatars, form_action=[_authorize_origin])
 
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {

@@ -5,3 +5,6 @@ class LinkingConfig(AppConfig):
     name = "accountlink.business.linking"
     label = "business_linking"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accountlink.business import checks  # noqa: F401  (registers the provider settings' checks)

@@ -1,8 +1,9 @@
 """Loop for Business as an OAuth client of Loop (Authlib), in TikTok Login Kit v2's wire format.
 
-Everything that talks to the provider over HTTP is here. Failures come out as two exceptions:
-``ProviderUnavailable`` (could not reach it, or it failed) and ``ProviderRefused`` (it answered
-with an OAuth error).
+Everything that talks to the provider over HTTP is here, at the endpoints ``business_settings`` names
+(Loop's, or TikTok's real ones: docs/deploy.md). PKCE S256 always (DESIGN §8). Failures come out as
+two exceptions: ``ProviderUnavailable`` (could not reach it, or it failed) and ``ProviderRefused`` (it
+answered with an error).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class ProviderUnavailable(Exception):
 
 
 class ProviderRefused(Exception):
-    """Loop answered with an OAuth error (``error`` is its code)."""
+    """Loop answered with an error (``error`` is its OAuth code; user info's ``access_token_invalid``
+    comes out as ``invalid_token``)."""
 
     def __init__(self, error: str, description: str = "") -> None:
         self.error = error
@@ -83,10 +85,6 @@ def _refuse_server_errors(response: requests.Response) -> requests.Response:
     return response
 
 
-def base_url() -> str:
-    return business_settings.LOOP_URL
-
-
 def callback_url() -> str:
     return business_settings.SITE_URL + "/oauth/loop/callback/"
 
@@ -112,7 +110,7 @@ def authorization_request() -> AuthorizationRequest:
     verifier = get_random_string(64, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
     session = _session()
     url, state = session.create_authorization_url(
-        base_url() + "/v2/auth/authorize/",
+        business_settings.LOOP_AUTHORIZE_URL,
         code_verifier=verifier,
         client_key=business_settings.LOOP_CLIENT_KEY,
     )
@@ -149,7 +147,7 @@ def exchange_code(code: str, code_verifier: str) -> TokenSet:
     session = _session()
     data = _call(
         lambda: session.fetch_token(
-            base_url() + "/v2/oauth/token/",
+            business_settings.LOOP_TOKEN_URL,
             grant_type="authorization_code",
             code=code,
             code_verifier=code_verifier,
@@ -165,7 +163,7 @@ def refresh(refresh_token: str) -> TokenSet:
     session = _session()
     data = _call(
         lambda: session.refresh_token(
-            base_url() + "/v2/oauth/token/", refresh_token=refresh_token, headers=_headers(), timeout=TIMEOUT_SECONDS
+            business_settings.LOOP_TOKEN_URL, refresh_token=refresh_token, headers=_headers(), timeout=TIMEOUT_SECONDS
         )
     )
     return token_set(dict(data))
@@ -174,7 +172,7 @@ def refresh(refresh_token: str) -> TokenSet:
 def fetch_identity(access_token: str) -> LoopIdentity:
     def get() -> requests.Response:
         return requests.get(
-            base_url() + "/v2/user/info/",
+            business_settings.LOOP_USER_INFO_URL,
             params={"fields": USER_FIELDS},
             headers={"Authorization": f"Bearer {access_token}", **_headers()},
             timeout=TIMEOUT_SECONDS,
@@ -182,8 +180,15 @@ def fetch_identity(access_token: str) -> LoopIdentity:
 
     response = _refuse_server_errors(_call(get))
     body = _call(response.json)
-    if response.status_code != 200:
-        raise ProviderRefused(str(body.get("error", "invalid_token")), str(body.get("error_description", "")))
+    if not isinstance(body, dict):
+        raise ProviderRefused("invalid_response", "user info is not a JSON object")
+    # TikTok's v2 API envelope, {"data": …, "error": {"code": "ok" | "access_token_invalid" | …, "message",
+    # "log_id"}}; or OAuth's {"error": "invalid_token", "error_description": …}, which Loop answered before.
+    error: dict[str, Any] = body["error"] if isinstance(body.get("error"), dict) else {"code": body.get("error")}
+    code = str(error.get("code") or "ok")
+    if response.status_code != 200 or code != "ok":
+        code = "invalid_token" if code in {"ok", "access_token_invalid"} else code
+        raise ProviderRefused(code, str(error.get("message") or body.get("error_description") or ""))
     user = (body.get("data") or {}).get("user") or {}
     if not user.get("open_id"):
         raise ProviderRefused("invalid_response", "user info has no open_id")
@@ -205,7 +210,7 @@ def revoke(token: str, *, timeout: float = TIMEOUT_SECONDS, request_id: str = ""
     session = _session()
     response = _call(
         lambda: session.revoke_token(
-            base_url() + "/v2/oauth/revoke/", token=token, timeout=timeout, headers=_headers(request_id)
+            business_settings.LOOP_REVOKE_URL, token=token, timeout=timeout, headers=_headers(request_id)
         )
     )
     _refuse_server_errors(response)
@@ -213,12 +218,17 @@ def revoke(token: str, *, timeout: float = TIMEOUT_SECONDS, request_id: str = ""
         raise ProviderRefused(f"HTTP {response.status_code}")
 
 
+def can_introspect() -> bool:
+    """Whether the provider has an introspection endpoint (Loop has, TikTok has not)."""
+    return bool(business_settings.LOOP_INTROSPECT_URL)
+
+
 def introspect(token: str) -> bool:
     """Whether Loop still honours ``token`` (RFC 7662). Raises ``ProviderUnavailable``/``ProviderRefused``."""
 
     def post() -> requests.Response:
         return requests.post(
-            base_url() + "/v2/oauth/introspect/",
+            business_settings.LOOP_INTROSPECT_URL,
             data={
                 "client_key": business_settings.LOOP_CLIENT_KEY,
                 "client_secret": business_settings.LOOP_CLIENT_SECRET,
