@@ -1,5 +1,6 @@
 """Loop ended the grant behind a link: its ``authorization.removed`` notice (webhooks_in), or its
-introspection answer during the reconciliation (``manage.py reconcile`` and a periodic task).
+answer during the reconciliation (``manage.py reconcile`` and a periodic task): introspection, or,
+from a provider without it (TikTok), user info and a refresh.
 
 Either way the link ends with ``do_end_link`` and no revocation is queued: Loop already knows.
 """
@@ -15,9 +16,11 @@ from django.db import transaction
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.outbound import actions as outbound
+from accountlink.kit.outbound.models import CallStatus
 
 from .. import provider
-from ..models import LoopLink
+from ..models import LinkRefresh, LoopLink
+from .refresh import do_store_refreshed_tokens
 from .revocation import KIND as REVOCATION
 from .unlink import do_end_link
 
@@ -72,10 +75,9 @@ class ReconcileResult:
 
 
 def do_reconcile_links() -> ReconcileResult:
-    """Ask Loop about the grant behind every link (introspection of its refresh token) and end the
-    links whose grant is gone, with reason "reconciled". Stops, changing nothing more, if Loop
-    cannot be reached: an unreachable Loop is no evidence that a grant is gone. No lock is held
-    while Loop answers.
+    """Ask Loop about the grant behind every link (:func:`_grant_is_live`) and end the links whose
+    grant is gone, with reason "reconciled". Stops, changing nothing more, if Loop cannot be reached
+    or answers otherwise: that is no evidence that a grant is gone. No lock is held while Loop answers.
     """
     # Revocations given up after 72 hours get one more attempt each pass: Loop must learn of every unlink.
     outbound.do_retry_given_up_calls(REVOCATION)
@@ -87,15 +89,42 @@ def do_reconcile_links() -> ReconcileResult:
             continue
         checked += 1
         try:
-            active = provider.introspect(link.refresh_token)
+            active = _grant_is_live(link)
         except provider.ProviderUnavailable:
             return ReconcileResult(checked, ended, unreachable=True)
         except provider.ProviderRefused as error:
-            log.warning("Loop refused to introspect link %s: %s", link_id, error)
+            log.warning("Loop refused to say whether link %s is live: %s", link_id, error)
             return ReconcileResult(checked, ended, unreachable=True)
         if not active and (gone := _end_reconciled_link(link)) is not None:
             ended.append((gone.account_id, gone.username))
     return ReconcileResult(checked, ended, unreachable=False)
+
+
+def _grant_is_live(link: LoopLink) -> bool:
+    """Introspection of the link's refresh token, where the provider has it (Loop). Without it
+    (TikTok): user info with the access token; an expired or refused access token is settled by a
+    refresh, which fails with ``invalid_grant`` only when the grant is gone (new tokens are kept).
+    Raises ``ProviderUnavailable``/``ProviderRefused`` for any other answer."""
+    if provider.can_introspect():
+        return provider.introspect(link.refresh_token)
+    if LinkRefresh.objects.filter(link=link, call__status=CallStatus.PENDING).exists():
+        return True  # its refresh is under way; presenting the same refresh token again would look stolen
+    if not link.access_expired():
+        try:
+            provider.fetch_identity(link.access_token)
+            return True
+        except provider.ProviderRefused as refusal:
+            if refusal.error != "invalid_token":
+                raise
+    presented = link.sealed_refresh_token
+    try:
+        tokens = provider.refresh(link.refresh_token)
+    except provider.ProviderRefused as refusal:
+        if refusal.error == "invalid_grant":
+            return False
+        raise
+    do_store_refreshed_tokens(link.pk, presented, tokens)
+    return True
 
 
 def _end_reconciled_link(seen: LoopLink) -> LoopLink | None:
