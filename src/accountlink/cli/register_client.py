@@ -27,6 +27,22 @@ def add_parser(commands: Any) -> None:
     register.add_argument("--webhook-url", default="", help=_("where authorization.removed webhooks are sent"))
     register.add_argument("--scopes", default="user.info.basic,user.info.profile", help=_("comma-separated scopes"))
     register.add_argument("--rotate-secret", action="store_true", help=_("issue a new client secret"))
+    register.add_argument(
+        "--platform", choices=["web", "desktop"], default=None, help=_("where the app runs (default: web)")
+    )
+    register.add_argument("--description", default=None, help=_("what the app does, shown to its developers"))
+    register.add_argument(
+        "--require-pkce",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=_("require PKCE of a web app (a desktop app always uses it)"),
+    )
+    register.add_argument(
+        "--owner",
+        default=None,
+        help=_("the %(brand)s account that manages the app in %(brand)s for Developers (username or email)")
+        % {"brand": BRAND},
+    )
     register.add_argument("--data-dir", default="var")
     register.add_argument("--json", action="store_true", help=_("print JSON"))
     register.set_defaults(handler=command_register_client)
@@ -42,6 +58,10 @@ def command_register_client(args: argparse.Namespace) -> int:
         webhook_url=args.webhook_url,
         scopes=args.scopes,
         rotate_secret=args.rotate_secret,
+        platform=args.platform,
+        description=args.description,
+        require_pkce=args.require_pkce,
+        owner=args.owner,
     )
     if args.json:
         print(json.dumps(registered, ensure_ascii=False, indent=2))
@@ -53,4 +73,6 @@ def command_register_client(args: argparse.Namespace) -> int:
     print(_("  redirect URIs: %(uris)s") % {"uris": " ".join(registered["redirect_uris"])})
     print(_("  webhook URL:   %(url)s") % {"url": registered["webhook_url"] or "-"})
     print(_("  scopes:        %(scopes)s") % {"scopes": ",".join(registered["scopes"])})
+    print(_("  platform:      %(platform)s") % {"platform": registered["platform"]})
+    print(_("  owner:         %(owner)s") % {"owner": registered["owner"] or "-"})
     return 0

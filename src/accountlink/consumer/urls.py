@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accountlink.consumer.accounts import views
 from accountlink.consumer.accounts.views import account_views, session_pages
+from accountlink.consumer.developers.urls import urlpatterns as developer_urls
 from accountlink.consumer.help_pages import help_article
 from accountlink.consumer.oauth import permission_views
 from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
@@ -32,6 +33,7 @@ loop_patterns = [
         name="remove_app_access",
     ),
     path("help/<slug:slug>/", help_article, name="help_article"),
+    path("developers/", include(developer_urls)),
     *webhook_staff_urls,
     *support_console_urls,
     *support_pages.urls(),

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from accountlink.demo import OPERATOR_HANDLE
+
 from .processes import PLATFORMS, run_manage, run_manage_output
 from .terminal import _, business_brand
 
@@ -20,19 +22,33 @@ def register_client(
     scopes: str,
     rotate_secret: bool = False,
     urls: dict[str, str] | None = None,
+    platform: str | None = None,
+    description: str | None = None,
+    require_pkce: bool | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
-    """Register (or update) an OAuth client of Loop; returns its key, secret and what was stored."""
-    args = ["register_client", "--name", name, "--webhook-url", webhook_url, "--scopes", scopes]
-    for uri in redirect_uris:
-        args += ["--redirect-uri", uri]
+    """Register (or update) an OAuth client of Loop; returns its key, secret and what was stored.
+    Settings left as None keep their value (or their default for a new app)."""
+    # ``--name=value``: a value may start with "-", which argparse would take for an option.
+    args = ["register_client", f"--name={name}", f"--webhook-url={webhook_url}", f"--scopes={scopes}"]
+    args += [f"--redirect-uri={uri}" for uri in redirect_uris]
     if rotate_secret:
         args.append("--rotate-secret")
+    if platform is not None:
+        args.append(f"--platform={platform}")
+    if description is not None:
+        args.append(f"--description={description}")
+    if require_pkce is not None:
+        args.append("--require-pkce" if require_pkce else "--no-require-pkce")
+    if owner is not None:
+        args.append(f"--owner={owner}")
     registered: dict[str, Any] = json.loads(run_manage_output("consumer", data_dir, *args, urls=urls))
     return registered
 
 
 def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str, Any]:
-    """Register Loop for Business as a client of Loop, at the addresses it runs on."""
+    """Register Loop for Business as a client of Loop, at the addresses it runs on: a web app owned
+    by the operator's demo account (@loopdev), which manages it in Loop for Developers."""
     return register_client(
         data_dir,
         name=business_brand(),
@@ -40,6 +56,10 @@ def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str
         webhook_url=f"{urls['business']}/webhooks/loop/",
         scopes="user.info.basic,user.info.profile",
         urls=urls,
+        platform="web",
+        description="Ads Manager and business accounts; people link their Loop account or continue with it.",
+        require_pkce=True,
+        owner=OPERATOR_HANDLE,
     )
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "accountlink.consumer.oauth",
     "accountlink.consumer.webhooks",
+    "accountlink.consumer.developers",
 ]
 # The shared Content-Security-Policy; on the pages of an authorization in progress, form-action
 # also allows the client's registered redirect URI (see consumer/csp.py).

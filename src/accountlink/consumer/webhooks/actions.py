@@ -8,12 +8,16 @@ giving up after 72 hours and replay are kit.outbound's, shared with the business
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 import requests
+from django.db import transaction
 from django.utils import timezone
 
 from accountlink.consumer.oauth.models import Client, ClientOpenId
+from accountlink.kit.audit.models import EventKind
+from accountlink.kit.audit.record import record
 from accountlink.kit.crypto import InvalidToken, open_sealed
 from accountlink.kit.outbound import actions as outbound
 from accountlink.kit.outbound.actions import CallFailed
@@ -22,7 +26,7 @@ from accountlink.kit.requestid import HEADER as REQUEST_ID_HEADER
 from accountlink.kit.transactions import in_callers_transaction
 from accountlink.kit.webhooks import SIGNATURE_HEADER, sign
 
-from .models import AUTHORIZATION_REMOVED, RemovalReason, WebhookDelivery
+from .models import AUTHORIZATION_REMOVED, TEST_EVENT, RemovalReason, WebhookDelivery
 
 KIND = "webhook"
 USER_AGENT = "accountlink-webhooks/1.0"
@@ -69,6 +73,50 @@ def do_queue_authorization_removed(account: Any, client: Client, reason: Removal
     )
 
 
+def test_event_body(*, client_key: str, create_time: int) -> str:
+    """A test event in the shape of every webhook (DESIGN §7), as TikTok's portal sends one from its
+    Webhooks tab: an example ``user_openid`` that names no account, and ``content`` a JSON string."""
+    return json.dumps(
+        {
+            "client_key": client_key,
+            "event": TEST_EVENT,
+            "create_time": create_time,
+            "user_openid": "test." + secrets.token_urlsafe(12),
+            "content": json.dumps({"message": "This is a test event from Loop for Developers."}),
+        }
+    )
+
+
+def do_queue_test_webhook(client: Client, *, actor: Any) -> WebhookDelivery | None:
+    """The app's developer asks for a test event: a signed delivery to its webhook URL, made like
+    every other one (attempts, retries, replay). None when the app has no webhook URL."""
+    with transaction.atomic(durable=True):
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        if not client.webhook_url:
+            return None
+        now = timezone.now()
+        call = outbound.queue_call(KIND)
+        body = test_event_body(client_key=client.client_id, create_time=int(now.timestamp()))
+        delivery = WebhookDelivery.objects.create(
+            call=call,
+            client=client,
+            event=TEST_EVENT,
+            user_openid=json.loads(body)["user_openid"],
+            reason=int(RemovalReason.UNKNOWN),
+            body=body,
+            created_at=now,
+        )
+        record(
+            EventKind.WEBHOOK_TEST_QUEUED,
+            account=client.owner,
+            actor=actor,
+            client=client.name,
+            client_key=client.client_id,
+            delivery=delivery.pk,
+        )
+        return delivery
+
+
 def send_delivery(call: OutboundCall, timeout: float) -> int:
     """The sender of ``webhook`` calls: POST the stored body, signed now, to the app's webhook URL."""
     delivery = WebhookDelivery.objects.select_related("client").get(call=call)
@@ -93,8 +141,15 @@ def send_delivery(call: OutboundCall, timeout: float) -> int:
     return response.status_code
 
 
-def do_replay_delivery(delivery: WebhookDelivery, *, actor: Any) -> None:
-    """Staff send a delivery again, whatever became of it, as a new attempt now."""
+def do_replay_delivery(delivery: WebhookDelivery, *, actor: Any, account: Any = None) -> None:
+    """Staff, or the app's developer, send a delivery again, whatever became of it, as a new attempt
+    now. ``account``: whose Security activity shows it (the developer's, when they replay it)."""
     outbound.do_replay_call(
-        delivery.call, actor=actor, delivery=delivery.pk, client=delivery.client.name, reason=delivery.reason
+        delivery.call,
+        actor=actor,
+        account=account,
+        delivery=delivery.pk,
+        client=delivery.client.name,
+        event=delivery.event,
+        reason=delivery.reason,
     )

@@ -14,6 +14,8 @@ from accountlink.consumer.oauth.models import Client
 from accountlink.kit.outbound.models import OutboundCall
 
 AUTHORIZATION_REMOVED = "authorization.removed"
+# The event Loop for Developers sends when a developer presses "Send test webhook".
+TEST_EVENT = "webhook.test"
 
 
 class RemovalReason(models.IntegerChoices):

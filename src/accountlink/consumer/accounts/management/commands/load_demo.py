@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accountlink.consumer.accounts import actions
 from accountlink.consumer.accounts.models import AccountType, LoopAccount
-from accountlink.demo import DEMO_PASSWORD
+from accountlink.demo import DEMO_PASSWORD, OPERATOR_HANDLE
 
 
 def sixteen_years_ago() -> date:
@@ -80,6 +80,13 @@ def demo_accounts() -> list[dict[str, Any]]:
             "email": "support@example.com",
             "birth_date": date(1985, 1, 1),
             "is_support_agent": True,
+        },
+        {
+            # The operator's developer account: Loop for Business is registered as its app.
+            "handle": OPERATOR_HANDLE,
+            "display_name": "Loop Developers",
+            "email": "loopdev@example.com",
+            "birth_date": date(1990, 6, 1),
         },
     ]
 
