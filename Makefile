@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: run test setup messages lint typecheck test-suites test-sqlite test-postgres test-sqlite-consumer test-sqlite-business test-postgres-consumer test-postgres-business test-system test-browser browser postgres clean gettext bench bench-enumeration chaos
+.PHONY: run test setup messages lint typecheck test-suites test-sqlite test-postgres test-sqlite-consumer test-sqlite-business test-postgres-consumer test-postgres-business test-system test-browser browser node-clients postgres clean gettext bench bench-enumeration chaos
 
 run: setup messages
 	$(BIN)/accountlink up $(UP_ARGS)
@@ -62,7 +62,7 @@ test-postgres-business: setup messages postgres
 test-system: setup messages gettext
 	$(PYTEST) -p no:django tests/system
 
-test-browser: setup messages browser
+test-browser: setup messages browser node-clients
 	$(PYTEST) -p no:django tests/e2e
 
 # Not part of `make test`: prints how fast an unlink reaches the other side (see the README).
@@ -83,6 +83,13 @@ browser:
 
 gettext:
 	scripts/ensure-system-packages.sh gettext
+
+# The npm TikTok client the browser tests run (tests/e2e/tiktok_clients/node), from its lock file.
+NODE_CLIENTS := tests/e2e/tiktok_clients/node
+node-clients: $(NODE_CLIENTS)/node_modules/.package-lock.json
+
+$(NODE_CLIENTS)/node_modules/.package-lock.json: $(NODE_CLIENTS)/package.json $(NODE_CLIENTS)/package-lock.json
+	cd $(NODE_CLIENTS) && npm ci --no-audit --no-fund
 
 postgres:
 	scripts/ensure-postgres.sh
