@@ -93,7 +93,8 @@ def introspect(loop_url: str, app: App, token: str) -> Any:
 def install_node_client() -> None:
     """``npm ci`` when the locked packages are not installed (``make node-clients`` does the same)."""
     if not (NODE_DIR / "node_modules" / "arctic" / "package.json").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, capture_output=True)
+        result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, capture_output=True, text=True)
+        assert result.returncode == 0, f"npm ci failed in {NODE_DIR}:\n{result.stderr[-2000:]}"
 
 
 def arctic(loop_url: str, app: App, step: str, *args: str) -> tuple[int, dict[str, Any]]:
@@ -158,7 +159,10 @@ def running_allauth_site(directory: Path, port: int, loop_url: str, app: App) ->
     }
     django = [sys.executable, "-m", "django"]
     with open(site.log_path, "ab") as log:
-        subprocess.run([*django, "migrate", "--noinput", "-v", "0"], cwd=REPOSITORY, env=env, stdout=log, stderr=log)
+        migrated = subprocess.run(
+            [*django, "migrate", "--noinput", "-v", "0"], cwd=REPOSITORY, env=env, stdout=log, stderr=log
+        )
+        assert migrated.returncode == 0, f"migrating the allauth site failed:\n{site.log_tail()}"
         process = subprocess.Popen(
             [*django, "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=REPOSITORY,
