@@ -60,8 +60,8 @@ def app_detail(request: HttpRequest, app_id: int) -> HttpResponse:
 def edit_app(request: HttpRequest, app_id: int) -> HttpResponse:
     client = own_app(request, app_id)
     has_icon = AppIcon.objects.filter(client=client).exists()
-    options = {"brand": brand_names()["brand"], "has_icon": has_icon, "initial": AppForm.initial_for(client)}
-    form = AppForm(posted(request), request.FILES or None, **options)
+    brand, initial = brand_names()["brand"], AppForm.initial_for(client)
+    form = AppForm(posted(request), request.FILES or None, brand=brand, has_icon=has_icon, initial=initial)
     if request.method == "POST" and form.is_valid():
         remove_icon = bool(form.cleaned_data.get("remove_icon")) and form.uploaded_icon is None
         try:
