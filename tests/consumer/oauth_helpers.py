@@ -26,10 +26,14 @@ def register(name: str = "Loop for Business", redirect_uri: str = REDIRECT_URI) 
     )
 
 
-def pkce_pair() -> tuple[str, str]:
+def pkce_pair(encoding: str = "base64url") -> tuple[str, str]:
+    """A code verifier and its S256 challenge: base64url as RFC 7636 says, or hex as TikTok's Login Kit
+    for Desktop documents it."""
     verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
+    digest = hashlib.sha256(verifier.encode()).digest()
+    if encoding == "hex":
+        return verifier, digest.hex()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 @dataclass
@@ -40,9 +44,11 @@ class Authorization:
 
 
 def authorize_url(
-    client_key: str, *, redirect_uri: str = REDIRECT_URI, scope: str = SCOPES, **extra: str
+    client_key: str, *, redirect_uri: str = REDIRECT_URI, scope: str = SCOPES, pkce: str = "base64url", **extra: str
 ) -> Authorization:
-    verifier, challenge = pkce_pair()
+    """The authorization request; ``pkce`` is the challenge's encoding ("base64url" or "hex"), or "none"
+    for a web client that sends no challenge (the verifier is then "")."""
+    verifier, challenge = pkce_pair(pkce)
     state = secrets.token_urlsafe(16)
     params = {
         "client_key": client_key,
@@ -52,8 +58,11 @@ def authorize_url(
         "state": state,
         "code_challenge": challenge,
         "code_challenge_method": "S256",
-        **extra,
     }
+    if pkce == "none":
+        verifier = ""
+        del params["code_challenge"], params["code_challenge_method"]
+    params.update(extra)
     return Authorization(verifier, state, "/v2/auth/authorize/?" + urlencode(params))
 
 
@@ -72,13 +81,14 @@ def consent(browser: HttpClient, registered: RegisteredClient, **extra: str) -> 
 
 
 def exchange(http: HttpClient, registered: RegisteredClient, code: str, verifier: str, **overrides: Any) -> Any:
+    """Redeem ``code`` at the token endpoint; an empty ``verifier`` sends none."""
     data = {
         "client_key": registered.client.client_id,
         "client_secret": registered.client_secret,
         "code": code,
         "grant_type": "authorization_code",
         "redirect_uri": REDIRECT_URI,
-        "code_verifier": verifier,
+        "code_verifier": verifier or None,
         **overrides,
     }
     return http.post("/v2/oauth/token/", {k: v for k, v in data.items() if v is not None})
@@ -143,3 +153,15 @@ def assert_oauth_error(response: Any, error: str, status: int = 400) -> None:
     assert set(body) == {"error", "error_description", "log_id"}
     assert body["error"] == error
     assert body["log_id"]
+
+
+def assert_api_error(response: Any, code: str, status: int) -> None:
+    """TikTok's v2 API envelope for an error (user info): empty ``data``, ``error.code``, a message, a log_id."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"data", "error"}
+    assert body["data"] == {}
+    assert set(body["error"]) == {"code", "message", "log_id"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"] and body["error"]["log_id"]

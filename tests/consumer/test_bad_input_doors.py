@@ -20,6 +20,7 @@ from oauth2_provider.models import get_grant_model
 from accountlink.consumer.oauth.models import AppPermission
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
+    assert_api_error,
     assert_oauth_error,
     authorize_url,
     client_credentials,
@@ -176,13 +177,13 @@ def test_nul_in_user_info_is_an_invalid_request(browser: HttpClient, query: str)
     registered = register()
     tokens = issue_tokens(browser, registered)
     response = HttpClient().get(f"{USER_INFO}?{query}", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
-    assert_oauth_error(response, "invalid_request")
+    assert_api_error(response, "invalid_params", 400)
     assert is_active(registered, tokens["access_token"])
 
 
 def test_user_info_with_a_non_ascii_bearer_token_is_an_invalid_token() -> None:
     response = HttpClient().get(USER_INFO, HTTP_AUTHORIZATION="Bearer é")
-    assert_oauth_error(response, "invalid_token", 401)
+    assert_api_error(response, "access_token_invalid", 401)
 
 
 @pytest.mark.parametrize("open_id", ["a%00b", "%00", "x" * 5000])

@@ -13,6 +13,7 @@ from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
+    assert_api_error,
     authorize_url,
     consent,
     exchange,
@@ -147,13 +148,13 @@ def test_user_info_returns_the_fields_asked_for_in_tiktoks_envelope(browser: Htt
     assert user["union_id"]
 
 
-def test_user_info_leaves_out_fields_the_scopes_do_not_allow(browser: HttpClient) -> None:
+def test_user_info_refuses_fields_the_scopes_do_not_allow(browser: HttpClient) -> None:
+    """TikTok answers ``scope_permission_missed`` rather than leaving the field out (issue 16)."""
     registered = register()
     tokens = issue_tokens(browser, registered, scope="user.info.basic")
 
-    user = user_info(tokens["access_token"], ALL_FIELDS).json()["data"]["user"]
-
-    assert "username" not in user
+    assert_api_error(user_info(tokens["access_token"], ALL_FIELDS), "scope_permission_missed", 401)
+    user = user_info(tokens["access_token"], "open_id,union_id,avatar_url,display_name").json()["data"]["user"]
     assert set(user) == {"open_id", "union_id", "avatar_url", "display_name"}
 
 
@@ -162,7 +163,7 @@ def test_user_info_returns_only_the_fields_asked_for(browser: HttpClient) -> Non
     tokens = issue_tokens(browser, registered)
 
     assert user_info(tokens["access_token"], "display_name").json()["data"]["user"] == {"display_name": "Sakura Tanaka"}
-    assert set(user_info(tokens["access_token"], "open_id,not_a_field").json()["data"]["user"]) == {"open_id"}
+    assert_api_error(user_info(tokens["access_token"], "open_id,not_a_field"), "invalid_params", 400)
 
 
 def test_union_id_is_the_same_for_every_client_and_differs_per_account(

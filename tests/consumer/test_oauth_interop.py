@@ -15,7 +15,8 @@ from oauthlib.oauth2.rfc6749.errors import AccessDeniedError
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
-from accountlink.consumer.oauth.actions import RegisteredClient
+from accountlink.consumer.oauth.models import Client
+from accountlink.consumer.oauth.registration import RegisteredClient
 from tests.consumer.conftest import PASSWORD
 from tests.consumer.oauth_helpers import register
 
@@ -130,7 +131,7 @@ def test_a_stock_oauth2_client_links_refreshes_reads_and_revokes(
     assert introspect(server, registered, refreshed["refresh_token"]) == {"active": False}
     after = oauth.get(f"{server}/v2/user/info/", params={"fields": "open_id"}, timeout=10)
     assert after.status_code == 401
-    assert after.json()["error"] == "invalid_token"
+    assert after.json()["error"]["code"] == "access_token_invalid"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,8 +165,27 @@ def test_a_stock_client_sees_a_cancel_as_access_denied(server: str, loop_account
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stock_client_without_pkce_is_refused(server: str, loop_account: Any) -> None:
+def test_a_stock_client_without_pkce_gets_a_code_at_a_web_app(server: str, loop_account: Any) -> None:
+    """TikTok's Login Kit for Web: PKCE is optional for a confidential web app (issue 16)."""
     registered = register(redirect_uri=CALLBACK)
+    oauth = OAuth2Session(registered.client.client_id, redirect_uri=CALLBACK, scope=SCOPE)
+    authorization_url, state = oauth.authorization_url(f"{server}/v2/auth/authorize/")
+
+    location = log_in_and_authorize(server, authorization_url)
+    token = oauth.fetch_token(
+        f"{server}/v2/oauth/token/",
+        authorization_response=location,
+        client_secret=registered.client_secret,
+        include_client_id=True,
+    )
+
+    assert set(token) >= TOKEN_KEYS and parse_qs(urlsplit(location).query)["state"] == [state]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stock_client_without_pkce_is_refused_where_the_app_requires_it(server: str, loop_account: Any) -> None:
+    registered = register(redirect_uri=CALLBACK)
+    Client.objects.filter(pk=registered.client.pk).update(require_pkce=True)
     oauth = OAuth2Session(registered.client.client_id, redirect_uri=CALLBACK, scope=SCOPE)
     authorization_url, state = oauth.authorization_url(f"{server}/v2/auth/authorize/")
 

@@ -10,12 +10,13 @@ import time_machine
 from django.test import Client as HttpClient
 from oauth2_provider.models import AccessToken
 
-from accountlink.consumer.oauth.models import AppPermission
+from accountlink.consumer.oauth.models import AppPermission, Client
 from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.consumer.conftest import PASSWORD
 from tests.consumer.oauth_helpers import (
     REDIRECT_URI,
+    assert_api_error,
     assert_oauth_error,
     authorize_url,
     basic_auth,
@@ -147,8 +148,13 @@ def _refusal_redirect(response: Any, state: str) -> dict[str, str]:
     return query
 
 
-def test_an_authorization_request_without_a_code_challenge_is_refused(browser: HttpClient) -> None:
+def test_an_authorization_request_without_a_code_challenge_is_refused_where_pkce_is_required(
+    browser: HttpClient,
+) -> None:
+    """PKCE is required of apps that ask for it and of desktop apps (a web app may leave it out:
+    tests/consumer/test_tiktok_wire.py)."""
     registered = register()
+    Client.objects.filter(pk=registered.client.pk).update(require_pkce=True)
     auth = authorize_url(registered.client.client_id)
     url = auth.url.replace("code_challenge=", "dropped=").replace("code_challenge_method=S256", "")
 
@@ -216,7 +222,7 @@ def test_a_code_redeemed_twice_is_refused_and_revokes_what_the_first_redemption_
     assert_oauth_error(second, "invalid_grant")
     assert introspect(registered, tokens["access_token"]) == {"active": False}
     assert introspect(registered, tokens["refresh_token"]) == {"active": False}
-    assert_oauth_error(user_info(tokens["access_token"]), "invalid_token", 401)
+    assert_api_error(user_info(tokens["access_token"]), "access_token_invalid", 401)
     assert_oauth_error(refresh(registered, tokens["refresh_token"]), "invalid_grant")
 
 
@@ -298,7 +304,7 @@ def test_presenting_a_rotated_refresh_token_revokes_the_whole_family(browser: Ht
     assert_oauth_error(replay, "invalid_grant")
     for token in (latest["access_token"], latest["refresh_token"], rotated["refresh_token"]):
         assert introspect(registered, token) == {"active": False}
-    assert_oauth_error(user_info(latest["access_token"]), "invalid_token", 401)
+    assert_api_error(user_info(latest["access_token"]), "access_token_invalid", 401)
     assert_oauth_error(refresh(registered, latest["refresh_token"]), "invalid_grant")
 
 
@@ -355,7 +361,7 @@ def test_an_access_token_expires_after_expires_in_seconds(browser: HttpClient) -
         clock.shift(timedelta(seconds=tokens["expires_in"] - 1))
         assert user_info(tokens["access_token"]).status_code == 200
         clock.shift(timedelta(seconds=2))
-        assert_oauth_error(user_info(tokens["access_token"]), "invalid_token", 401)
+        assert_api_error(user_info(tokens["access_token"]), "access_token_invalid", 401)
         assert introspect(registered, tokens["access_token"]) == {"active": False}
         # The refresh token outlives it and gets a fresh pair.
         assert refresh(registered, tokens["refresh_token"]).status_code == 200
@@ -454,7 +460,7 @@ def test_http_basic_client_authentication_works_on_the_token_endpoint(browser: H
     ("data", "error", "status"),
     [
         ({"grant_type": "authorization_code"}, "invalid_request", 400),
-        ({"grant_type": "client_credentials"}, "unauthorized_client", 400),
+        ({"grant_type": "client_credentials"}, "unsupported_grant_type", 400),
         ({"grant_type": "made_up"}, "unsupported_grant_type", 400),
         ({"grant_type": "refresh_token", "refresh_token": "made-up"}, "invalid_grant", 400),
         ({}, "unsupported_grant_type", 400),
@@ -475,8 +481,7 @@ def test_the_password_grant_is_refused_even_with_the_right_password(loop_account
         "/v2/oauth/token/",
         {**client_credentials(registered), "grant_type": "password", "username": "sakura", "password": PASSWORD},
     )
-    assert response.status_code == 400
-    assert response.json()["error"] in ("invalid_grant", "unauthorized_client")
+    assert_oauth_error(response, "unsupported_grant_type")
     assert not AccessToken.objects.exists()
 
 
@@ -488,13 +493,16 @@ def test_introspect_revoke_and_user_info_errors_are_json_too() -> None:
         HttpClient().post("/v2/oauth/introspect/", client_credentials(registered)), "invalid_request", 400
     )
     assert_oauth_error(HttpClient().post("/v2/oauth/revoke/", client_credentials(registered)), "invalid_request", 400)
-    assert_oauth_error(HttpClient().get("/v2/user/info/"), "invalid_token", 401)
-    assert_oauth_error(user_info("made-up-token"), "invalid_token", 401)
+    assert_api_error(HttpClient().get("/v2/user/info/"), "access_token_invalid", 401)
+    assert_api_error(user_info("made-up-token"), "access_token_invalid", 401)
 
 
 def test_the_log_id_differs_per_error() -> None:
-    first = HttpClient().get("/v2/user/info/").json()["log_id"]
-    second = HttpClient().get("/v2/user/info/").json()["log_id"]
+    first = HttpClient().post("/v2/oauth/revoke/", {"token": "x"}).json()["log_id"]
+    second = HttpClient().post("/v2/oauth/revoke/", {"token": "x"}).json()["log_id"]
+    assert first != second
+    first = HttpClient().get("/v2/user/info/").json()["error"]["log_id"]
+    second = HttpClient().get("/v2/user/info/").json()["error"]["log_id"]
     assert first != second
 
 
@@ -502,7 +510,7 @@ def test_access_tokens_in_the_query_string_are_not_accepted(browser: HttpClient)
     registered = register()
     tokens = issue_tokens(browser, registered)
     response = HttpClient().get(f"/v2/user/info/?fields=open_id&access_token={tokens['access_token']}")
-    assert_oauth_error(response, "invalid_token", 401)
+    assert_api_error(response, "access_token_invalid", 401)
 
 
 # -- the consent step cannot be forged ------------------------------------------------------------

@@ -421,18 +421,19 @@ def test_revoking_one_of_two_grants_tells_the_app_nothing(browser: HttpClient, r
     assert deliveries() == [("Loop for Business", 5)]
 
 
-def test_refresh_token_reuse_tells_the_app_with_reason_5(browser: HttpClient, registered_app: Any) -> None:
+def test_refresh_token_reuse_tells_the_app_with_reason_0(browser: HttpClient, registered_app: Any) -> None:
+    """Loop's replay defence ended the grant, not the developer: reason 0 (unknown), not 5 (issue 16)."""
     tokens = issue_tokens(browser, registered_app)
     assert refresh(registered_app, tokens["refresh_token"]).status_code == 200
     assert refresh(registered_app, tokens["refresh_token"]).status_code == 400  # reused: the whole grant is revoked
-    assert deliveries() == [("Loop for Business", 5)]
+    assert deliveries() == [("Loop for Business", 0)]
 
 
-def test_a_replayed_authorization_code_tells_the_app_with_reason_5(browser: HttpClient, registered_app: Any) -> None:
+def test_a_replayed_authorization_code_tells_the_app_with_reason_0(browser: HttpClient, registered_app: Any) -> None:
     auth, query = consent(browser, registered_app)
     assert exchange(HttpClient(), registered_app, query["code"], auth.verifier).status_code == 200
     assert exchange(HttpClient(), registered_app, query["code"], auth.verifier).status_code == 400
-    assert deliveries() == [("Loop for Business", 5)]
+    assert deliveries() == [("Loop for Business", 0)]
 
 
 # -- staff pages -------------------------------------------------------------------------------

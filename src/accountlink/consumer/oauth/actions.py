@@ -41,8 +41,10 @@ WEBHOOK_REASONS: dict[str, RemovalReason] = {
     AGE_CHANGED: RemovalReason.AGE_CHANGED,
     ACCOUNT_SUSPENDED: RemovalReason.ACCOUNT_SUSPENDED,
     REVOKED_BY_CLIENT: RemovalReason.REVOKED_BY_CLIENT,
-    CODE_REUSED: RemovalReason.REVOKED_BY_CLIENT,
-    REFRESH_TOKEN_REUSED: RemovalReason.REVOKED_BY_CLIENT,
+    # Loop's replay defence (RFC 9700 §4.5, §4.14.2) ends the grant, but the developer revoked nothing:
+    # reason 5 would say they did. TikTok documents no reason for it, so the app hears 0 (unknown).
+    CODE_REUSED: RemovalReason.UNKNOWN,
+    REFRESH_TOKEN_REUSED: RemovalReason.UNKNOWN,
 }
 
 

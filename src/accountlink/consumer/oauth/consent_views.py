@@ -1,8 +1,9 @@
 """The consent screen (DESIGN §4.3): who asks, for what, **Authorize** or **Cancel**.
 
 The browser arrives from the app at ``/v2/auth/authorize/`` (TikTok Login Kit v2's path) and leaves
-back to the app's redirect URI, with a code or with ``{error, error_description}``. A request that
-names no registered client and redirect URI is never sent anywhere: it gets an error page.
+back to the app's redirect URI, with ``code``, ``scopes`` and ``state`` or with ``error``,
+``error_description`` and ``state`` (Login Kit for Web). A request that names no registered client and
+redirect URI is never sent anywhere: it gets an error page.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from accountlink.kit.errors import CodedError
 from . import actions
 from .backends import refuse_unreadable
 from .models import AppPermission, Client
+from .scopes import format_scopes
 
 
 def _error_redirect(redirect_uri: str, state: str | None, error: str, description: str, code: str = "") -> HttpResponse:
@@ -59,7 +61,10 @@ class AuthorizationRequest:
 
 
 def _validate(core: OAuthLibCore, request: HttpRequest) -> AuthorizationRequest | HttpResponse:
-    """The request as oauthlib reads it, or the answer that refuses it. PKCE with S256 is required."""
+    """The request as oauthlib reads it, or the answer that refuses it.
+
+    oauthlib asks the validator whether this app must use PKCE (``is_pkce_required``); a challenge,
+    required or not, is S256 (``plain`` is refused, RFC 9700 §2.1.1)."""
     try:
         scopes, credentials = core.validate_authorization_request(request)
     except FatalClientError:
@@ -68,11 +73,18 @@ def _validate(core: OAuthLibCore, request: HttpRequest) -> AuthorizationRequest 
     except OAuthToolkitError as error:
         oauth = error.oauthlib_error
         if oauth.redirect_uri:
-            return _error_redirect(oauth.redirect_uri, oauth.state, oauth.error, oauth.description or "")
+            return _error_redirect(
+                oauth.redirect_uri,
+                oauth.state,
+                oauth.error,
+                oauth.description or "The authorization request is not valid.",
+            )
         return _invalid_request_page(request)
     asked = AuthorizationRequest(scopes, credentials)
-    if credentials.get("code_challenge_method") != "S256":
-        return asked.refuse("invalid_request", "PKCE with code_challenge_method=S256 is required.")
+    if credentials.get("code_challenge") and credentials.get("code_challenge_method") != "S256":
+        return asked.refuse("invalid_request", "The code_challenge_method must be S256.")
+    if not credentials.get("code_challenge") and request.GET.get("code_challenge_method"):
+        return asked.refuse("invalid_request", "A code_challenge_method was sent without a code_challenge.")
     return asked
 
 
@@ -90,8 +102,15 @@ def _authorize(
         )
     except OAuthToolkitError as error:
         oauth = error.oauthlib_error
-        return asked.refuse(oauth.error, oauth.description or "")
-    return HttpResponseRedirect(uri)
+        return asked.refuse(oauth.error, oauth.description or "The authorization request was refused.")
+    # Login Kit for Web: the scopes granted come back with the code, comma-separated.
+    return HttpResponseRedirect(add_params_to_uri(uri, [("scopes", format_scopes(asked.scopes))]))
+
+
+def _skips_consent(request: HttpRequest, existing: AppPermission | None, asked: AuthorizationRequest) -> bool:
+    """An app that already has every scope it asks for gets its code at once, unless it sent
+    ``disable_auto_auth=1`` (Login Kit for Web: always show the authorization page)."""
+    return existing is not None and existing.covers(asked.scopes) and request.GET.get("disable_auto_auth") != "1"
 
 
 @never_cache
@@ -117,7 +136,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     pressed = request.POST if request.method == "POST" else QueryDict()
     if "cancel" in pressed:
         return asked.refuse("access_denied", "The user cancelled.")
-    if "authorize" in pressed or (existing is not None and existing.covers(asked.scopes)):
+    if "authorize" in pressed or _skips_consent(request, existing, asked):
         return _authorize(core, request, asked, account, client)
     context = {
         "client": client,

@@ -16,10 +16,17 @@ SCOPES: dict[str, Promise] = {
     PROFILE: _("Your username"),
 }
 
+# TikTok's third user scope. Loop has no followers, likes or videos, so it never grants it, and asking
+# for its fields always answers ``scope_permission_missed``.
+STATS = "user.info.stats"
+
+# Get User Info: every field TikTok documents, under the scope that unlocks it.
 FIELDS_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    BASIC: ("open_id", "union_id", "avatar_url", "display_name"),
-    PROFILE: ("username",),
+    BASIC: ("open_id", "union_id", "avatar_url", "avatar_url_100", "avatar_large_url", "display_name"),
+    PROFILE: ("bio_description", "profile_deep_link", "is_verified", "username"),
+    STATS: ("follower_count", "following_count", "likes_count", "video_count"),
 }
+SCOPE_OF_FIELD: dict[str, str] = {field: scope for scope, fields in FIELDS_BY_SCOPE.items() for field in fields}
 
 
 def parse_scopes(value: str) -> list[str]:

@@ -6,7 +6,10 @@ on reuse) are the actions'.
 
 from __future__ import annotations
 
+import base64
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from oauth2_provider.models import get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -28,6 +31,55 @@ def _may_authorize(account: Any) -> bool:
     return True
 
 
+# TikTok's Login Kit for Desktop documents the S256 challenge as the hex SHA-256 of the verifier
+# (64 hex digits); RFC 7636 as its base64url (43 characters). Both encode the same digest.
+_HEX_CHALLENGE = re.compile(r"[0-9a-fA-F]{64}")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def standard_challenge(challenge: str) -> str:
+    """The S256 challenge in RFC 7636's encoding (base64url), whichever encoding the app sent."""
+    if _HEX_CHALLENGE.fullmatch(challenge):
+        return base64.urlsafe_b64encode(bytes.fromhex(challenge)).rstrip(b"=").decode()
+    return challenge
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and not text.startswith("0") and 0 < int(text) < 65536
+
+
+def matches_wildcard_port(registered: str, presented: str) -> bool:
+    """Whether ``presented`` is the desktop redirect URI ``registered`` (``http://127.0.0.1:*/callback/``)
+    with some port in place of ``*``: the same scheme, loopback host and path, and no user, query or fragment."""
+    try:
+        pattern, actual = urlsplit(registered), urlsplit(presented)
+    except ValueError:  # not a URL at all (an unclosed IPv6 bracket, say)
+        return False
+    host, _colon, port = pattern.netloc.rpartition(":")
+    if port != "*" or host not in LOOPBACK_HOSTS or pattern.query or pattern.fragment:
+        return False
+    actual_host, _colon, actual_port = actual.netloc.rpartition(":")
+    return (
+        (actual.scheme, actual_host, actual.path) == (pattern.scheme, host, pattern.path)
+        and _is_port(actual_port)
+        and not actual.query
+        and not actual.fragment
+        and "?" not in presented
+        and "#" not in presented
+    )
+
+
+def redirect_uri_allowed(client: Client, redirect_uri: str) -> bool:
+    """Exact string match against a registered URI; a desktop app's loopback URI may leave the port free
+    (``*``), as TikTok's Login Kit for Desktop allows."""
+    registered = client.redirect_uris.split()
+    if redirect_uri in registered:
+        return True
+    if client.platform != Client.Platform.DESKTOP:
+        return False
+    return any(matches_wildcard_port(uri, redirect_uri) for uri in registered if ":*/" in uri)
+
+
 class LoopOAuth2Validator(OAuth2Validator):
     def _check_secret(self, provided_secret: str, stored_secret: str) -> bool:
         """Secrets are sealed, not hashed (``credentials.secret_matches``)."""
@@ -43,9 +95,10 @@ class LoopOAuth2Validator(OAuth2Validator):
     def validate_redirect_uri(
         self, client_id: str, redirect_uri: str, request: Request, *args: Any, **kwargs: Any
     ) -> bool:
-        """Exact string match against a registered URI; no prefix, query or port leniency."""
+        """Exact match (``redirect_uri_allowed``); no prefix or query leniency, and a free port only where
+        a desktop app registered ``*``."""
         client: Client = request.client
-        return redirect_uri in client.redirect_uris.split()
+        return redirect_uri_allowed(client, redirect_uri)
 
     def confirm_redirect_uri(
         self, client_id: str, code: str, redirect_uri: str, client: Client, *args: Any, **kwargs: Any
@@ -60,6 +113,22 @@ class LoopOAuth2Validator(OAuth2Validator):
 
     def get_default_scopes(self, client_id: str, request: Request, *args: Any, **kwargs: Any) -> list[str]:
         return request.client.scope_list()[:1]
+
+    def is_pkce_required(self, client_id: str, request: Request) -> bool:
+        """Public (desktop) apps and apps that ask for it must use PKCE; for a confidential web app it is
+        optional, as TikTok's Login Kit for Web documents (DESIGN §8). A client that cannot be found
+        falls back to the ``PKCE_REQUIRED`` setting."""
+        client = request.client if isinstance(request.client, Client) else None
+        if client is None:
+            client = Client.objects.filter(client_id=client_id).first()
+        if client is None:
+            return bool(super().is_pkce_required(client_id, request))
+        return client.pkce_required
+
+    def get_code_challenge(self, code: str, request: Request) -> str | None:
+        """The stored challenge in base64url, so that oauthlib's S256 check takes a hex one too."""
+        challenge = super().get_code_challenge(code, request)
+        return standard_challenge(challenge) if challenge else None
 
     def validate_code(
         self, client_id: str, code: str, client: Client, request: Request, *args: Any, **kwargs: Any

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory
 
 from accountlink.consumer.accounts.models import LoopAccount
-from accountlink.consumer.oauth import api_views, consent_views
+from accountlink.consumer.oauth import api_views, consent_views, userinfo_views
 from accountlink.consumer.oauth.models import Client
 from accountlink.kit.crypto import open_sealed
 
@@ -97,5 +97,5 @@ class Command(BaseCommand):
             {"fields": "open_id,union_id,avatar_url,display_name,username"},
             HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}",
         )
-        user = json.loads(api_views.user_info(info).content)["data"]["user"]
+        user = json.loads(userinfo_views.user_info(info).content)["data"]["user"]
         return {"tokens": tokens, "user": user}

@@ -1,0 +1,188 @@
+"""``GET /v2/user/info/`` (TikTok's Get User Info) and the pages its fields link to: the avatar images
+and the holder's profile (``profile_deep_link``).
+
+User info answers in TikTok's v2 API envelope, errors included:
+``{"data": {...}, "error": {"code": "ok" | "access_token_invalid" | …, "message": …, "log_id": …}}``
+with the codes and statuses of TikTok's "API v2 error codes" page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+
+from accountlink.consumer.accounts.models import LoopAccount
+from accountlink.kit.throttle.store import get_store
+
+from . import actions
+from .backends import refuse_unreadable
+from .models import AppPermission, Client, ClientOpenId
+from .scopes import PROFILE, SCOPE_OF_FIELD, parse_scopes
+from .wire import NO_STORE, log_id
+
+# TikTok's default limit for /v2/user/info/ (Rate limits page): requests per app per minute.
+REQUESTS_PER_MINUTE = 600
+AVATAR_SIZES = {"avatar_url": 96, "avatar_url_100": 100, "avatar_large_url": 720}
+
+
+def api_answer(data: dict[str, Any], code: str = "ok", message: str = "", status: int = 200) -> JsonResponse:
+    body = {"data": data, "error": {"code": code, "message": message, "log_id": log_id()}}
+    return JsonResponse(body, status=status, headers=NO_STORE)
+
+
+def api_error(code: str, message: str, status: int) -> JsonResponse:
+    return api_answer({}, code, message, status)
+
+
+def _unreadable(request: HttpRequest) -> JsonResponse:
+    return api_error("invalid_params", "A parameter is too large or holds a character that is not allowed.", 400)
+
+
+def get_only(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A method other than GET is answered in the envelope too (405, ``Allow: GET``)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest) -> HttpResponse:
+        if request.method != "GET":
+            refusal = api_error("invalid_params", "This endpoint takes GET.", 405)
+            refusal["Allow"] = "GET"
+            return refusal
+        return view(request)
+
+    return checked
+
+
+def union_id_of(account: LoopAccount) -> str:
+    return salted_hmac("accountlink.union_id", str(account.pk), algorithm="sha256").hexdigest()[:32]
+
+
+def _bearer_access_token(request: HttpRequest) -> Any:
+    """The access token the request carries, verified by django-oauth-toolkit (``verify_request``, through
+    the validator), or the 401 that refuses the request."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not header[7:].strip():
+        return api_error("access_token_invalid", "A bearer access token is required in the Authorization header.", 401)
+    valid, verified = get_oauthlib_core().verify_request(request, scopes=[])
+    if not valid:
+        return api_error("access_token_invalid", "The access token is invalid, expired or revoked.", 401)
+    return verified.access_token
+
+
+def _seconds_over_rate_limit(client: Client) -> int:
+    """Count this request against the app's minute; the seconds until the next minute when it is over."""
+    now = int(timezone.now().timestamp())
+    count = get_store().add(f"user_info:{client.pk}:{now // 60}", "attempts", 1, timedelta(minutes=2))
+    return 60 - now % 60 if count > REQUESTS_PER_MINUTE else 0
+
+
+def _refusal_of_fields(asked: list[str], granted: list[str]) -> JsonResponse | None:
+    """``fields`` is required; each one must be a field TikTok documents, under a scope the holder granted."""
+    if not asked:
+        return api_error("invalid_params", "The fields parameter is required, e.g. fields=open_id,display_name.", 400)
+    unknown = [field for field in asked if field not in SCOPE_OF_FIELD]
+    if unknown:
+        return api_error("invalid_params", f"Unknown fields: {', '.join(unknown)}.", 400)
+    missed = [field for field in asked if SCOPE_OF_FIELD[field] not in granted]
+    if missed:
+        scopes = sorted({SCOPE_OF_FIELD[field] for field in missed})
+        message = f"These fields need scopes the user did not grant ({', '.join(scopes)}): {', '.join(missed)}."
+        return api_error("scope_permission_missed", message, 401)
+    return None
+
+
+def _field_values(request: HttpRequest, account: LoopAccount, open_id: str) -> dict[str, Any]:
+    avatar = request.build_absolute_uri(reverse("oauth:avatar", args=[open_id]))
+    return {
+        "open_id": open_id,
+        "union_id": union_id_of(account),
+        **{field: avatar if size == 96 else f"{avatar}?size={size}" for field, size in AVATAR_SIZES.items()},
+        "display_name": account.display_name,
+        "bio_description": "",  # Loop accounts have no bio
+        "profile_deep_link": request.build_absolute_uri(reverse("oauth:profile", args=[open_id])),
+        "is_verified": False,  # Loop gives no verified badges
+        "username": account.handle,
+    }
+
+
+@csrf_exempt
+@get_only
+@refuse_unreadable(_unreadable)
+def user_info(request: HttpRequest) -> HttpResponse:
+    """``GET /v2/user/info/?fields=…`` with a bearer token: the fields asked for, or TikTok's error."""
+    access = _bearer_access_token(request)
+    if isinstance(access, JsonResponse):
+        return access
+    wait = _seconds_over_rate_limit(access.application)
+    if wait:
+        refusal = api_error("rate_limit_exceeded", "The API rate limit was exceeded. Please try again later.", 429)
+        refusal["Retry-After"] = str(wait)
+        return refusal
+    asked = list(dict.fromkeys(part.strip() for part in request.GET.get("fields", "").split(",") if part.strip()))
+    refused = _refusal_of_fields(asked, parse_scopes(access.scope))
+    if refused is not None:
+        return refused
+    account: LoopAccount = access.user
+    values = _field_values(request, account, actions.open_id_of(account, access.application) or "")
+    return api_answer({"user": {field: values[field] for field in asked}})
+
+
+# -- the pages user info links to ----------------------------------------------------------------
+
+_AVATAR_COLOURS = ["#fe2c55", "#25f4ee", "#7a5cff", "#ff9f1c", "#2ec4b6", "#e71d36", "#3a86ff", "#8338ec"]
+
+
+def _no_page(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+def _avatar_size(request: HttpRequest) -> int:
+    size = request.GET.get("size", "")
+    if size.isascii() and size.isdigit() and len(size) <= 4 and 16 <= int(size) <= 1080:
+        return int(size)
+    return 96
+
+
+@require_GET
+@refuse_unreadable(_no_page)
+def avatar(request: HttpRequest, open_id: str) -> HttpResponse:
+    """A generated avatar (initials on a colour) for the account behind an open_id, ``size`` pixels square."""
+    row = get_object_or_404(ClientOpenId.objects.select_related("account"), value=open_id)
+    name = row.account.display_name.strip() or row.account.handle
+    initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
+    colour = _AVATAR_COLOURS[int(hashlib.sha256(row.account.handle.encode()).hexdigest(), 16) % len(_AVATAR_COLOURS)]
+    size = _avatar_size(request)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 96 96">'
+        f'<circle cx="48" cy="48" r="48" fill="{colour}"/>'
+        '<text x="48" y="60" font-family="sans-serif" font-size="36" font-weight="700" '
+        f'fill="#fff" text-anchor="middle">{escape(initials)}</text></svg>'
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+@refuse_unreadable(_no_page)
+def profile(request: HttpRequest, open_id: str) -> HttpResponse:
+    """``profile_deep_link``: the holder's public profile (name, username, avatar), there while the app
+    that knows this open_id has the profile scope. Found by open_id, never by handle, so it tells no one
+    which usernames exist."""
+    row = get_object_or_404(ClientOpenId.objects.select_related("account"), value=open_id)
+    permission = AppPermission.objects.filter(account=row.account, client_id=row.client_id).first()
+    if permission is None or PROFILE not in permission.scope_list() or not row.account.is_active:
+        raise Http404
+    return render(request, "loop/public_profile.html", {"profile": row.account, "open_id": open_id})
