@@ -62,15 +62,22 @@ LANGUAGE_COOKIE_NAME = "loop_language"
 
 # Loop is an OAuth 2.0 authorization server (django-oauth-toolkit) speaking TikTok Login Kit v2.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "loop_oauth.Client"
+# Login Kit's lifetimes (Manage User Access Tokens): an access token lives 24 hours, a refresh token 365
+# days from its issuance. django-oauth-toolkit counts a refresh token's life from its access token's
+# expiry, so it gets 365 days less the access token's life.
+_ACCESS_TOKEN_SECONDS = env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 24 * 3600)
+_REFRESH_TOKEN_SECONDS = 365 * 24 * 3600
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "accountlink.consumer.oauth.validators.LoopOAuth2Validator",
     "OAUTH2_BACKEND_CLASS": "accountlink.consumer.oauth.backends.LoopWireOAuthLibCore",
     "SCOPES": {"user.info.basic": "Name and profile photo", "user.info.profile": "Username"},
     "DEFAULT_SCOPES": ["user.info.basic"],
+    # Only the fallback: the validator asks each client (``Client.pkce_required``: desktop apps and apps
+    # that opt in must use PKCE, confidential web apps may, as TikTok documents; DESIGN §8).
     "PKCE_REQUIRED": True,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 24 * 3600),
-    "REFRESH_TOKEN_EXPIRE_SECONDS": 365 * 24 * 3600,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": _ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": max(_REFRESH_TOKEN_SECONDS - _ACCESS_TOKEN_SECONDS, 60),
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
