@@ -15,7 +15,7 @@ def test_demo_data_matches_the_design_and_loads_twice_without_change() -> None:
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
     accounts = {account.handle: account for account in LoopAccount.objects.all()}
-    assert set(accounts) == {"sakura", "maria", "kenji", "aiko", "ren", "yuki", "taro", "support"}
+    assert set(accounts) == {"sakura", "maria", "kenji", "aiko", "ren", "yuki", "taro", "support", "loopdev"}
     assert accounts["sakura"].phone == "+819012345678" and accounts["sakura"].birth_date == date(1995, 4, 1)
     assert accounts["maria"].language == "es"
     assert accounts["kenji"].account_type == AccountType.BUSINESS

@@ -364,6 +364,7 @@ def test_a_test_webhook_is_queued_signed_and_listed_with_its_attempts(
     assert isinstance(payload["create_time"], int) and isinstance(json.loads(payload["content"]), dict)
     delivery = WebhookDelivery.objects.get()
     assert delivery.call.status == CallStatus.DONE
+    assert delivery.reason is None  # not an authorization.removed: the staff pages show no "0 · Unknown"
     page = developer.get(response["Location"]).content.decode()
     assert f'data-delivery="{delivery.pk}"' in page and TEST_EVENT in page
     assert 'data-succeeded="true"' in page and '<td data-label="Response code">200</td>' in page

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
 import requests
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.cluster import free_ports
@@ -228,7 +228,6 @@ def test_register_an_app_sign_in_to_it_remove_access_and_replay_its_webhook(
 def test_the_portal_fits_a_phone_and_a_desktop_and_passes_axe(
     open_page: Callable[..., Page], system: RunningSystem
 ) -> None:
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     page = open_page(viewport=PHONE)
     log_in_to_loop(page, system.consumer_url, "@loopdev")
     expect(page).not_to_have_url(path_is("/login/"))
@@ -242,7 +241,7 @@ def test_the_portal_fits_a_phone_and_a_desktop_and_passes_axe(
     pages["developers-rotate"] = page.url + "secret/rotate/"
     pages["developers-create"] = f"{system.consumer_url}/developers/apps/new/"
 
-    axe = axe_module.Axe()
+    axe = Axe()
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
     problems = []
     for name, url in pages.items():

@@ -8,6 +8,8 @@ only place a token, a code or a client secret is looked up by what a caller pres
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -34,16 +36,18 @@ class Client(AbstractApplication):
 
     webhook_url: models.URLField[str, str] = models.URLField(_("webhook URL"), blank=True, max_length=500)
     allowed_scopes: models.CharField[str, str] = models.CharField(max_length=200)
-    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, default=Platform.WEB)
+    platform: models.CharField[str, str] = models.CharField(
+        _("platform"), max_length=16, choices=Platform.choices, default=Platform.WEB
+    )
     # PKCE is required of desktop apps always, and of a web app whose owner asks for it (DESIGN §8).
-    require_pkce = models.BooleanField(_("require PKCE"), default=False)
-    description = models.TextField(_("description"), blank=True, max_length=1000)
+    require_pkce: models.BooleanField[bool, bool] = models.BooleanField(_("require PKCE"), default=False)
+    description: models.TextField[str, str] = models.TextField(_("description"), blank=True, max_length=1000)
     # The Loop account that manages the app on Loop for Developers; none for apps registered only from
     # the command line until an owner is named.
-    owner = models.ForeignKey(
+    owner: models.ForeignKey[Any, Any] = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_clients"
     )
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(default=timezone.now)
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

@@ -102,7 +102,7 @@ def do_queue_test_webhook(client: Client, *, actor: Any) -> WebhookDelivery | No
             client=client,
             event=TEST_EVENT,
             user_openid=json.loads(body)["user_openid"],
-            reason=int(RemovalReason.UNKNOWN),
+            reason=None,
             body=body,
             created_at=now,
         )

@@ -36,7 +36,8 @@ class WebhookDelivery(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="webhook_deliveries")
     event = models.CharField(max_length=64, default=AUTHORIZATION_REMOVED)
     user_openid = models.CharField(max_length=64)
-    reason = models.PositiveSmallIntegerField(choices=RemovalReason.choices)
+    # Only ``authorization.removed`` has a reason; a test webhook has none.
+    reason = models.PositiveSmallIntegerField(choices=RemovalReason.choices, null=True, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
