@@ -89,6 +89,7 @@ NODE_CLIENTS := tests/e2e/tiktok_clients/node
 node-clients: $(NODE_CLIENTS)/node_modules/.package-lock.json
 
 $(NODE_CLIENTS)/node_modules/.package-lock.json: $(NODE_CLIENTS)/package.json $(NODE_CLIENTS)/package-lock.json
+	scripts/ensure-system-packages.sh node
 	cd $(NODE_CLIENTS) && npm ci --no-audit --no-fund
 
 postgres:
