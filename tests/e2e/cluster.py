@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from accountlink.demo import OPERATOR_HANDLE
 from accountlink.devtools import processes, system
 from tests.e2e.polling import eventually
 
@@ -133,7 +134,7 @@ class Cluster:
                 )
                 processes.run_manage(platform, self.data_dir, "load_demo", urls=self.urls)
         with self._environment("consumer"):
-            self.client = system.register_business_platform(self.data_dir, self.urls)
+            self.client = system.register_business_platform(self.data_dir, self.urls, owner=OPERATOR_HANDLE)
         with self._environment("business"):
             missing = json.loads(
                 processes.run_manage_output("business", self.data_dir, "load_demo_links", "--missing", urls=self.urls)

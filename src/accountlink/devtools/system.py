@@ -10,7 +10,7 @@ from typing import Any
 from accountlink.demo import OPERATOR_HANDLE
 
 from .processes import PLATFORMS, run_manage, run_manage_output
-from .terminal import _, business_brand
+from .terminal import BRAND, _, business_brand
 
 
 def register_client(
@@ -46,9 +46,10 @@ def register_client(
     return registered
 
 
-def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str, Any]:
-    """Register Loop for Business as a client of Loop, at the addresses it runs on: a web app owned
-    by the operator's demo account (@loopdev), which manages it in Loop for Developers."""
+def register_business_platform(data_dir: Path, urls: dict[str, str], *, owner: str | None = None) -> dict[str, Any]:
+    """Register Loop for Business as a client of Loop, at the addresses it runs on: a web app that
+    always uses PKCE. ``owner`` (the demo operator, @loopdev, once the demo data is loaded) manages it
+    in Loop for Developers; without one, an owner named before is kept."""
     return register_client(
         data_dir,
         name=business_brand(),
@@ -57,9 +58,12 @@ def register_business_platform(data_dir: Path, urls: dict[str, str]) -> dict[str
         scopes="user.info.basic,user.info.profile",
         urls=urls,
         platform="web",
-        description="Ads Manager and business accounts; people link their Loop account or continue with it.",
+        description=_(
+            "Ads Manager and business accounts. People link their %(brand)s account to it or continue with it."
+        )
+        % {"brand": BRAND},
         require_pkce=True,
-        owner=OPERATOR_HANDLE,
+        owner=owner,
     )
 
 
@@ -100,6 +104,6 @@ def prepare_system(data_dir: Path, urls: dict[str, str], *, quiet: bool = False)
             )
         run_manage(platform, data_dir, "migrate", "--noinput", "--verbosity", "0", urls=urls)
         run_manage(platform, data_dir, "load_demo", urls=urls)
-    client = register_business_platform(data_dir, urls)
+    client = register_business_platform(data_dir, urls, owner=OPERATOR_HANDLE)
     load_demo_links(data_dir, client["client_key"], urls, quiet=quiet)
     return client
