@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
+from django.db import transaction
 from django.test import Client as HttpClient
 
+from accountlink.consumer.oauth.actions import do_authorize_client, do_grant_permission
+from accountlink.consumer.oauth.models import AppPermission
 from accountlink.consumer.oauth.registration import RegisteredClient, do_register_client
 
 REDIRECT_URI = "https://business.example/oauth/loop/callback/"
@@ -24,6 +27,13 @@ def register(name: str = "Loop for Business", redirect_uri: str = REDIRECT_URI) 
         webhook_url="https://business.example/webhooks/loop/",
         scopes=["user.info.basic", "user.info.profile"],
     )
+
+
+def grant_permission(account: Any, registered: RegisteredClient, scopes: list[str]) -> AppPermission:
+    """What the consent screen and a redeemed code do, without the HTTP: the app has access."""
+    do_authorize_client(account, registered.client)
+    with transaction.atomic():
+        return do_grant_permission(account, registered.client, scopes)
 
 
 def pkce_pair(encoding: str = "base64url") -> tuple[str, str]:

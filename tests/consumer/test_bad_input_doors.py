@@ -280,7 +280,7 @@ def test_invalid_utf8_in_the_query_gets_the_error_page_or_a_normal_answer(browse
 @pytest.mark.parametrize("page", ["app_permission", "remove_app_access"])
 def test_an_app_permission_page_for_a_key_that_cannot_exist_is_not_found(browser: HttpClient, page: str) -> None:
     registered = register()
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     url = reverse(f"loop:{page}", kwargs={"client_key": "placeholder"}).replace("placeholder", "a%00b")
     assert browser.get(url).status_code == 404
     if page == "remove_app_access":

@@ -170,13 +170,16 @@ def test_authorize_sends_the_holder_back_with_a_code_and_the_state(browser: Http
     query = query_of(response["Location"])
     assert query["state"] == auth.state and query["code"]
     assert "error" not in query
+    # The app has access once it redeems the code, not before (an app that never comes back never had any).
+    assert not AppPermission.objects.filter(account=loop_account).exists()
+    assert exchange(HttpClient(), registered, query["code"], auth.verifier).status_code == 200
     permission = AppPermission.objects.get(account=loop_account, client=registered.client)
     assert permission.scopes == "user.info.basic,user.info.profile"
 
 
 def test_a_second_authorization_with_granted_scopes_skips_the_consent_screen(browser: HttpClient) -> None:
     registered = register()
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     auth = authorize_url(registered.client.client_id)
 
     response = browser.get(auth.url)
@@ -189,7 +192,7 @@ def test_a_second_authorization_with_granted_scopes_skips_the_consent_screen(bro
 
 def test_fewer_scopes_than_granted_also_skip_the_consent_screen(browser: HttpClient) -> None:
     registered = register()
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     response = browser.get(authorize_url(registered.client.client_id, scope="user.info.basic").url)
     assert response.status_code == 302 and "code" in query_of(response["Location"])
 
@@ -198,7 +201,7 @@ def test_asking_for_more_scopes_shows_the_consent_screen_again(
     browser: HttpClient, loop_account: Any, sent: Any, run_tasks: Any
 ) -> None:
     registered = register()
-    consent(browser, registered, scope="user.info.basic")
+    issue_tokens(browser, registered, scope="user.info.basic")
 
     page = browser.get(authorize_url(registered.client.client_id).url)
 
@@ -226,7 +229,7 @@ def test_the_first_authorization_notifies_the_holder_on_every_contact(
 ) -> None:
     registered = register()
 
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     run_tasks()
 
     emails = sent.messages(to="sakura@example.com")
@@ -236,7 +239,7 @@ def test_the_first_authorization_notifies_the_holder_on_every_contact(
     assert len(texts) == 1 and texts[0].channel == "sms"
     assert "Loop for Business" in texts[0].body
 
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     run_tasks()
     assert len(sent.messages(to="sakura@example.com")) == 1  # nothing new was granted
 
@@ -256,8 +259,8 @@ def test_authorizing_writes_an_audit_event_the_holder_sees_in_security_activity(
 ) -> None:
     registered = register()
 
-    consent(browser, registered)
-    consent(browser, registered)
+    issue_tokens(browser, registered)
+    issue_tokens(browser, registered)
 
     event = AuditEvent.objects.get(account=loop_account, kind="oauth.app_authorized")
     assert event.actor == loop_account
@@ -265,6 +268,22 @@ def test_authorizing_writes_an_audit_event_the_holder_sees_in_security_activity(
     assert event.data["scopes"] == ["user.info.basic", "user.info.profile"]
     activity = browser.get("/settings/security/activity/").content.decode()
     assert "App given access to your account" in activity
+
+
+def test_an_app_that_never_redeems_its_code_never_has_access(
+    browser: HttpClient, loop_account: Any, sent: Any, run_tasks: Any
+) -> None:
+    """Consent alone grants nothing: if the app (or the browser on its way back) never reaches the token
+    endpoint, Manage app permissions lists nothing, the holder is told nothing, and no webhook is owed."""
+    registered = register()
+
+    consent(browser, registered)
+    run_tasks()
+
+    assert not AppPermission.objects.filter(account=loop_account).exists()
+    assert registered.client.name not in browser.get("/settings/security/apps/").content.decode()
+    assert sent.messages(to="sakura@example.com") == []
+    assert not AuditEvent.objects.filter(account=loop_account, kind="oauth.app_authorized").exists()
 
 
 # -- who may link (R4) -----------------------------------------------------------------------------
@@ -352,7 +371,7 @@ def test_a_suspended_accounts_tokens_stop_working(browser: HttpClient, loop_acco
 
 def test_a_linked_account_cannot_switch_to_organization(browser: HttpClient, loop_account: Any) -> None:
     registered = register()
-    consent(browser, registered)
+    issue_tokens(browser, registered)
 
     response = browser.post("/settings/account/", {"account_type": "organization"})
 

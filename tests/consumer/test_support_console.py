@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from accountlink.consumer.accounts import actions as account_actions
 from accountlink.consumer.accounts.models import AccountStatus
-from accountlink.consumer.oauth.actions import do_authorize_client, do_remove_app_access
+from accountlink.consumer.oauth.actions import do_remove_app_access
 from accountlink.consumer.webhooks.models import WebhookDelivery
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.support.models import CaseStatus, RecoveryLink, SupportCase
 from tests.consumer.conftest import PASSWORD
-from tests.consumer.oauth_helpers import register
+from tests.consumer.oauth_helpers import grant_permission, register
 
 pytestmark = pytest.mark.django_db
 
@@ -163,8 +163,8 @@ def test_the_account_page_shows_app_permissions_deliveries_activity_and_cases(
 ) -> None:
     kept = register("Loop for Business")
     removed = register("Photo Printer")
-    do_authorize_client(loop_account, kept.client, ["user.info.basic"])
-    do_authorize_client(loop_account, removed.client, ["user.info.basic"])
+    grant_permission(loop_account, kept, ["user.info.basic"])
+    grant_permission(loop_account, removed, ["user.info.basic"])
     do_remove_app_access(loop_account, removed.client, actor=loop_account)
     delivery = WebhookDelivery.objects.get()
     case = contact_support("recovery", "sakura@example.com")
@@ -188,7 +188,7 @@ def test_the_account_page_lists_only_its_own_deliveries_and_cases(
 ) -> None:
     other = make_loop_account()
     app = register()
-    do_authorize_client(other, app.client, ["user.info.basic"])
+    grant_permission(other, app, ["user.info.basic"])
     do_remove_app_access(other, app.client, actor=other)
     contact_support("recovery", other.handle)
 

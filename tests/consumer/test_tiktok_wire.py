@@ -199,7 +199,7 @@ def test_an_authorization_error_carries_error_description_and_state(browser: Htt
 def test_disable_auto_auth_shows_the_consent_screen_again(browser: HttpClient) -> None:
     """Row "disable_auto_auth" (Login Kit for Web: 1 always shows the authorization page)."""
     registered = register()
-    consent(browser, registered)
+    issue_tokens(browser, registered)
     skipped = browser.get(authorize_url(registered.client.client_id, disable_auto_auth="0").url)
     assert skipped.status_code == 302
 

@@ -23,7 +23,7 @@ from accountlink.kit.transactions import in_callers_transaction
 
 from . import credentials
 from .models import AppPermission, Client, ClientOpenId, RedeemedCode
-from .scopes import SCOPES, parse_scopes
+from .scopes import SCOPES, format_scopes, parse_scopes
 
 LINKING_AGE = 18
 
@@ -61,30 +61,38 @@ def open_id_of(account: LoopAccount, client: Client) -> str | None:
     return row.value if row else None
 
 
-def do_authorize_client(account: LoopAccount, client: Client, scopes: list[str]) -> AppPermission:
-    """The holder pressed Authorize (or had already): record the permission and the client's open_id.
-
-    The holder hears about it the first time an app gets access, or when it gets more (R8).
-    """
+def do_authorize_client(account: LoopAccount, client: Client) -> None:
+    """The holder pressed Authorize (or had before): the app gets its open_id for the account, and then
+    a code. The app permission itself comes with the tokens (``do_redeem_code``): an app that never
+    comes back for them never had access, and is neither listed nor told anything."""
     check_can_authorize(account)
-    now = timezone.now()
     with transaction.atomic(durable=True):
-        LoopAccount.objects.select_for_update().filter(pk=account.pk).first()
         ClientOpenId.objects.get_or_create(account=account, client=client)
-        permission = AppPermission.objects.filter(account=account, client=client).first()
-        if permission is not None and permission.covers(scopes):
+
+
+@in_callers_transaction
+def do_grant_permission(account: LoopAccount, client: Client, scopes: list[str]) -> AppPermission:
+    """The app got tokens for ``scopes``: record (or widen) its app permission, in the caller's transaction.
+
+    The holder hears about it the first time an app gets access, or when it gets more (R8). Of two
+    codes redeemed at once, one creates the row and the other finds it (the unique constraint).
+    """
+    now = timezone.now()
+    permission, created = AppPermission.objects.get_or_create(
+        account=account, client=client, defaults={"scopes": format_scopes(scopes), "granted_at": now, "updated_at": now}
+    )
+    merged = scopes
+    if not created:
+        permission = AppPermission.objects.select_for_update().get(pk=permission.pk)
+        if permission.covers(scopes):
             return permission
-        if permission is None:
-            permission = AppPermission(account=account, client=client, granted_at=now)
-            merged = scopes
-        else:
-            merged = [*permission.scope_list(), *(s for s in scopes if s not in permission.scope_list())]
+        merged = [*permission.scope_list(), *(s for s in scopes if s not in permission.scope_list())]
         permission.set_scopes(merged)
         permission.updated_at = now
         permission.save()
-        record(EventKind.APP_AUTHORIZED, account=account, actor=account, client=client.name, scopes=merged)
-        notify_all_contacts(account, "app_authorized", app_name=client.name)
-        return permission
+    record(EventKind.APP_AUTHORIZED, account=account, actor=account, client=client.name, scopes=merged)
+    notify_all_contacts(account, "app_authorized", app_name=client.name)
+    return permission
 
 
 def do_issue_tokens(request: HttpRequest) -> tuple[str, int]:
@@ -100,10 +108,13 @@ def do_issue_tokens(request: HttpRequest) -> tuple[str, int]:
 
 
 @in_callers_transaction
-def do_redeem_code(client: Client, code: str, *, account: LoopAccount, token_family: uuid.UUID | None) -> None:
-    """``account``'s authorization code was exchanged for the tokens of ``token_family``: remember it
-    (by checksum), so that a replay can revoke what it issued (RFC 9700 §4.5), and audit it. Runs in
-    ``do_issue_tokens``'s transaction."""
+def do_redeem_code(
+    client: Client, code: str, *, account: LoopAccount, scopes: list[str], token_family: uuid.UUID | None
+) -> None:
+    """``account``'s authorization code was exchanged for the tokens of ``token_family``: the app now has
+    access (its permission is granted), the code is remembered (by checksum) so that a replay can
+    revoke what it issued (RFC 9700 §4.5), and it is audited. Runs in ``do_issue_tokens``'s transaction."""
+    do_grant_permission(account, client, scopes)
     RedeemedCode.objects.create(code_digest=credentials.checksum(code), client=client, token_family=token_family)
     record(EventKind.APP_TOKENS_ISSUED, account=account, client=client.name)
 

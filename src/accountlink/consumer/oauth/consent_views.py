@@ -91,9 +91,9 @@ def _validate(core: OAuthLibCore, request: HttpRequest) -> AuthorizationRequest 
 def _authorize(
     core: OAuthLibCore, request: HttpRequest, asked: AuthorizationRequest, account: LoopAccount, client: Client
 ) -> HttpResponse:
-    """The holder authorized (now or before): record the permission, then send the app its code."""
+    """The holder authorized (now or before): the app gets its open_id and its code."""
     try:
-        actions.do_authorize_client(account, client, asked.scopes)
+        actions.do_authorize_client(account, client)
     except CodedError as refusal:
         return asked.refuse("access_denied", refusal.code.value, refusal.code.value)
     try:

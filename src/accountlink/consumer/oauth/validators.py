@@ -187,5 +187,9 @@ class LoopOAuth2Validator(OAuth2Validator):
         """The code is used up: django-oauth-toolkit deletes it, and Loop remembers it was redeemed."""
         super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
         do_redeem_code(
-            request.client, code, account=request.user, token_family=getattr(request, "loop_token_family", None)
+            request.client,
+            code,
+            account=request.user,
+            scopes=list(request.scopes or []),
+            token_family=getattr(request, "loop_token_family", None),
         )
