@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client as HttpClient
 
 from accountlink.consumer.oauth.models import AppPermission, Client
@@ -466,6 +467,7 @@ def test_a_revoked_or_expired_token_is_access_token_invalid(browser: HttpClient)
 def test_user_info_is_rate_limited_per_app(browser: HttpClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Row "User info: rate limit" (Rate limits: 600 a minute; 429 rate_limit_exceeded)."""
     monkeypatch.setattr("accountlink.consumer.oauth.userinfo_views.REQUESTS_PER_MINUTE", 3)
+    cache.clear()  # the counts live in the cache, which outlives each test's database transaction
     registered = register()
     with time_machine.travel(datetime(2025, 6, 1, 12, 0, 5, tzinfo=UTC), tick=False) as clock:
         tokens = issue_tokens(browser, registered)

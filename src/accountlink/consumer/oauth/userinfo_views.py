@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from accountlink.consumer.accounts.models import LoopAccount
-from accountlink.kit.throttle.store import get_store
+from accountlink.kit.throttle.store import CacheStore
 
 from . import actions
 from .backends import refuse_unreadable
@@ -82,9 +82,13 @@ def _bearer_access_token(request: HttpRequest) -> Any:
 
 
 def _seconds_over_rate_limit(client: Client) -> int:
-    """Count this request against the app's minute; the seconds until the next minute when it is over."""
+    """Count this request against the app's minute; the seconds until the next minute when it is over.
+
+    The count lives in the cache, never the database: a limit on reading a profile is not worth a
+    write per request (SQLite's one writer). With Redis every process shares it; without, each web
+    process counts its own minute."""
     now = int(timezone.now().timestamp())
-    count = get_store().add(f"user_info:{client.pk}:{now // 60}", "attempts", 1, timedelta(minutes=2))
+    count = CacheStore().add(f"user_info:{client.pk}:{now // 60}", "attempts", 1, timedelta(minutes=2))
     return 60 - now % 60 if count > REQUESTS_PER_MINUTE else 0
 
 
