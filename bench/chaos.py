@@ -112,8 +112,8 @@ def children_of(pid: int) -> list[int]:
 
 @dataclass
 class Chaos:
-    """Kills a random part every ``every`` seconds (and starts it again); drops every database
-    connection once, when the load is half done."""
+    """Kills a random part every ``every`` seconds, or ``max_kills`` times spread over the load (and starts
+    it again); drops every database connection once, when the load is half done."""
 
     cluster: Cluster
     databases: dict[str, str]
@@ -131,9 +131,16 @@ class Chaos:
             self.revive()
             if self.dropped is None and progress() >= 0.5:
                 self.drop()
-            if time.monotonic() >= next_kill and (self.max_kills is None or self.kills < self.max_kills):
+            if self.kill_is_due(progress(), next_kill):
                 self.kill_one()
                 next_kill = time.monotonic() + self.every
+
+    def kill_is_due(self, done: float, next_kill: float) -> bool:
+        """Every ``every`` seconds; with ``max_kills`` (the short run), spread evenly over the load's
+        progress instead, so that a load that goes faster than usual still sees every kill."""
+        if self.max_kills is None:
+            return time.monotonic() >= next_kill
+        return self.kills < self.max_kills and done >= (self.kills + 1) / (self.max_kills + 1)
 
     @property
     def kills(self) -> int:
