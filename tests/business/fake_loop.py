@@ -51,7 +51,7 @@ class FakeLoop:
     introspected: list[str] = field(default_factory=list)
     user_info_asked: list[str] = field(default_factory=list)  # the access token of each user info call
     down: bool = False
-    expires_in: int = 86400
+    expires_in: int = 7200
     grants_issued: int = 0
 
     def person(self, username: str, display_name: str = "") -> LoopPerson:
@@ -76,7 +76,7 @@ class FakeLoop:
             "access_token": access,
             "expires_in": self.expires_in,
             "refresh_token": refresh,
-            "refresh_expires_in": 31536000,
+            "refresh_expires_in": 15552000,
             "token_type": "Bearer",
         }
 

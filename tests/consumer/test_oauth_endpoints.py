@@ -44,7 +44,7 @@ def test_the_token_response_has_exactly_loops_keys(browser: HttpClient) -> None:
     assert set(tokens) == TOKEN_KEYS
     assert tokens["scope"] == "user.info.basic,user.info.profile"
     assert tokens["token_type"] == "Bearer"
-    assert tokens["expires_in"] == 24 * 3600
+    assert tokens["expires_in"] == 2 * 3600
     assert tokens["refresh_expires_in"] > tokens["expires_in"]
     assert tokens["open_id"] and tokens["access_token"] and tokens["refresh_token"]
     assert tokens["access_token"] != tokens["refresh_token"]

@@ -90,6 +90,8 @@ def test_one_refresh_token_presented_twenty_times_at_once_is_honoured_once(
 
 
 def test_pressing_authorize_twenty_times_at_once_grants_once(loop_account: Any, run_tasks: Any, outbox: Any) -> None:
+    """Twenty Authorize presses at once, then the app redeeming all twenty codes at once: one open_id,
+    one app permission (it comes with the tokens), one audit event and one notification."""
     registered = register()
     auth = authorize_url(registered.client.client_id)
     browsers = []
@@ -97,12 +99,23 @@ def test_pressing_authorize_twenty_times_at_once_grants_once(loop_account: Any, 
         browser = HttpClient()
         browser.force_login(loop_account)
         browsers.append(browser)
+    codes: dict[int, str] = {}
 
-    results = answers(lambda index: browsers[index].post(auth.url, {"authorize": "1"}))
+    def press(index: int) -> Any:
+        response = browsers[index].post(auth.url, {"authorize": "1"})
+        codes[index] = query_of(response["Location"]).get("code", "") if response.status_code == 302 else ""
+        return response
+
+    results = answers(press)
 
     assert [status for status, _ in results] == [302] * THREADS
-    assert AppPermission.objects.filter(account=loop_account, client=registered.client).count() == 1
     assert ClientOpenId.objects.filter(account=loop_account, client=registered.client).count() == 1
+    assert not AppPermission.objects.exists()  # consent alone grants nothing
+
+    redeemed = answers(lambda index: exchange(HttpClient(), registered, codes[index], auth.verifier))
+
+    assert [status for status, _ in redeemed] == [200] * THREADS
+    assert AppPermission.objects.filter(account=loop_account, client=registered.client).count() == 1
     assert AuditEvent.objects.filter(account=loop_account, kind=EventKind.APP_AUTHORIZED).count() == 1
     run_tasks()
     assert len(outbox.messages(to="sakura@example.com")) == 1

@@ -62,11 +62,11 @@ LANGUAGE_COOKIE_NAME = "loop_language"
 
 # Loop is an OAuth 2.0 authorization server (django-oauth-toolkit) speaking TikTok Login Kit v2.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "loop_oauth.Client"
-# Login Kit's lifetimes (Manage User Access Tokens): an access token lives 24 hours, a refresh token 365
-# days from its issuance. django-oauth-toolkit counts a refresh token's life from its access token's
-# expiry, so it gets 365 days less the access token's life.
-_ACCESS_TOKEN_SECONDS = env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 24 * 3600)
-_REFRESH_TOKEN_SECONDS = 365 * 24 * 3600
+# Login Kit's lifetimes (Manage OAuth Access Tokens, as updated in November 2026): an access token
+# lives 2 hours, a refresh token 180 days from its issuance. django-oauth-toolkit counts a refresh
+# token's life from its access token's expiry, so it gets 180 days less the access token's life.
+_ACCESS_TOKEN_SECONDS = env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 2 * 3600)
+_REFRESH_TOKEN_SECONDS = 180 * 24 * 3600
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "accountlink.consumer.oauth.validators.LoopOAuth2Validator",
     "OAUTH2_BACKEND_CLASS": "accountlink.consumer.oauth.backends.LoopWireOAuthLibCore",
