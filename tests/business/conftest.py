@@ -120,6 +120,20 @@ def fake_loop() -> Iterator[FakeLoop]:
 
 
 @pytest.fixture
+def two_links(make_business_account: Any, fake_loop: FakeLoop) -> dict[str, tuple[BusinessAccount, LoopPerson]]:
+    """sakura.biz ↔ @sakura and hana.biz ↔ @hana, made through Link Loop account."""
+    made = {}
+    for handle in ["sakura", "hana"]:
+        account = make_business_account(email=f"{handle}.biz@example.com")
+        person = fake_loop.person(handle)
+        browser = HttpClient()
+        browser.force_login(account)
+        link(browser, fake_loop, person)
+        made[handle] = (account, person)
+    return made
+
+
+@pytest.fixture
 def sakura(fake_loop: FakeLoop) -> LoopPerson:
     """@sakura (Sakura Tanaka) on Loop, open_id ``open-sakura``."""
     return fake_loop.person("sakura", "Sakura Tanaka")

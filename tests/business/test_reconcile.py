@@ -34,20 +34,6 @@ def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def two_links(make_business_account: Any, fake_loop: FakeLoop) -> dict[str, tuple[BusinessAccount, LoopPerson]]:
-    """sakura.biz ↔ @sakura and hana.biz ↔ @hana, made through Link Loop account."""
-    made = {}
-    for handle in ["sakura", "hana"]:
-        account = make_business_account(email=f"{handle}.biz@example.com")
-        person = fake_loop.person(handle)
-        browser = HttpClient()
-        browser.force_login(account)
-        link(browser, fake_loop, person)
-        made[handle] = (account, person)
-    return made
-
-
 def reconcile(*args: str) -> str:
     out = StringIO()
     call_command("reconcile", *args, stdout=out)

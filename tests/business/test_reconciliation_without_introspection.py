@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client as HttpClient
 
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.conf import TIKTOK_ENDPOINTS
@@ -20,23 +19,8 @@ from accountlink.business.linking.actions.refresh import do_queue_refresh
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from tests.business.fake_loop import FakeLoop, LoopPerson, live_access_tokens, live_refresh_tokens
-from tests.business.pages import link
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def two_links(make_business_account: Any, fake_loop: FakeLoop) -> dict[str, tuple[BusinessAccount, LoopPerson]]:
-    """sakura.biz ↔ @sakura and hana.biz ↔ @hana, made through Link Loop account."""
-    made = {}
-    for handle in ["sakura", "hana"]:
-        account = make_business_account(email=f"{handle}.biz@example.com")
-        person = fake_loop.person(handle)
-        browser = HttpClient()
-        browser.force_login(account)
-        link(browser, fake_loop, person)
-        made[handle] = (account, person)
-    return made
 
 
 @pytest.fixture
