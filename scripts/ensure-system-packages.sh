@@ -1,18 +1,35 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian when it is missing: "chromium" (Chromium and CJK fonts
-# for the browser tests), "gettext" (xgettext, for the translation-catalog check) or "node" (Node.js
-# and npm, for the third-party TikTok client the browser tests run).
+# Installs what the tests need from Debian when it is missing: "chromium" (Chromium, and CJK fonts so
+# Japanese pages and help pictures do not render as empty boxes), "gettext" (xgettext, for the
+# translation-catalog check) or "node" (Node.js and npm, for the third-party TikTok client the browser
+# tests run). Each package is checked on its own: a machine that has Chromium but no Japanese font
+# still gets fonts-noto-cjk.
 set -euo pipefail
 what=${1:?chromium, gettext or node}
+
+has_japanese_font() {
+  if command -v fc-list >/dev/null 2>&1; then
+    [ -n "$(fc-list :lang=ja family 2>/dev/null)" ]
+  else
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1
+  fi
+}
+
+missing=""
 case "$what" in
-  chromium) need=/usr/bin/chromium; packages="chromium fonts-noto-cjk" ;;
-  gettext) need=/usr/bin/xgettext; packages="gettext" ;;
-  node) need=$(command -v npm || echo /usr/bin/npm); packages="nodejs npm" ;;
+  chromium)
+    [ -x /usr/bin/chromium ] || missing="chromium"
+    has_japanese_font || missing="$missing fonts-noto-cjk"
+    ;;
+  gettext) [ -x /usr/bin/xgettext ] || missing="gettext" ;;
+  node) [ -x "$(command -v npm || echo /usr/bin/npm)" ] || missing="nodejs npm" ;;
   *) echo "unknown: $what" >&2; exit 2 ;;
 esac
-[ -x "$need" ] && exit 0
+missing=${missing# }
+[ -z "$missing" ] && exit 0
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
-echo "Installing $packages from Debian..."
+echo "Installing $missing from Debian..."
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# shellcheck disable=SC2086 # one word per package
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

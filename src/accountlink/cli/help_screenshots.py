@@ -27,7 +27,7 @@ def add_parser(commands: Any) -> None:
 def command_help_screenshots(args: argparse.Namespace) -> int:
     # Imported here, not above: every process of the system (`accountlink manage …`) starts through
     # this package, and none of them needs the walker or the help articles.
-    from accountlink.devtools.screenshots import take_screenshots
+    from accountlink.devtools.screenshots import check_fonts, take_screenshots
     from accountlink.devtools.walker import LANGUAGES
     from accountlink.helpcontent.articles import SCREENSHOTS_DIR
 
@@ -39,6 +39,7 @@ def command_help_screenshots(args: argparse.Namespace) -> int:
             raise CliError(_("unknown language %(language)s") % {"language": language})
     if not Path(args.chromium).exists():
         raise CliError(_("no browser at %(path)s; install chromium or pass --chromium") % {"path": args.chromium})
+    check_fonts(languages)
     out = Path(args.out).resolve() if args.out else SCREENSHOTS_DIR
     count = take_screenshots(languages, out, args.chromium)
     print(_("%(count)s screenshots in %(dir)s") % {"count": count, "dir": out})

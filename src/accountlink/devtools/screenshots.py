@@ -19,6 +19,39 @@ from .terminal import CliError, _
 from .tour import walk_all
 from .walker import CHROMIUM_ARGS, Site, WalkError
 
+# Languages whose pictures need a font that Latin-only systems lack: without one, Chromium draws
+# every character as an empty box ("tofu") and the pictures would show nothing readable.
+FONT_LANGUAGES = {"ja": "fonts-noto-cjk"}
+
+
+def has_font_for(language: str) -> bool:
+    """Whether Chromium (through fontconfig) can draw ``language``: ``fc-list :lang=ja`` lists a font,
+    or, where fc-list is missing, the font package is installed."""
+    if language not in FONT_LANGUAGES:
+        return True
+    fc_list = shutil.which("fc-list")
+    if fc_list:
+        found = subprocess.run([fc_list, f":lang={language}", "family"], capture_output=True, text=True, check=False)
+        return bool(found.stdout.strip())
+    dpkg = shutil.which("dpkg")
+    if dpkg is None:
+        return False
+    status = subprocess.run([dpkg, "-s", FONT_LANGUAGES[language]], capture_output=True, text=True, check=False)
+    return "Status: install ok installed" in status.stdout
+
+
+def check_fonts(languages: list[str]) -> None:
+    """Refuse, before starting anything, to bake empty boxes into a language's pictures."""
+    for language in languages:
+        if not has_font_for(language):
+            raise CliError(
+                _(
+                    "no font for %(language)s: the pictures would show empty boxes; install %(package)s "
+                    "(scripts/ensure-system-packages.sh chromium)"
+                )
+                % {"language": language, "package": FONT_LANGUAGES[language]}
+            )
+
 
 def take_screenshots(languages: list[str], out: Path, chromium: str) -> int:
     """Walk every help article in each of ``languages`` and replace their screenshots under ``out``.
