@@ -24,7 +24,7 @@ def test_the_index_lists_the_articles_with_breadcrumbs(client: HttpClient) -> No
     page = client.get(reverse("help:index")).content.decode()
     assert "<h1>Help Center</h1>" in page and 'aria-label="Breadcrumbs"' in page
     assert f'href="{UNLINK}"' in page
-    assert "How to unlink a Loop account from your Loop for Business account" in page
+    assert "How to unlink a Loop account from an existing Loop for Business account" in page
 
 
 def test_the_unlink_article_has_both_paths_before_you_start_and_the_managed_note(client: HttpClient) -> None:

@@ -1,4 +1,5 @@
-"""The help center pages (issue 6): index, search, article with breadcrumbs, and Was this helpful?"""
+"""The help center pages (issue 6): index, categories, search, article with breadcrumbs, and Was this
+helpful?"""
 
 from __future__ import annotations
 
@@ -55,8 +56,20 @@ def _article(slug: str) -> articles.Article:
 @require_GET
 @in_requested_language
 def index(request: HttpRequest) -> HttpResponse:
-    listed = [article for article in articles.all_articles().values() if article.platform == "business"]
-    return render(request, "helpcenter/index.html", {"articles": listed})
+    return render(request, "helpcenter/index.html", {"shelves": articles.shelves()})
+
+
+@require_GET
+@in_requested_language
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    shown = articles.find_category(slug)
+    if shown is None:
+        raise Http404
+    return render(
+        request,
+        "helpcenter/category.html",
+        {"category": shown, "trail": articles.trail(shown)[:-1], "shelves": articles.shelves(shown)},
+    )
 
 
 @require_GET
@@ -79,7 +92,13 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "helpcenter/article.html",
-        {"article": shown, "sections": articles.shown_sections(shown), "related": related, "counts": counts},
+        {
+            "article": shown,
+            "trail": articles.trail(articles.all_categories()[shown.category]),
+            "sections": articles.shown_sections(shown),
+            "related": related,
+            "counts": counts,
+        },
     )
 
 

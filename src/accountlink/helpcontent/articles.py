@@ -12,8 +12,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import get_language
 
-from .content import ARTICLES
-from .parts import Article, Platform, Section, Step
+from .content import ARTICLES, CATEGORIES
+from .parts import Article, Category, Platform, Section, Step
 
 
 def all_articles() -> dict[str, Article]:
@@ -22,6 +22,44 @@ def all_articles() -> dict[str, Article]:
 
 def find(slug: str) -> Article | None:
     return all_articles().get(slug)
+
+
+def all_categories() -> dict[str, Category]:
+    return {category.slug: category for category in CATEGORIES}
+
+
+def find_category(slug: str) -> Category | None:
+    return all_categories().get(slug)
+
+
+def trail(category: Category) -> list[Category]:
+    """The breadcrumb down to ``category``: its top category first, itself last."""
+    found = [category]
+    while found[0].parent is not None:
+        found.insert(0, all_categories()[found[0].parent])
+    return found
+
+
+def subcategories(category: Category | None) -> list[Category]:
+    """The categories directly under ``category`` (under none: the top ones), in their order."""
+    parent = category.slug if category is not None else None
+    return [other for other in CATEGORIES if other.parent == parent]
+
+
+def filed_under(category: Category, platform: Platform = "business") -> list[Article]:
+    """The articles filed in ``category`` itself, in the help center's order."""
+    return [article for article in ARTICLES if article.category == category.slug and article.platform == platform]
+
+
+def shelves(category: Category | None = None) -> list[tuple[Category, list[Article]]]:
+    """Every category at or under ``category`` (under none: all) that has articles, with them, depth
+    first: what a category page and the index list."""
+    found: list[tuple[Category, list[Article]]] = []
+    if category is not None and filed_under(category):
+        found.append((category, filed_under(category)))
+    for below in subcategories(category):
+        found.extend(shelves(below))
+    return found
 
 
 def search(query: str, platform: Platform = "business") -> list[Article]:

@@ -95,6 +95,19 @@ def _html(text: Any, **extra: SafeString | str) -> SafeString:
 
 
 @dataclass(frozen=True)
+class Category:
+    """A page of the help center that lists articles; ``parent`` names the category above it, so an
+    article's breadcrumb reads from the top category down to its own."""
+
+    slug: str
+    title: Promise
+    parent: str | None = None
+
+    def title_text(self) -> str:
+        return _text(self.title)
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: Promise
@@ -102,6 +115,7 @@ class Article:
     sections: tuple[Section, ...]
     related: tuple[str, ...] = ()
     platform: Platform = "business"
+    category: str = ""  # the slug of its Category (the help center's articles all have one)
 
     def title_text(self) -> str:
         return _text(self.title)

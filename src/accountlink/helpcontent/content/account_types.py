@@ -9,7 +9,8 @@ from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="loop-account-types",
-    title=_("%(brand)s account types and what each can do"),
+    # As the seed's related articles name it: TikTokアカウントの種類
+    title=_("%(brand)s account types"),
     summary=_(
         "Every %(brand)s account is a personal, business or organization account. Here's what each type is "
         "for, which accounts can be linked to %(business_brand)s, and how to switch type."
@@ -120,4 +121,5 @@ ARTICLE = Article(
         ),
     ),
     related=("link-existing-account", "unlink-loop-account", "linking-errors"),
+    category="loop-accounts-overview",
 )

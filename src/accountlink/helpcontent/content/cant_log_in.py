@@ -268,4 +268,5 @@ ARTICLE = Article(
         ),
     ),
     related=("linking-errors", "unlink-loop-account", "sign-up-with-loop"),
+    category="loop-accounts-troubleshooting",
 )

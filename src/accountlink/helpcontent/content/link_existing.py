@@ -9,7 +9,8 @@ from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="link-existing-account",
-    title=_("How to link your %(brand)s account to an existing %(business_brand)s account"),
+    # As the seed's related articles name it: 既存のTikTok for BusinessアカウントとTikTokアカウントの連携方法
+    title=_("How to link an existing %(business_brand)s account with a %(brand)s account"),
     summary=_(
         "Start in %(business_brand)s User settings, then allow access on %(brand)s. Once your accounts are "
         "linked, you can also log in to %(business_brand)s with Continue with %(brand)s."
@@ -135,4 +136,5 @@ ARTICLE = Article(
         ),
     ),
     related=("sign-up-with-loop", "unlink-loop-account", "linking-errors", "loop-account-types"),
+    category="loop-accounts-overview",
 )

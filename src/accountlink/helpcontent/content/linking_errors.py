@@ -49,7 +49,7 @@ ARTICLE = Article(
             note=_(
                 "If the other account has no email, phone number or password, add them there before you unlink, "
                 "or you won't be able to log in to it afterwards. The steps are in How to unlink a %(brand)s "
-                "account from your %(business_brand)s account."
+                "account from an existing %(business_brand)s account."
             ),
         ),
         Section(
@@ -64,7 +64,7 @@ ARTICLE = Article(
                 _(
                     "To link a different %(brand)s account, first press Unlink %(brand)s account there and confirm "
                     "with the code we send you, then press Link %(brand)s account. The steps are in How to unlink "
-                    "a %(brand)s account from your %(business_brand)s account."
+                    "a %(brand)s account from an existing %(business_brand)s account."
                 ),
             ),
         ),
@@ -125,7 +125,7 @@ ARTICLE = Article(
                 ),
             ),
             note=_(
-                "More about linking is in How to link your %(brand)s account to an existing %(business_brand)s account."
+                "More about linking is in How to link an existing %(business_brand)s account with a %(brand)s account."
             ),
         ),
         Section(
@@ -328,4 +328,5 @@ ARTICLE = Article(
         ),
     ),
     related=("link-existing-account", "unlink-loop-account", "sign-up-with-loop", "cant-log-in"),
+    category="loop-accounts-troubleshooting",
 )

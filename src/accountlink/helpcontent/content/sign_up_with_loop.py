@@ -9,7 +9,8 @@ from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="sign-up-with-loop",
-    title=_("How to sign up for %(business_brand)s with your %(brand)s account"),
+    # As the seed's related articles name it: 新しいTikTok for BusinessアカウントをTikTokアカウントと連携させる方法
+    title=_("How to link a new %(business_brand)s account with a %(brand)s account"),
     summary=_(
         "Press Continue with %(brand)s and allow access on %(brand)s. You get a new %(business_brand)s account "
         "that is already linked to your %(brand)s account. Then add an email or phone number and a password, "
@@ -187,4 +188,5 @@ ARTICLE = Article(
         ),
     ),
     related=("link-existing-account", "unlink-loop-account", "cant-log-in", "linking-errors"),
+    category="loop-accounts-overview",
 )

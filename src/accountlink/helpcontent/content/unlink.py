@@ -15,7 +15,8 @@ from accountlink.helpcontent.parts import Article, Label, Section, Step
 
 ARTICLE = Article(
     slug="unlink-loop-account",
-    title=_("How to unlink a %(brand)s account from your %(business_brand)s account"),
+    # The seed's title: TikTokアカウントと既存のTikTok for Businessアカウントの連携を解除する方法
+    title=_("How to unlink a %(brand)s account from an existing %(business_brand)s account"),
     summary=_(
         "End the link from %(business_brand)s's User settings with a verification code, or from the "
         "%(brand)s app by removing %(business_brand)s's access. Either way, both sides are updated at once."
@@ -104,5 +105,7 @@ ARTICLE = Article(
             ),
         ),
     ),
-    related=("link-existing-account", "linking-errors", "cant-log-in"),
+    # The seed's three related articles, in its order.
+    related=("link-existing-account", "sign-up-with-loop", "loop-account-types"),
+    category="loop-accounts-overview",
 )
