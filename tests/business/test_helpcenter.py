@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -109,3 +110,14 @@ def test_support_staff_see_the_counts_and_visitors_do_not(client: HttpClient, ag
     assert "data-vote-counts" not in client.get(UNLINK).content.decode()
     page = agent_browser.get(UNLINK).content.decode()
     assert "Staff only: 2 found this helpful, 1 did not." in page
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_step_pictures_do_not_repeat_the_step_text_to_screen_readers(client: HttpClient, language: str) -> None:
+    """A step's picture shows the page its text describes: its text alternative is empty (WCAG 1.1.1),
+    so a screen reader reads each step once (issue 17: help pictures repeated the step text as alt)."""
+    html = client.get(UNLINK, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    pictures = re.findall(r'<img src="[^"]*/accountlink/help/[^"]+"[^>]*>', html)
+    assert len(pictures) >= 10
+    assert all(' alt="" ' in picture for picture in pictures), pictures[0]
+    assert "<figure" not in html
