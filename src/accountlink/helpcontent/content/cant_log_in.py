@@ -237,8 +237,8 @@ ARTICLE = Article(
                 ),
             ),
             note=_(
-                "On %(brand)s, Contact support is on the Forgot password? page, and under the message you see when "
-                "your account is suspended."
+                "On %(brand)s, Contact support is on the login page, on the Forgot password? page, and under the "
+                "message you see when your account is suspended."
             ),
         ),
         Section(

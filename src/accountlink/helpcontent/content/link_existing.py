@@ -86,7 +86,7 @@ ARTICLE = Article(
                 Step(
                     _(
                         "Back on Personal information, a message confirms the link. The %(brand)s account card "
-                        "now shows your %(brand)s name and @username, and a %(label)s button."
+                        "now shows your %(brand)s name and @username, and the %(label)s button."
                     ),
                     Label("Unlink %(brand)s account", "button"),
                     role="text",
