@@ -48,7 +48,7 @@ def test_personal_information_offers_unlink_loop_account_in_the_loop_account_car
     card = card[: card.index("</section>")]
     assert "@sakura" in card
     assert f'<form method="get" action="{UNLINK}" class="card-actions">' in card
-    assert '<button type="submit" class="secondary">Unlink Loop account</button>' in card
+    assert '<button type="submit" class="secondary" id="unlink-loop-button">Unlink Loop account</button>' in card
 
 
 def test_an_account_without_a_link_is_not_offered_unlink(signed_in: Any) -> None:
@@ -165,7 +165,7 @@ def test_the_dialog_in_japanese_uses_the_seed_articles_labels(linked_browser: An
 def test_the_unlink_button_and_dialog_title_are_in_japanese(linked_browser: Any) -> None:
     linked_browser.cookies["lfb_language"] = "ja"
     page = linked_browser.get(PERSONAL).content.decode()
-    assert '<button type="submit" class="secondary">Loopアカウントの連携を解除</button>' in page
+    assert '<button type="submit" class="secondary" id="unlink-loop-button">Loopアカウントの連携を解除</button>' in page
     dialog = open_dialog(linked_browser)
     assert '<h2 id="unlink-loop-title">Loopアカウントの連携解除</h2>' in dialog
 
@@ -461,7 +461,7 @@ def test_the_help_articles_steps_in_order(
     # 4. Unlink Loop account, in the Loop account card.
     button = re.search(
         r'<form method="get" action="([^"]+)" class="card-actions">\s*'
-        r'<button type="submit" class="secondary">Unlink Loop account</button>',
+        r'<button type="submit" class="secondary" id="unlink-loop-button">Unlink Loop account</button>',
         page,
     )
     assert button

@@ -14,6 +14,8 @@ from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.sessions.conf import reauthentication_window
 
+LOGGED_IN_WITH_EMAIL = "logged_in_with_email"
+
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -43,6 +45,19 @@ def recently_authenticated(request: HttpRequest) -> bool:
     stamp = request.session.get("auth_time")
     window = reauthentication_window().total_seconds()
     return isinstance(stamp, float) and 0 <= timezone.now().timestamp() - stamp < window
+
+
+def remember_login_identifier(request: HttpRequest, identifier: str) -> None:
+    """Whether the holder typed an email address to log in (not the address itself), so that a
+    dialog sending a code can offer first the address they just used (the Unlink dialog)."""
+    request.session[LOGGED_IN_WITH_EMAIL] = "@" in identifier
+
+
+def logged_in_with_email(request: HttpRequest) -> bool | None:
+    """True or False after a password login (an email, or something else, was typed); None when the
+    holder logged in another way (say with Loop) or before this was recorded."""
+    answer = request.session.get(LOGGED_IN_WITH_EMAIL)
+    return answer if isinstance(answer, bool) else None
 
 
 def posted(request: HttpRequest) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
 
-from accountlink.kit.views import language_of
+from accountlink.kit.views import language_of, remember_login_identifier
 
 from .lookup import find_account
 from .models import BusinessAccount
@@ -24,7 +24,12 @@ class BusinessAccountBackend(BaseBackend):
         if account is None or not account.has_usable_password():
             BusinessAccount().set_password(password)  # same cost as a real check
             return None
-        return account if account.check_password(password) else None
+        if not account.check_password(password):
+            return None
+        if request is not None and hasattr(request, "session"):
+            # Kept through login() (a new session key, the same data): the Unlink dialog offers this address first.
+            remember_login_identifier(request, identifier)
+        return account
 
     def get_user(self, user_id: Any) -> BusinessAccount | None:
         account = BusinessAccount.objects.filter(pk=user_id).first()

@@ -15,7 +15,10 @@ CONTACT_KEYS = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
 class ChooseContactForm(forms.Form):
-    """Where to send the verification code: one of the account's own addresses, shown masked."""
+    """Where to send the verification code: one of the account's own addresses, shown masked.
+
+    One is chosen already (``preferred``, else the email, else the only one), so **Send code** works
+    as the help article says, without choosing anything first."""
 
     contact = forms.ChoiceField(
         label=_("Send the code to"),
@@ -26,14 +29,14 @@ class ChooseContactForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, contacts: list[Contact], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contacts: list[Contact], preferred: Channel | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.contacts = {CONTACT_KEYS[contact.channel]: contact for contact in contacts}
         field = self.fields["contact"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(key, contact.masked) for key, contact in self.contacts.items()]
-        if len(self.contacts) == 1:
-            field.initial = next(iter(self.contacts))
+        keys = [CONTACT_KEYS[channel] for channel in (preferred, Channel.EMAIL) if channel is not None]
+        field.initial = next((key for key in keys if key in self.contacts), next(iter(self.contacts), None))
 
     def clean_contact(self) -> Contact:
         return self.contacts[self.cleaned_data["contact"]]

@@ -19,19 +19,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accountlink.business.accounts.forms import DisplayNameForm
 from accountlink.business.accounts.models import BusinessAccount
-from accountlink.kit.conf import platform_settings
+from accountlink.kit.brand import brand_names
+from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow, start_flow
 from accountlink.kit.forms import CodeForm, add_coded_error
 from accountlink.kit.sessions.reauth import ask_to_reauthenticate
 from accountlink.kit.throttle.guard import guarded_code
-from accountlink.kit.views import contact_from_session, contact_to_session, posted, recently_authenticated
+from accountlink.kit.views import (
+    contact_from_session,
+    contact_to_session,
+    logged_in_with_email,
+    posted,
+    recently_authenticated,
+)
 
 from ..actions.unlink import do_send_unlink_code, do_unlink_loop_account
 from ..forms import ChooseContactForm
@@ -54,7 +63,7 @@ def unlink_loop(request: HttpRequest) -> HttpResponse:
     overview = _may_unlink(request, account)
     if isinstance(overview, HttpResponse):
         return overview
-    form = ChooseContactForm(posted(request), contacts=overview.unlink_contacts)
+    form = _choose_contact_form(request, overview, posted(request))
     if request.method == "POST" and form.is_valid():
         contact = form.cleaned_data["contact"]
         try:
@@ -82,7 +91,7 @@ def unlink_loop_confirm(request: HttpRequest) -> HttpResponse:
     contact = _chosen_contact(request, account, overview.link)
     if contact is None:
         end_flow(request, FLOW)
-        choose = ChooseContactForm(contacts=overview.unlink_contacts)
+        choose = _choose_contact_form(request, overview)
         return _dialog(request, account, "choose", dialog_form=choose, dialog_error=CodedError(ErrorCode.FLOW_EXPIRED))
     if request.method == "POST" and "resend" in request.POST:
         return _resend(request, account, contact)
@@ -90,6 +99,14 @@ def unlink_loop_confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         return _confirm(request, account, contact, form)
     return _code_step(request, account, contact, form)
+
+
+def _choose_contact_form(request: HttpRequest, overview: LinkOverview, data: Any = None) -> ChooseContactForm:
+    """The addresses to choose from, with the one the holder logged in with chosen already (the
+    email when they logged in another way)."""
+    with_email = logged_in_with_email(request)
+    preferred = Channel.SMS if with_email is False else Channel.EMAIL
+    return ChooseContactForm(data, contacts=overview.unlink_contacts, preferred=preferred)
 
 
 def _may_unlink(request: HttpRequest, account: BusinessAccount) -> LinkOverview | HttpResponse:
@@ -138,12 +155,23 @@ def _confirm(request: HttpRequest, account: BusinessAccount, contact: Contact, f
         add_coded_error(form, error, "code" if error.code.value.startswith("code.") else None)
         return _code_step(request, account, contact, form)
     end_flow(request, FLOW)
-    messages.success(
-        request,
-        _("Your %(brand)s account @%(handle)s is no longer linked. Your ad accounts and settings stay as they are.")
-        % {"brand": platform_settings.BRAND, "handle": link.username},
-    )
+    messages.success(request, _unlinked_message(link.username))
     return redirect("business:personal_information")
+
+
+def _unlinked_message(handle: str) -> str:
+    """What the help article ends with: the Loop account can now be linked to another business
+    account, with the way to link one (the **Link Loop account** button that replaces Unlink)."""
+    names = brand_names()
+    return format_html(
+        '{} {} <a href="{}#link-loop-button">{}</a>',
+        _("Your %(brand)s account @%(handle)s is no longer linked. Your ad accounts and settings stay as they are.")
+        % {"brand": names["brand"], "handle": handle},
+        _("You can now link your %(brand)s account to another %(app)s account.")
+        % {"brand": names["brand"], "app": names["business_brand"]},
+        reverse("business:personal_information"),
+        _("Link %(brand)s account") % {"brand": names["brand"]},
+    )
 
 
 def _refused(request: HttpRequest, account: BusinessAccount, error: CodedError) -> HttpResponse:
