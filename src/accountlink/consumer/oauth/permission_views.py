@@ -12,15 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accountlink.consumer.accounts.models import LoopAccount
+from accountlink.kit.conf import platform_settings
 from accountlink.kit.sessions.reauth import ask_to_reauthenticate
 from accountlink.kit.views import recently_authenticated
 
 from . import actions
-from .models import AppPermission
+from .models import AppPermission, Client
 
 
 def _account(request: HttpRequest) -> LoopAccount:
@@ -51,18 +53,7 @@ def app_permissions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def app_permission(request: HttpRequest, client_key: str) -> HttpResponse:
-    permission = _own_permission(request, client_key)
-    redirect_uris = permission.client.redirect_uris.split()
-    return render(
-        request,
-        "loop/app_permission.html",
-        {
-            "permission": permission,
-            "client": permission.client,
-            "scope_descriptions": actions.scope_descriptions(permission.scopes),
-            "website": urlsplit(redirect_uris[0]).netloc if redirect_uris else "",
-        },
-    )
+    return render(request, "loop/app_permission.html", _app_context(_own_permission(request, client_key)))
 
 
 @login_required
@@ -77,6 +68,43 @@ def remove_app_access(request: HttpRequest, client_key: str) -> HttpResponse:
     if request.method == "POST":
         account = _account(request)
         if actions.do_remove_app_access(account, client, actor=account):
-            messages.success(request, _("%(app)s no longer has access to your account.") % {"app": client.name})
+            messages.success(request, _removed_message(client))
         return redirect("loop:app_permissions")
-    return render(request, "loop/remove_app_access.html", {"permission": permission, "client": client})
+    return render(request, "loop/remove_app_access.html", {**_app_context(permission), "dialog": True})
+
+
+def _app_context(permission: AppPermission) -> dict[str, object]:
+    """The app's page (Remove access draws its confirmation over it)."""
+    return {
+        "permission": permission,
+        "client": permission.client,
+        "scope_descriptions": actions.scope_descriptions(permission.scopes),
+        "website": _website(permission.client),
+        "website_host": urlsplit(_website(permission.client)).netloc,
+    }
+
+
+def _website(client: Client) -> str:
+    """The app's site, from its first redirect URI: ``https://host``; empty for an app redirecting
+    elsewhere than a web page (a custom scheme)."""
+    redirect_uris = client.redirect_uris.split()
+    parts = urlsplit(redirect_uris[0]) if redirect_uris else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _removed_message(client: Client) -> str:
+    """What the help article ends with: the Loop account can now be linked to another account of the
+    app (for Loop for Business, another business account), with a link to the app's site."""
+    removed = _("%(app)s no longer has access to your account.") % {"app": client.name}
+    closing = _("You can now link your %(brand)s account to another %(app)s account.") % {
+        "brand": platform_settings.BRAND,
+        "app": client.name,
+    }
+    website = _website(client)
+    if not website:
+        return format_html("{} {}", removed, closing)
+    return format_html(
+        '{} {} <a href="{}/">{}</a>', removed, closing, website, _("Go to %(app)s") % {"app": client.name}
+    )
