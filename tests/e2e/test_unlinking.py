@@ -285,8 +285,8 @@ def test_remove_access_in_loop_then_link_elsewhere(open_page: Any, system: Runni
     page.get_by_role("link", name=APP_NAME).click()
     capture_at_each_size(page, f"loop-app-permission-{language}")
     page.get_by_role("button", name=labels["remove_access"], exact=True).click()
-    # The confirmation: its button carries the same label.
-    page.get_by_role("button", name=labels["remove_access"], exact=True).click()
+    # The confirmation, a dialog over the app's page: its button carries the same label.
+    page.get_by_role("alertdialog").get_by_role("button", name=labels["remove_access"], exact=True).click()
     expect(page.get_by_role("heading", name=labels["manage_app_permissions"], exact=True)).to_be_visible()
 
     # Loop's side is immediate; the business side learns it by webhook within a second or two.
