@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -9,16 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accountlink.consumer.oauth.models import Client
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.forms import add_coded_error
 from accountlink.kit.sessions.views import SessionPages
 from accountlink.kit.throttle.guard import password_guess
-from accountlink.kit.views import language_of, posted
+from accountlink.kit.views import language_of, posted, safe_next
 
 from . import actions
 from .forms import AccountTypeForm, BirthDateForm, DeleteAccountForm, SignupForm
@@ -30,12 +33,26 @@ def _login_refusal(account: LoopAccount) -> ErrorCode | None:
     return ErrorCode.LOGIN_SUSPENDED if account.status != AccountStatus.ACTIVE else None
 
 
+def _continuing_to(request: HttpRequest) -> dict[str, Any]:
+    """The app the person logs in to continue to, when the login page is on the way to its consent
+    screen (``next`` is ``/v2/auth/authorize/?client_key=…``): only a registered client's own name,
+    looked up by its key, is ever shown."""
+    target = urlsplit(safe_next(request, ""))
+    if target.path != reverse("oauth:authorize"):
+        return {}
+    query = parse_qs(target.query)
+    key = (query.get("client_key") or query.get("client_id") or [""])[0]
+    name = Client.objects.filter(client_id=key).values_list("name", flat=True).first() if key else None
+    return {"continuing_to": name} if name else {}
+
+
 account_views = AccountViews(
     namespace="loop",
     templates="loop",
     identifier_label=gettext_lazy("Username, email or phone"),
     find_account=find_account,
     login_refusal=_login_refusal,
+    login_context=_continuing_to,
     password_changed_url="settings_security",
 )
 # Settings and privacy → Security and login → Manage devices.

@@ -25,6 +25,8 @@ class AccountPages:
     find_account: Callable[[str, str], Any]
     # Returns an error code when a correctly authenticated account still may not log in.
     login_refusal: Callable[[Any], ErrorCode | None] = lambda account: None
+    # More for the login page's template (Loop: the app the person is logging in to continue to).
+    login_context: Callable[[HttpRequest], dict[str, Any]] = lambda request: {}
     # Where "Change password" returns to.
     password_changed_url: str = "home"
 

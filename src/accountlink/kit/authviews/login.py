@@ -37,7 +37,9 @@ class LoginPages(AccountPages):
         refused_account = None  # a suspended account, whose holder is shown why and how to appeal
         if request.method == "POST" and form.is_valid():
             try:
-                account = self._authenticate(request, form.cleaned_data["identifier"], form.cleaned_data["password"])
+                account = self.authenticate_password(
+                    request, form.cleaned_data["identifier"], form.cleaned_data["password"]
+                )
             except CodedError as error:
                 add_coded_error(form, error)
                 error_code = error.code
@@ -57,12 +59,15 @@ class LoginPages(AccountPages):
                 "error_code": error_code,
                 "refused_account": refused_account,
                 "next": safe_next(request, ""),
+                **self.login_context(request),
             },
         )
 
-    def _authenticate(self, request: HttpRequest, identifier: str, password: str) -> Any:
+    def authenticate_password(self, request: HttpRequest, identifier: str, password: str) -> Any:
         """The account whose password this is, or ``login.invalid_credentials``; ``auth.throttled``
-        while the account (or this identifier, when it matches no account) or this client must wait."""
+        while the account (or this identifier, when it matches no account) or this client must wait.
+        The login page asks it, and so does any page where a person logs in to an account (one
+        throttle for every door, DESIGN §8)."""
         known = self.find_account(identifier, language_of(request))
         attempt = guard(request, "login", known, identifier)
         account = authenticate(request, identifier=identifier, password=password)
