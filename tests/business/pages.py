@@ -20,6 +20,7 @@ NEW_PASSWORD = "a-brand-new-passphrase"
 
 LINK_START = "/settings/personal/link-loop/"
 CONTINUE = "/login/loop/"
+CHOOSE = "/login/loop/choose/"
 CALLBACK = "/oauth/loop/callback/"
 PERSONAL = "/settings/personal/"
 LOGIN = "/login/"
@@ -78,6 +79,20 @@ def come_back(client: Any, query: dict[str, str], follow: bool = True, **params:
 def authorize(client: Any, fake_loop: FakeLoop, query: dict[str, str], person: LoopPerson, follow: bool = True) -> Any:
     """The person presses **Authorize** on Loop's consent screen."""
     return come_back(client, query, follow=follow, code=fake_loop.code_for(person))
+
+
+def choose(client: Any, choice: str, follow: bool = True, **data: Any) -> Any:
+    """On Continue with Loop's choice page (a Loop account that is not linked), press ``choice``:
+    "create", "log_in" (with ``identifier`` and ``password``), "link_again" or "cancel"."""
+    extra = {key: data.pop(key) for key in list(data) if key.startswith("HTTP_")}
+    return client.post(CHOOSE, {"choice": choice, **data}, follow=follow, **extra)
+
+
+def continue_as_new(client: Any, fake_loop: FakeLoop, person: LoopPerson, source: str = "login") -> Any:
+    """Continue with Loop for a Loop account that is not linked, then **Create a new business account**."""
+    response = authorize(client, fake_loop, start_continue(client, source), person)
+    assert response.request["PATH_INFO"] == CHOOSE
+    return choose(client, "create")
 
 
 def link(client: Any, fake_loop: FakeLoop, person: LoopPerson) -> Any:

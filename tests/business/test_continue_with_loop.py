@@ -1,6 +1,7 @@
 """**Continue with Loop** on the log in and sign up pages (DESIGN §4.4), over HTTP against a fake Loop.
 
-A Loop account that is linked logs in to its business account; one that is not gets a new business
+A Loop account that is linked logs in to its business account; one that is not is asked what to do
+(``test_continue_with_loop_choice``): with **Create a new business account** it gets a new business
 account, linked, and is asked (not forced) to add an email or phone number.
 """
 
@@ -20,11 +21,14 @@ from tests.business.link_refusals import assert_refused
 from tests.business.pages import (
     ADS_MANAGER,
     CALLBACK,
+    CHOOSE,
     CONTINUE,
     LOGIN,
     PERSONAL,
     SIGNUP,
     authorize,
+    choose,
+    continue_as_new,
     log_in,
     start_continue,
 )
@@ -154,7 +158,7 @@ def test_a_browser_that_logged_in_meanwhile_is_not_switched_to_another_account(
     assert len(fake_loop.token_requests) == exchanges  # the code was not used
 
 
-# -- an unlinked Loop account gets a new business account ---------------------------------------
+# -- an unlinked Loop account chooses Create a new business account -----------------------------
 
 
 @pytest.mark.parametrize("source", ["login", "signup"])
@@ -164,7 +168,10 @@ def test_an_unlinked_loop_account_gets_a_new_linked_business_account(
     accounts = BusinessAccount.objects.count()
     aiko = fake_loop.person("aiko", "Aiko Mori")
 
-    response = authorize(client, fake_loop, start_continue(client, source), aiko)
+    asked = authorize(client, fake_loop, start_continue(client, source), aiko)
+    assert asked.redirect_chain == [(CHOOSE, 302)]
+    assert BusinessAccount.objects.count() == accounts  # nothing is made before the person chooses
+    response = choose(client, "create")
 
     assert response.redirect_chain == [(PERSONAL, 302)]
     assert BusinessAccount.objects.count() == accounts + 1
@@ -197,12 +204,13 @@ def test_the_new_account_speaks_the_language_of_the_request(client: Any, fake_lo
         {"state": query["state"], "code": fake_loop.code_for(fake_loop.person("aiko", "Aiko Mori"))},
         HTTP_ACCEPT_LANGUAGE=language,
     )
+    choose(client, "create", HTTP_ACCEPT_LANGUAGE=language)
     assert BusinessAccount.objects.get(loop_link__open_id="open-aiko").language == language
 
 
 def test_the_language_cookie_chooses_the_new_account_language(client: Any, fake_loop: FakeLoop) -> None:
     client.cookies["lfb_language"] = "ja"
-    response = authorize(client, fake_loop, start_continue(client), fake_loop.person("aiko", "Aiko Mori"))
+    response = continue_as_new(client, fake_loop, fake_loop.person("aiko", "Aiko Mori"))
     assert BusinessAccount.objects.get(loop_link__open_id="open-aiko").language == "ja"
     page = response.content.decode()
     assert '<html lang="ja">' in page
@@ -214,7 +222,7 @@ def test_the_language_cookie_chooses_the_new_account_language(client: Any, fake_
 
 def test_a_long_loop_display_name_fits_the_business_account(client: Any, fake_loop: FakeLoop) -> None:
     name = "Aiko " + "Mori" * 20
-    authorize(client, fake_loop, start_continue(client), fake_loop.person("aiko", name))
+    continue_as_new(client, fake_loop, fake_loop.person("aiko", name))
     account = BusinessAccount.objects.get(loop_link__open_id="open-aiko")
     assert account.display_name == name[:60]
     assert LoopLink.objects.get(account=account).display_name == name
@@ -222,7 +230,7 @@ def test_a_long_loop_display_name_fits_the_business_account(client: Any, fake_lo
 
 def test_the_new_account_logs_in_with_loop_again_later(client: Any, fake_loop: FakeLoop) -> None:
     aiko = fake_loop.person("aiko", "Aiko Mori")
-    authorize(client, fake_loop, start_continue(client), aiko)
+    continue_as_new(client, fake_loop, aiko)
     account = BusinessAccount.objects.get(loop_link__open_id="open-aiko")
     client.post("/logout/")
     assert session_user(client) is None
@@ -237,7 +245,7 @@ def test_the_new_account_logs_in_with_loop_again_later(client: Any, fake_loop: F
 def test_the_new_account_adds_a_phone_without_a_password(
     client: Any, fake_loop: FakeLoop, sent: Any, run_tasks: Any
 ) -> None:
-    authorize(client, fake_loop, start_continue(client), fake_loop.person("aiko", "Aiko Mori"))
+    continue_as_new(client, fake_loop, fake_loop.person("aiko", "Aiko Mori"))
     account = BusinessAccount.objects.get(loop_link__open_id="open-aiko")
     form = client.get("/settings/personal/phone/").content.decode()
     assert "Add phone number" in form and "Current password" not in form
@@ -271,7 +279,7 @@ def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     kept = live_refresh_tokens(fake_loop, sakura)
     accounts = BusinessAccount.objects.count()
 
-    response = authorize(client, fake_loop, start_continue(client, "signup"), sakura)
+    response = continue_as_new(client, fake_loop, sakura, "signup")
 
     assert_refused(response, ErrorCode.LINK_ALREADY_LINKED, SIGNUP)
     assert BusinessAccount.objects.count() == accounts
@@ -282,14 +290,15 @@ def test_a_loop_account_linked_while_its_account_was_being_created_is_refused(
     assert fake_loop.revoked == [fresh]
 
 
-def test_a_loop_account_whose_link_ended_gets_a_new_account_with_continue_with_loop(
+def test_a_loop_account_whose_link_ended_may_get_a_new_account_with_continue_with_loop(
     client: Any, linked_account: BusinessAccount, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
-    """Its old business account is not logged in to: the link, not a past link, decides."""
+    """Its old business account is not logged in to: the link, not a past link, decides (the old
+    account keeps its password and contacts, so the choice page offers no "link again")."""
     sakura = fake_loop.access_tokens[LoopLink.objects.get(account=linked_account).access_token]
     LoopLink.objects.filter(account=linked_account).delete()  # as an unlink from Loop's side would
 
-    response = authorize(client, fake_loop, start_continue(client, "login"), sakura)
+    response = continue_as_new(client, fake_loop, sakura)
 
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == "/settings/personal/"

@@ -20,7 +20,7 @@ from accountlink.business.linking.actions.revocation import CODE_HOLD, HOLD, UNF
 from accountlink.business.linking.models import HeldCode, LoopLink, LoopRevocation
 from accountlink.kit.outbound.models import CallStatus
 from tests.business.fake_loop import FakeLoop, live_refresh_tokens
-from tests.business.pages import authorize, link, start_continue, start_link
+from tests.business.pages import authorize, continue_as_new, link, start_link
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_continue_with_loop_that_makes_an_account_keeps_its_tokens(
     client: Any, fake_loop: FakeLoop, run_tasks: Any
 ) -> None:
     kenji = fake_loop.person("kenji")
-    authorize(client, fake_loop, start_continue(client), kenji)
+    continue_as_new(client, fake_loop, kenji)
     assert LoopLink.objects.get().username == "kenji"
     assert not LoopRevocation.objects.filter(reason=UNFINISHED).exists()
 

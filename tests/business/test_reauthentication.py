@@ -27,9 +27,9 @@ from tests.business.pages import (
     authorize,
     code_sent_to,
     come_back,
+    continue_as_new,
     link,
     log_in,
-    start_continue,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def aiko(fake_loop: FakeLoop) -> LoopPerson:
 def loop_only(client: Any, fake_loop: FakeLoop, aiko: LoopPerson, clock: Any) -> Any:
     """A browser that made a business account with Continue with Loop (no email, phone or password)
     11 minutes ago."""
-    authorize(client, fake_loop, start_continue(client), aiko)
+    continue_as_new(client, fake_loop, aiko)
     clock.shift(timedelta(minutes=11))
     return client
 
@@ -153,7 +153,7 @@ def test_an_old_loop_only_session_confirms_before_adding_an_email(
 def test_within_ten_minutes_a_new_loop_only_account_is_not_asked(
     client: Any, fake_loop: FakeLoop, aiko: LoopPerson, clock: Any
 ) -> None:
-    authorize(client, fake_loop, start_continue(client), aiko)
+    continue_as_new(client, fake_loop, aiko)
     clock.shift(timedelta(minutes=9))
     assert client.get(PASSWORD_PAGE).status_code == 200
     assert client.post(PASSWORD_PAGE, {"new_password": NEW_PASSWORD})["Location"] == PERSONAL

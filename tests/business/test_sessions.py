@@ -13,7 +13,16 @@ from accountlink.business.accounts.models import BusinessAccount
 from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.sessions.models import AccountSession
 from tests.business.fake_loop import FakeLoop
-from tests.business.pages import ADS_MANAGER, NEW_PASSWORD, PASSWORD, authorize, link, log_in, start_continue
+from tests.business.pages import (
+    ADS_MANAGER,
+    NEW_PASSWORD,
+    PASSWORD,
+    authorize,
+    continue_as_new,
+    link,
+    log_in,
+    start_continue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +185,7 @@ def test_continue_with_loop_from_a_new_browser_alerts_too(
 
 def test_no_alert_when_continue_with_loop_creates_the_account(fake_loop: FakeLoop, outbox: Any, run_tasks: Any) -> None:
     browser = browser_at()
-    authorize(browser, fake_loop, start_continue(browser), fake_loop.person("aiko", "Aiko Mori"))
+    continue_as_new(browser, fake_loop, fake_loop.person("aiko", "Aiko Mori"))
     account = BusinessAccount.objects.get(loop_link__open_id="open-aiko")
     assert AccountSession.objects.filter(account=account, ended_at__isnull=True).count() == 1
     run_tasks()

@@ -217,6 +217,11 @@ def test_continue_with_loop_on_the_sign_up_page_in_japanese_creates_a_linked_bus
     expect(scopes).to_have_text(["名前とプロフィール写真", "ユーザー名"])
     page.get_by_role("button", name="許可する", exact=True).click()
 
+    # Not linked yet: asked whether to create a new business account or link an existing one (issue 17).
+    expect(page).to_have_url(f"{system.business_url}/login/loop/choose/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    page.locator('button[name="choice"][value="create"]').click()
+
     expect(page).to_have_url(f"{system.business_url}/settings/personal/")
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.get_by_role("heading", name="個人情報", exact=True)).to_be_visible()

@@ -47,10 +47,13 @@ def remove_access_as_maria(page: Page, system: RunningSystem) -> None:
 
 
 def continue_with_loop_as_maria(page: Page, system: RunningSystem) -> None:
-    """Loop for Business → Log in → Continue with Loop → (signed in on Loop already) Authorize."""
+    """Loop for Business → Log in → Continue with Loop → (signed in on Loop already) Authorize → not
+    linked any more, so: Create a new business account (issue 17)."""
     page.goto(f"{system.business_url}/login/")
     page.get_by_role("button", name="Continue with Loop", exact=True).click()
     page.get_by_role("button", name="Authorize", exact=True).click()
+    expect(page).to_have_url(path_is("/login/loop/choose/"))
+    page.get_by_role("button", name="Create a new business account", exact=True).click()
     expect(page).to_have_url(path_is("/settings/personal/"))
 
 

@@ -100,3 +100,28 @@ class HeldCode(models.Model):
 
     def __str__(self) -> str:
         return f"held code {self.pk} ({self.call.status})"
+
+
+class HeldSignIn(models.Model):
+    """**Continue with Loop** for a Loop account that is not linked: the tokens and identity Loop gave,
+    held while the person chooses what to do with them (a new business account, or one of theirs to
+    link). Bound to the browser that started the flow (only the hash of the key its session keeps is
+    stored), short-lived and used once; the tokens' revocation at Loop is queued for when it expires,
+    and a choice that keeps them cancels it (``actions.choice``)."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    open_id = models.CharField(max_length=64)
+    union_id = models.CharField(max_length=64, blank=True)
+    username = models.CharField(max_length=64, blank=True)
+    display_name = models.CharField(max_length=100, blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
+    scopes = models.CharField(max_length=200)
+    sealed_access_token = models.TextField()
+    sealed_refresh_token = models.TextField()
+    access_expires_at = models.DateTimeField()
+    refresh_expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"held sign-in {self.pk} of {self.open_id}"

@@ -53,13 +53,16 @@ def _refuse(tokens: TokenSet, code: ErrorCode, account: BusinessAccount | None) 
     return CodedError(code)
 
 
-def _announce(link: LoopLink, account: BusinessAccount) -> None:
-    record(EventKind.LOOP_LINKED, account=account, actor=account, username=link.username, open_id=link.open_id)
+def _announce(link: LoopLink, account: BusinessAccount, **data: str) -> None:
+    record(EventKind.LOOP_LINKED, account=account, actor=account, username=link.username, open_id=link.open_id, **data)
     notify_all_contacts(account, "loop_linked", handle=link.username)
 
 
-def do_link_loop_account(account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet) -> LoopLink:
-    """Link an existing business account (DESIGN §4.3). R1 holds in the database, also under races."""
+def do_link_loop_account(
+    account: BusinessAccount, identity: LoopIdentity, tokens: TokenSet, *, via: str = ""
+) -> LoopLink:
+    """Link an existing business account (DESIGN §4.3; or from Continue with Loop's choice, ``via``
+    "choice" or "link_again", which the audit event keeps). R1 holds in the database, also under races."""
     try:
         with transaction.atomic(durable=True):
             BusinessAccount.objects.select_for_update().filter(pk=account.pk).first()
@@ -69,7 +72,7 @@ def do_link_loop_account(account: BusinessAccount, identity: LoopIdentity, token
                 raise CodedError(ErrorCode.LINK_ALREADY_LINKED)
             link = _new_link(account, identity, tokens)
             link.save()
-            _announce(link, account)
+            _announce(link, account, **({"via": via} if via else {}))
             return link
     except CodedError as refusal:
         raise _refuse(tokens, refusal.code, account) from None
@@ -105,7 +108,8 @@ def do_log_in_with_loop(identity: LoopIdentity, tokens: TokenSet) -> BusinessAcc
 
 
 def do_create_account_with_loop(identity: LoopIdentity, tokens: TokenSet, *, language: str) -> BusinessAccount:
-    """Continue with Loop for a Loop account with no business account yet (DESIGN §4.4).
+    """Continue with Loop for a Loop account with no business account yet, after the person chose
+    **Create a new business account** (DESIGN §4.4, ``choice``).
 
     The new account has no email, phone or password: Loop is its way in until the holder adds one.
     """

@@ -2,8 +2,8 @@
 
 ``callback`` checks that the flow is this browser's own (``_own_flow``), trades the code for tokens
 and the Loop identity (``_trade_code``), then finishes the flow according to its purpose, one function
-each: Link Loop account, Continue with Loop (log in or sign up), Confirm it's you with Loop, and
-Verify with Loop for a support case.
+each: Link Loop account, Continue with Loop (log in, or the choice page ``choice`` for a Loop account
+that is not linked), Confirm it's you with Loop, and Verify with Loop for a support case.
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.flows import end_flow, get_flow
 from accountlink.kit.support.models import SupportCase
-from accountlink.kit.views import language_of
 
 from .. import provider
-from ..actions.link import do_create_account_with_loop, do_link_loop_account, do_log_in_with_loop
+from ..actions.choice import do_hold_sign_in
+from ..actions.link import do_link_loop_account, do_log_in_with_loop
 from ..actions.revocation import do_discard_tokens, do_hold_code, do_hold_tokens
 from ..provider import LoopIdentity, TokenSet
 from ..queries import current_link
+from .choice import start_choice
 from .flow import FLOW, RETURN_PAGES, SIGNED_IN_PURPOSES, refused
 
 log = logging.getLogger(__name__)
@@ -127,24 +128,13 @@ def _finish_link(request: HttpRequest, flow: Flow, identity: LoopIdentity, token
 
 
 def _finish_log_in(request: HttpRequest, flow: Flow, identity: LoopIdentity, tokens: TokenSet) -> HttpResponse:
-    """**Continue with Loop**: log in to the linked business account, or make one (DESIGN §4.4)."""
+    """**Continue with Loop**: log in to the linked business account; for a Loop account that is not
+    linked, hold what Loop gave and ask what to do with it (``choice``, DESIGN §4.4)."""
     existing = do_log_in_with_loop(identity, tokens)
     if existing is not None:
         return account_views.finish_login(request, existing, "business:adsmanager")
-    try:
-        account = do_create_account_with_loop(identity, tokens, language=language_of(request))
-    except CodedError as refusal:
-        return refused(request, str(flow.get("purpose")), refusal.code)
-    response = account_views.finish_login(request, account, "business:personal_information")
-    messages.info(
-        request,
-        _(
-            "Your business account is ready and linked to @%(handle)s. Add an email or phone number so you "
-            "can also log in without %(brand)s and get back in if you ever lose access."
-        )
-        % _names(identity.username),
-    )
-    return response
+    key = do_hold_sign_in(identity, tokens)
+    return start_choice(request, key, str(flow.get("purpose")))
 
 
 def _finish_reauthentication(
