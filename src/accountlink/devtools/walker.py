@@ -154,24 +154,32 @@ def read_sections(page: Page, url: str) -> list[SectionOnPage]:
     ]
 
 
+def _in_view(page: Page) -> Page | Locator:
+    """Where a person can act: inside the open modal dialog when there is one (the page behind it is
+    inert, and may repeat the dialog's labels, as Remove access does), else the whole page."""
+    modal = page.locator('[aria-modal="true"]').filter(visible=True)
+    return modal.first if modal.count() else page
+
+
 def target(page: Page, step: StepOnPage) -> Locator | None:
     """The element a step names: found by its role and exact accessible name, as a person sees it."""
     if not step.label:
         return None
+    scope = _in_view(page)
     if step.role in ("link", "button"):
         role: Literal["link", "button"] = "link" if step.role == "link" else "button"
         # Its whole name, or a line of it: a list entry such as an app's name above its details.
-        found = page.get_by_role(role, name=step.label, exact=True).or_(
-            page.get_by_role(role).filter(has=page.get_by_text(step.label, exact=True))
+        found = scope.get_by_role(role, name=step.label, exact=True).or_(
+            scope.get_by_role(role).filter(has=scope.get_by_text(step.label, exact=True))
         )
     elif step.role == "heading":
-        found = page.get_by_role("heading", name=step.label, exact=True)
+        found = scope.get_by_role("heading", name=step.label, exact=True)
     elif step.role == "field":
-        found = page.get_by_label(step.label, exact=True)
+        found = scope.get_by_label(step.label, exact=True)
     elif step.role == "choice":
-        found = page.get_by_role("group", name=step.label, exact=True)
+        found = scope.get_by_role("group", name=step.label, exact=True)
     else:
-        found = page.get_by_text(step.label, exact=True)
+        found = scope.get_by_text(step.label, exact=True)
     return found.filter(visible=True).first
 
 
