@@ -45,8 +45,9 @@ def test_user_settings_are_reached_from_the_profile_menu(signed_in: Any) -> None
     assert 'aria-label="Profile menu"' in ads_manager
     assert f'<a href="{reverse("business:user_settings")}">User settings</a>' in ads_manager
     settings_page = signed_in.get(reverse("business:user_settings")).content.decode()
-    assert f'href="{reverse("business:personal_information")}">Personal information' in settings_page
-    assert f'href="{reverse("business:security_activity")}">Security activity' in settings_page
+    personal, security = reverse("business:personal_information"), reverse("business:security_activity")
+    assert f'href="{personal}" aria-describedby="about-personal">Personal information</a>' in settings_page
+    assert f'href="{security}" aria-describedby="about-security">Security activity</a>' in settings_page
     page = signed_in.get(reverse("business:personal_information")).content.decode()
     assert "sakura.biz@example.com" in page and "+819012345678" in page
     assert "Change email" in page and "Change phone number" in page and "Change password" in page

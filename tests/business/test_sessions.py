@@ -59,9 +59,10 @@ def log_out_url(public_id: str) -> str:
 def test_user_settings_lead_to_sessions(business_account: BusinessAccount) -> None:
     browser = signed_in_at()
     overview = browser.get("/settings/").content.decode()
-    assert f'<a href="{SESSIONS}">Sessions<small>Browsers logged in to your account</small></a>' in overview
+    assert f'<a href="{SESSIONS}" aria-describedby="about-sessions">Sessions</a>' in overview
+    assert '<span class="about" id="about-sessions">Browsers logged in to your account</span>' in overview
     page = browser.get(SESSIONS).content.decode()
-    assert f'<a href="{SESSIONS}" aria-current="page">Sessions</a>' in page
+    assert f'<a href="{SESSIONS}" aria-describedby="about-sessions" aria-current="page">Sessions</a>' in page
 
 
 def test_sessions_lists_every_browser_with_this_one_marked(business_account: BusinessAccount) -> None:

@@ -10,6 +10,7 @@ from accountlink.business.settings_pages import views as settings_pages
 from accountlink.business.support.urls import urlpatterns as support_console_urls
 from accountlink.business.support_pages import support_pages
 from accountlink.business.webhooks_in import views as webhooks_in
+from accountlink.kit.errorpages import favicon
 from accountlink.kit.health import urlpatterns as health_urls
 from accountlink.kit.notify.views import outbox_page
 
@@ -39,5 +40,9 @@ urlpatterns = [
     # Loop's signed notices (DESIGN §7); `accountlink up` registers this address at Loop.
     path("webhooks/loop/", webhooks_in.loop_webhook, name="loop_webhook"),
     path("dev/outbox/", outbox_page, name="outbox"),
+    path("favicon.ico", favicon, name="favicon"),
     *health_urls,
 ]
+
+# 404 and 403 are Django's own views drawing 404.html and 403.html; 500 needs the language and brand.
+handler500 = "accountlink.kit.errorpages.server_error"

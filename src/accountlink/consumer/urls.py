@@ -10,6 +10,7 @@ from accountlink.consumer.oauth.urls import urlpatterns as oauth_urls
 from accountlink.consumer.support.urls import urlpatterns as support_console_urls
 from accountlink.consumer.support_pages import support_pages
 from accountlink.consumer.webhooks.urls import urlpatterns as webhook_staff_urls
+from accountlink.kit.errorpages import favicon
 from accountlink.kit.health import urlpatterns as health_urls
 from accountlink.kit.notify.views import outbox_page
 
@@ -43,5 +44,9 @@ urlpatterns = [
     path("", include((loop_patterns, "loop"))),
     path("", include((oauth_urls, "oauth"))),
     path("dev/outbox/", outbox_page, name="outbox"),
+    path("favicon.ico", favicon, name="favicon"),
     *health_urls,
 ]
+
+# 404 and 403 are Django's own views drawing 404.html and 403.html; 500 needs the language and brand.
+handler500 = "accountlink.kit.errorpages.server_error"
