@@ -170,8 +170,9 @@ ARTICLE = Article(
                 _(
                     "First, press Continue with %(brand)s on the login page. If your %(brand)s account is still "
                     "linked, you're logged in. Then add an email address or phone number and set a password in User "
-                    "settings → Personal information, so you can always get back in. If you land in a new, empty "
-                    "account instead, your %(brand)s account was no longer linked to your old one."
+                    "settings → Personal information, so you can always get back in. If %(business_brand)s asks "
+                    "whether to create a new business account instead, your %(brand)s account is no longer linked: "
+                    "when your old account has no other way to log in, press Link again there to get back to it."
                 ),
                 _(
                     "If that doesn't work, use Contact support on the login page, as described below. Before we "

@@ -40,7 +40,7 @@ ARTICLE = Article(
             ),
             note=_(
                 "Don't have a %(business_brand)s account yet? Press Continue with %(brand)s on the sign-up page "
-                "instead. It creates a new account that is already linked."
+                "instead, and choose Create a new business account. The new account is already linked."
             ),
         ),
         # walk: logged out of both platforms; start: business login page. A business account with

@@ -27,8 +27,8 @@ ARTICLE = Article(
                     "we can't tell you which account it's linked to."
                 ),
                 _(
-                    "This often happens if you once used Continue with %(brand)s: it creates a separate "
-                    "%(business_brand)s account that is linked to your %(brand)s account."
+                    "This often happens if you once used Continue with %(brand)s and chose Create a new business "
+                    "account: that made a separate %(business_brand)s account linked to your %(brand)s account."
                 ),
             ),
             bullets=(

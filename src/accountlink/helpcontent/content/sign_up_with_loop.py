@@ -12,9 +12,9 @@ ARTICLE = Article(
     # As the seed's related articles name it: 新しいTikTok for BusinessアカウントをTikTokアカウントと連携させる方法
     title=_("How to link a new %(business_brand)s account with a %(brand)s account"),
     summary=_(
-        "Press Continue with %(brand)s and allow access on %(brand)s. You get a new %(business_brand)s account "
-        "that is already linked to your %(brand)s account. Then add an email or phone number and a password, "
-        "so you always have a way back in."
+        "Press Continue with %(brand)s, allow access on %(brand)s, then choose Create a new business account. "
+        "You get a new %(business_brand)s account that is already linked to your %(brand)s account. Then add an "
+        "email or phone number and a password, so you always have a way back in."
     ),
     sections=(
         Section(
@@ -28,9 +28,9 @@ ARTICLE = Article(
             ),
             bullets=(
                 _(
-                    "Already have a %(business_brand)s account? Don't use Continue with %(brand)s to link it: "
-                    "that creates a separate, new account. Log in with your email or phone number instead, "
-                    "and link your %(brand)s account in User settings."
+                    "Already have a %(business_brand)s account? After you allow access, choose Log in to link "
+                    "an existing account instead, and log in with its email or phone number and password: your "
+                    "%(brand)s account is linked to it, and your ad accounts stay in one place."
                 ),
                 _(
                     "If your %(brand)s account is already linked to a %(business_brand)s account, Continue with "
@@ -65,13 +65,19 @@ ARTICLE = Article(
                     platform="loop",
                 ),
                 Step(
-                    _(
-                        "Press %(label)s. %(business_brand)s creates your new account, links it to your %(brand)s "
-                        "account and logs you in."
-                    ),
+                    _("Press %(label)s. You're taken back to %(business_brand)s."),
                     Label("Authorize"),
                     role="button",
                     platform="loop",
+                ),
+                Step(
+                    _(
+                        "%(business_brand)s asks whether to create a new business account or to log in to link "
+                        "one you already have. Press %(label)s. %(business_brand)s creates your new account, links "
+                        "it to your %(brand)s account and logs you in."
+                    ),
+                    Label("Create a new business account"),
+                    role="button",
                 ),
                 Step(
                     _(
