@@ -15,8 +15,7 @@ ARTICLE = "/help/unlink-loop-account/"
 CATEGORIES = ["getting-started", "loop-accounts", "loop-accounts-overview"]
 RELATED = ["link-existing-account", "sign-up-with-loop", "loop-account-types"]
 
-# What the seed says, with Loop for TikTok. The Japanese wording is the seed's; until the catalog
-# translates the new English, these cases fail, and then pass (strict: drop the mark then).
+# What the seed says, with Loop for TikTok. The Japanese wording is the seed's.
 SEED_JA = {
     "title": "Loopアカウントと既存のLoop for Businessアカウントの連携を解除する方法",
     "breadcrumb": ["ヘルプセンター", "はじめに", "Loopアカウント", "Loopアカウントの概要"],
@@ -35,8 +34,6 @@ EN = {
         "Loop account types",
     ],
 }
-needs_ja_catalog = pytest.mark.xfail(strict=True, reason="the ja catalog does not translate issue 17's new titles yet")
-needs_es_catalog = pytest.mark.xfail(strict=True, reason="the es catalog does not translate issue 17's new titles yet")
 
 
 def page(client: HttpClient, address: str, language: str) -> str:
@@ -67,7 +64,7 @@ def related(html: str) -> list[tuple[str, str]]:
     return re.findall(r'<li><a href="([^"]+)">(.*?)</a></li>', section.group(1))
 
 
-@pytest.mark.parametrize("language", ["en", pytest.param("ja", marks=needs_ja_catalog)])
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_title_is_the_seeds_with_existing(client: HttpClient, language: str) -> None:
     expected = (SEED_JA if language == "ja" else EN)["title"]
     html = page(client, ARTICLE, language)
@@ -75,7 +72,7 @@ def test_the_title_is_the_seeds_with_existing(client: HttpClient, language: str)
     assert f"<title>{expected}" in html
 
 
-@pytest.mark.parametrize("language", ["en", pytest.param("ja", marks=needs_ja_catalog)])
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_breadcrumb_is_the_seeds_categories_each_a_link(client: HttpClient, language: str) -> None:
     expected = (SEED_JA if language == "ja" else EN)["breadcrumb"]
     crumbs = breadcrumb(page(client, ARTICLE, language))
@@ -83,7 +80,6 @@ def test_the_breadcrumb_is_the_seeds_categories_each_a_link(client: HttpClient, 
     assert [address for address, _words in crumbs] == ["/help/", *(f"/help/categories/{slug}/" for slug in CATEGORIES)]
 
 
-@needs_es_catalog
 def test_the_breadcrumb_is_translated_in_spanish(client: HttpClient) -> None:
     crumbs = [words for _address, words in breadcrumb(page(client, ARTICLE, "es"))]
     assert len(crumbs) == 4 and crumbs[0] == "Centro de ayuda"
@@ -120,7 +116,7 @@ def test_an_unknown_category_is_not_found(client: HttpClient) -> None:
     assert client.get("/help/categories/no-such-category/").status_code == 404
 
 
-@pytest.mark.parametrize("language", ["en", pytest.param("ja", marks=needs_ja_catalog)])
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_related_articles_are_the_seeds_three_in_its_order(client: HttpClient, language: str) -> None:
     expected = (SEED_JA if language == "ja" else EN)["related"]
     found = related(page(client, ARTICLE, language))
