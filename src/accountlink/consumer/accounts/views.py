@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,6 +34,10 @@ def _login_refusal(account: LoopAccount) -> ErrorCode | None:
     return ErrorCode.LOGIN_SUSPENDED if account.status != AccountStatus.ACTIVE else None
 
 
+# What a client key can be (``registration`` issues URL-safe base64; django-oauth-toolkit allows 100).
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
 def _continuing_to(request: HttpRequest) -> dict[str, Any]:
     """The app the person logs in to continue to, when the login page is on the way to its consent
     screen (``next`` is ``/v2/auth/authorize/?client_key=…``): only a registered client's own name,
@@ -42,7 +47,9 @@ def _continuing_to(request: HttpRequest) -> dict[str, Any]:
         return {}
     query = parse_qs(target.query)
     key = (query.get("client_key") or query.get("client_id") or [""])[0]
-    name = Client.objects.filter(client_id=key).values_list("name", flat=True).first() if key else None
+    if not CLIENT_KEY.fullmatch(key):  # a NUL or any other byte no key has: nothing to look up
+        return {}
+    name = Client.objects.filter(client_id=key).values_list("name", flat=True).first()
     return {"continuing_to": name} if name else {}
 
 
