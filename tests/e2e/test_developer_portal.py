@@ -160,7 +160,7 @@ def remove_access(page: Page, system: RunningSystem, name: str) -> None:
     page.goto(f"{system.consumer_url}/settings/security/apps/")
     page.get_by_role("link", name=name).click()
     page.get_by_role("button", name="Remove access", exact=True).click()
-    page.get_by_role("button", name="Remove access", exact=True).click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Remove access", exact=True).click()
     expect(page.get_by_role("heading", name="Manage app permissions", exact=True)).to_be_visible()
 
 
