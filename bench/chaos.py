@@ -304,6 +304,14 @@ class Load:
         )
         callback = authorize(person.pair.loop, start.headers["Location"])
         landed = urlsplit(business.get(callback, allow_redirects=False, timeout=10).headers.get("Location", "")).path
+        if landed == "/login/loop/choose/":  # not linked: the person asks for a new business account
+            chosen = business.post(
+                f"{url}{landed}",
+                data={"choice": "create", "csrfmiddlewaretoken": _csrf(business, "lfb_csrftoken")},
+                allow_redirects=False,
+                timeout=10,
+            )
+            landed = urlsplit(chosen.headers.get("Location", "")).path
         person.tokens_at = time.monotonic()
         if landed == "/settings/personal/":  # not linked: a new business account, linked, was made
             person.state, person.made = "linked_new", business
