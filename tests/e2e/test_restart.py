@@ -41,7 +41,7 @@ def remove_access_as_maria(page: Page, system: RunningSystem) -> None:
     page.goto(f"{system.consumer_url}/settings/security/apps/")
     page.get_by_role("link", name="Loop for Business").click()
     page.get_by_role("button", name="Remove access", exact=True).click()
-    page.get_by_role("button", name="Remove access", exact=True).click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Remove access", exact=True).click()
     expect(page.get_by_role("heading", name="Manage app permissions", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Loop for Business")).to_have_count(0)
 

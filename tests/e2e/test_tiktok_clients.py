@@ -265,7 +265,7 @@ def test_remove_access_sends_a_webhook_the_apps_own_signature_check_accepts(
     page.goto(f"{system.consumer_url}/settings/security/apps/")
     page.get_by_role("link", name=arctic_app.name).click()
     page.get_by_role("button", name="Remove access", exact=True).click()
-    page.get_by_role("button", name="Remove access", exact=True).click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Remove access", exact=True).click()
     expect(page.get_by_role("link", name=arctic_app.name)).to_have_count(0)
 
     delivery, body = eventually(
