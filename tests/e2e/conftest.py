@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accountlink.devtools.walker import CHROMIUM_ARGS
 from accountlink.kit.notify import outbox
+from tests.e2e.axe_audit import PageAudit, watch_new_contexts
 from tests.e2e.cluster import FOREIGN_SETTINGS, answers_http, free_ports
 from tests.e2e.polling import eventually
 from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
@@ -296,12 +297,40 @@ def system() -> Iterator[RunningSystem]:
 # The browser
 
 
+PAGE_AUDIT = pytest.StashKey[PageAudit]()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def page_audit(pytestconfig: pytest.Config) -> PageAudit:
+    """Every page the browser tests visit, for axe-core (see ``axe_audit``)."""
+    audit = pytestconfig.stash[PAGE_AUDIT] = PageAudit()
+    return audit
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    audit = config.stash.get(PAGE_AUDIT, None)
+    if audit is not None and audit.visits:
+        terminalreporter.write_line(audit.summary())
+
+
+@pytest.fixture(scope="session")
+def browser(page_audit: PageAudit) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        watch_new_contexts(chromium, page_audit)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def every_page_passes_axe(page_audit: PageAudit) -> Iterator[None]:
+    """After each test, axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) on the pages it visited: a
+    violation fails the test (issue 17)."""
+    first = len(page_audit.visits)
+    yield
+    violations = page_audit.check(page_audit.visits[first:])
+    if violations:
+        pytest.fail("axe-core found on the pages this test visited:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture
@@ -311,7 +340,7 @@ def locale() -> str:
 
 
 @pytest.fixture
-def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+def open_page(browser: Browser, page_audit: PageAudit, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """Open a page in a new browser context. Every page's final state is saved as a screenshot,
     whether the test passed or failed: ``<test name>.png``, then ``<test name>-2.png`` and so on."""
     pages: list[Page] = []
@@ -326,6 +355,7 @@ def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Call
     yield open_
     name = artifact_name(request.node.name)
     for number, page in enumerate(pages, start=1):
+        page_audit.finish_reading(page)
         suffix = "" if number == 1 else f"-{number}"
         try:
             save_screenshot(page, ARTIFACTS / f"{name}{suffix}.png", full_page=True)
