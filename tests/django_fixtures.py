@@ -116,3 +116,15 @@ def other_platform(settings: Any) -> Iterator[responses.RequestsMock]:
         mock.get(f"{OTHER_PLATFORM}/healthz", json={"status": "ok"})
         yield mock
     forget_probe()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request's language (a login brings the account's)
+    stays active in the thread after it, as in any Django process, and must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -23,7 +23,7 @@ from accountlink.business.linking.models import LoopLink
 from accountlink.business.linking.provider import LoopIdentity, TokenSet
 from tests.business.fake_loop import FakeLoop, LoopPerson
 from tests.business.pages import PASSWORD, link, link_in_new_browser, log_in
-from tests.django_fixtures import metrics_on, other_platform, outbox, run_tasks, sent  # noqa: F401  (both platforms')
+from tests.django_fixtures import default_language, metrics_on, other_platform, outbox, run_tasks, sent  # noqa: F401  (both platforms')
 from tests.staff_helpers import staff_client
 
 

@@ -174,8 +174,19 @@ def test_the_home_page_sends_visitors_to_login(client: Any) -> None:
     assert "Email or phone number" in page and "Forgot password?" in page
 
 
-def test_login_keeps_the_language_the_browser_asked_for(client: Any, make_business_account: Any) -> None:
+def test_login_on_a_new_browser_brings_the_language_saved_on_the_account(
+    client: Any, make_business_account: Any
+) -> None:
     make_business_account(email="maria.biz@example.com", language="es")
     log_in(client, "maria.biz@example.com", headers={"accept-language": "ja"})
+    assert client.cookies["lfb_language"].value == "es"
     page = client.get(reverse("business:adsmanager"), headers={"accept-language": "ja"}).content.decode()
-    assert '<html lang="ja">' in page
+    assert '<html lang="es">' in page
+
+
+def test_login_on_a_browser_that_chose_a_language_keeps_its_choice(client: Any, make_business_account: Any) -> None:
+    make_business_account(email="maria.biz@example.com", language="es")
+    client.cookies["lfb_language"] = "ja"
+    log_in(client, "maria.biz@example.com")
+    assert client.cookies["lfb_language"].value == "ja"
+    assert '<html lang="ja">' in client.get(reverse("business:adsmanager")).content.decode()

@@ -14,7 +14,7 @@ from django.test import Client as HttpClient
 from accountlink.consumer.accounts import actions
 from accountlink.consumer.accounts.models import LoopAccount
 from tests.consumer.webhook_helpers import WebhookEndpoint
-from tests.django_fixtures import metrics_on, other_platform, outbox, run_tasks, sent  # noqa: F401  (both platforms')
+from tests.django_fixtures import default_language, metrics_on, other_platform, outbox, run_tasks, sent  # noqa: F401  (both platforms')
 from tests.staff_helpers import staff_client
 
 PASSWORD = "correct-horse-battery"

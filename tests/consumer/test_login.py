@@ -75,10 +75,21 @@ def test_log_out_needs_a_post(client: Any, loop_account: Any) -> None:
     assert AuditEvent.objects.filter(account=loop_account, kind=EventKind.LOGOUT).exists()
 
 
-def test_login_keeps_the_language_the_browser_asked_for(client: Any, make_loop_account: Any) -> None:
+def test_login_on_a_new_browser_brings_the_language_saved_on_the_account(client: Any, make_loop_account: Any) -> None:
     make_loop_account(handle="maria", email="maria@example.com", language="es")
-    client.post(reverse("loop:login"), {"identifier": "maria", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
-    assert '<html lang="en">' in client.get(reverse("loop:profile"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.post(
+        reverse("loop:login"), {"identifier": "maria", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.cookies["loop_language"].value == "es"
+    assert '<html lang="es">' in client.get(reverse("loop:profile"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_login_on_a_browser_that_chose_a_language_keeps_its_choice(client: Any, make_loop_account: Any) -> None:
+    make_loop_account(handle="maria", email="maria@example.com", language="es")
+    client.cookies["loop_language"] = "ja"
+    response = client.post(reverse("loop:login"), {"identifier": "maria", "password": PASSWORD})
+    assert "loop_language" not in response.cookies
+    assert '<html lang="ja">' in client.get(reverse("loop:profile")).content.decode()
 
 
 @pytest.mark.parametrize("data", [{}, {"identifier": "x" * 5000, "password": "y"}, {"identifier": "", "password": ""}])

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from accountlink.devtools.walker import CHROMIUM_ARGS
 from accountlink.kit.notify import outbox
@@ -37,6 +37,7 @@ from tests.e2e.steps import ARTIFACTS, DESKTOP, artifact_name, save_screenshot
 
 CHROMIUM = "/usr/bin/chromium"
 REPOSITORY = Path(__file__).resolve().parents[2]
+LANGUAGE_COOKIES = ("loop_language", "lfb_language")  # Loop's and Loop for Business's
 START_TIMEOUT = 90  # migrating two databases and loading demo data on a slow 2-core machine
 STOP_TIMEOUT = 15
 
@@ -339,15 +340,30 @@ def locale() -> str:
     return "en-US"
 
 
+def choose_language(context: BrowserContext, language: str) -> None:
+    """The browser has chosen ``language`` on both platforms (their language cookies, as the switcher
+    sets them), so a login keeps it instead of bringing the account's saved language."""
+    context.add_cookies(
+        [{"name": name, "value": language, "domain": "127.0.0.1", "path": "/"} for name in LANGUAGE_COOKIES]
+    )
+
+
 @pytest.fixture
 def open_page(browser: Browser, page_audit: PageAudit, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
     """Open a page in a new browser context. Every page's final state is saved as a screenshot,
-    whether the test passed or failed: ``<test name>.png``, then ``<test name>-2.png`` and so on."""
+    whether the test passed or failed: ``<test name>.png``, then ``<test name>-2.png`` and so on.
+
+    The browser has chosen its locale's language (:func:`choose_language`), as the person driving it
+    would have; with ``chosen=False`` it is a new browser that has chosen nothing."""
     pages: list[Page] = []
 
-    def open_(locale: str = "en-US", viewport: dict[str, int] | None = None, **options: Any) -> Page:
+    def open_(
+        locale: str = "en-US", viewport: dict[str, int] | None = None, *, chosen: bool = True, **options: Any
+    ) -> Page:
         context = browser.new_context(locale=locale, viewport=viewport or DESKTOP, **options)
         context.set_default_timeout(10_000)
+        if chosen:
+            choose_language(context, locale.split("-")[0])
         page = context.new_page()
         pages.append(page)
         return page

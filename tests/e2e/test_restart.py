@@ -15,6 +15,7 @@ from accountlink.devtools import processes
 from tests.e2e.conftest import (
     STOP_TIMEOUT,
     RunningSystem,
+    choose_language,
     command_line,
     descendants,
     start_system,
@@ -75,6 +76,7 @@ def test_make_run_starts_again_after_remove_access_and_continue_with_loop_and_ke
     try:
         assert business_links(system)["maria"] == "maria.biz@example.com"
         context = browser.new_context(locale="en-US")
+        choose_language(context, "en")  # @maria's account says Spanish; this browser chose English
         page = context.new_page()
         remove_access_as_maria(page, system)
         continue_with_loop_as_maria(page, system)

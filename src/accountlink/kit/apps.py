@@ -10,10 +10,12 @@ class KitConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from accountlink.kit import metrics, requestid
+        from accountlink.kit.i18n.saved import apply_saved_language
 
         from . import checks  # noqa: F401  (registers the system checks)
 
         user_logged_in.connect(metrics.on_user_logged_in, dispatch_uid="accountlink.kit.metrics.login")
         user_login_failed.connect(metrics.on_user_login_failed, dispatch_uid="accountlink.kit.metrics.login_failed")
+        user_logged_in.connect(apply_saved_language, dispatch_uid="accountlink.kit.i18n.saved_language")
         metrics.register_configured_backlogs()
         requestid.connect_task_signals()
