@@ -70,6 +70,8 @@ def test_ads_manager_has_a_header_with_the_products_navigation(signed_in: Any) -
     assert 'class="app-nav"' in page
     assert 'href="/adsmanager/" aria-current="page">Ads Manager</a>' in page
     assert 'href="/settings/">Settings</a>' in page and 'href="/help/">Help Center</a>' in page
+    signed_in.cookies["lfb_language"] = "es"
+    assert 'href="/settings/">Configuración</a>' in signed_in.get("/adsmanager/").content.decode()
 
 
 def test_user_settings_lists_its_pages_once(signed_in: Any) -> None:

@@ -59,6 +59,15 @@ def test_the_404_page_of_a_logged_in_person_has_the_navigation(browser: Any) -> 
     assert 'class="tabbar"' in page
 
 
+@pytest.mark.parametrize(("language", "settings_label"), [("en", "Settings"), ("ja", "設定"), ("es", "Ajustes")])
+def test_the_navigation_names_settings_as_loop_does(browser: Any, language: str, settings_label: str) -> None:
+    """Loop's "Settings" is its Settings and privacy (es: Ajustes), not the business platform's
+    Configuración: the same English word, translated in its own context."""
+    browser.cookies["loop_language"] = language
+    page = browser.get("/no-such-page/").content.decode()
+    assert f'transform="translate(-1 0)"/></svg>{settings_label}</a>' in page
+
+
 def test_favicon_ico_is_loops_mark(client: HttpClient) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 302

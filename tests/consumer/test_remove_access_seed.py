@@ -58,8 +58,13 @@ def test_the_confirmation_is_a_modal_over_the_apps_page(browser: HttpClient) -> 
     assert f'<form method="post" action="{remove_url(key)}">' in markup
     assert '<button type="submit">Remove access</button>' in markup
     assert f'data-dialog-cancel href="{app_page_url(key)}">Cancel</a>' in markup
-    # The app's page stays behind it, out of reach.
+    # The app's page, the header and the tab bar stay behind it, out of reach (JavaScript or not).
     assert '<div class="behind-dialog" inert>' in html
+    assert '<header class="topbar" inert>' in html
+    assert re.search(r'<nav class="tabbar" aria-label="Main" inert>', html)
+    # Without the dialog they are in reach.
+    page = browser.get(app_page_url(key)).content.decode()
+    assert '<header class="topbar">' in page and '<nav class="tabbar" aria-label="Main">' in page
 
 
 def test_remove_access_ends_with_the_articles_closing_line_and_a_link_to_loop_for_business(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accountlink.consumer.oauth.models import Client
+from accountlink.consumer.oauth.models import AppPermission, Client
 from accountlink.kit.authviews import AccountViews
 from accountlink.kit.conf import platform_settings
 from accountlink.kit.errors import CodedError, ErrorCode
@@ -74,7 +74,10 @@ def _user(request: HttpRequest) -> LoopAccount:
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return render(request, "loop/home.html", {"account": _user(request), "tab": "home"})
+        account = _user(request)
+        apps = AppPermission.objects.filter(account=account).select_related("client").order_by("-granted_at")
+        context = {"account": account, "tab": "home", "apps": apps[:3], "app_count": apps.count()}
+        return render(request, "loop/home.html", context)
     return render(request, "loop/welcome.html")
 
 
