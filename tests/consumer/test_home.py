@@ -29,9 +29,7 @@ def test_home_greets_the_account_and_says_no_app_has_access(browser: HttpClient)
         assert f'href="{reverse(name)}"' in page
 
 
-def test_home_lists_the_apps_with_access_newest_first_and_links_to_each(
-    browser: HttpClient, loop_account: Any
-) -> None:
+def test_home_lists_the_apps_with_access_newest_first_and_links_to_each(browser: HttpClient, loop_account: Any) -> None:
     older, newer = register("Loop for Business"), register("Ads Studio", "https://studio.example/callback/")
     grant_permission(loop_account, older, ["user.info.basic"])
     grant_permission(loop_account, newer, ["user.info.basic"])
