@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from accountlink.business.accounts.lookup import find_account
 from accountlink.business.accounts.models import BusinessAccount
 from accountlink.business.linking.models import LoopLink
+from accountlink.kit.lookups import equals_ignoring_case
 from accountlink.kit.support.views import SupportPages
 
 
@@ -16,8 +17,12 @@ def find_account_for_support(identifier: str, language: str = "en") -> BusinessA
     account = find_account(identifier, language)
     if account is not None:
         return account
-    handle = identifier.strip().lstrip("@").lower()
-    link = LoopLink.objects.select_related("account").filter(username__iexact=handle).first() if handle else None
+    handle = identifier.strip().lstrip("@")
+    link = (
+        LoopLink.objects.select_related("account").filter(equals_ignoring_case("username", handle)).first()
+        if handle
+        else None
+    )
     return link.account if link is not None else None
 
 

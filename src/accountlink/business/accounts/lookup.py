@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from accountlink.kit.contacts import normalise_phone
+from accountlink.kit.lookups import equals_ignoring_case
 
 from .models import BusinessAccount
 
@@ -13,7 +14,7 @@ def find_account(identifier: str, language: str = "en") -> BusinessAccount | Non
     if not identifier:
         return None
     if "@" in identifier:
-        return BusinessAccount.objects.filter(email__iexact=identifier).first()
+        return BusinessAccount.objects.filter(equals_ignoring_case("email", identifier)).first()
     try:
         phone = normalise_phone(identifier, language)
     except ValidationError:

@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,10 @@ class BusinessAccount(HasContacts, AbstractBaseUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        # Logins and searches by email ignore case (kit.lookups.equals_ignoring_case): this index serves them.
+        indexes = [models.Index(Lower("email"), name="business_account_email_ci")]
 
     objects = BusinessAccountManager()
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accountlink.kit.crypto import open_sealed, seal
@@ -32,6 +33,10 @@ class LoopLink(models.Model):
     refresh_expires_at = models.DateTimeField()
     linked_at = models.DateTimeField(default=timezone.now)
     profile_checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Support finds an account by its Loop @username, whatever its case (kit.lookups).
+        indexes = [models.Index(Lower("username"), name="loop_link_username_ci")]
 
     def __str__(self) -> str:
         return f"{self.account_id} ↔ {self.open_id}"
@@ -63,7 +68,7 @@ class LoopRevocation(models.Model):
 
     call = models.OneToOneField(OutboundCall, on_delete=models.PROTECT, related_name="revocation")
     sealed_token = models.TextField()  # the grant's refresh token, sealed like the link's
-    open_id = models.CharField(max_length=64, blank=True)
+    open_id = models.CharField(max_length=64, blank=True, db_index=True)  # support lists them by account
     reason = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now)
 

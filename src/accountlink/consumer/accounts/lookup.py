@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from accountlink.kit.contacts import normalise_phone
+from accountlink.kit.lookups import equals_ignoring_case
 
 from .models import LoopAccount
 
@@ -13,7 +14,7 @@ def find_account(identifier: str, language: str = "en") -> LoopAccount | None:
     if not identifier:
         return None
     if "@" in identifier[1:]:
-        return LoopAccount.objects.filter(email__iexact=identifier).first()
+        return LoopAccount.objects.filter(equals_ignoring_case("email", identifier)).first()
     handle = identifier.lstrip("@").lower()
     account = LoopAccount.objects.filter(handle=handle).first()
     if account is not None:

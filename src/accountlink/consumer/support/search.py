@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.contacts import DEFAULT_REGIONS, parse_contact
+from accountlink.kit.lookups import equals_ignoring_case
 
 SEARCH_LIMIT = 50
 
@@ -40,7 +41,7 @@ def exact_matches(text: str, language: str = "en") -> list[LoopAccount]:
     if text.isdecimal() and len(text) <= 18:
         for account in LoopAccount.objects.filter(pk=int(text)):
             found[account.pk] = account
-    lookups = [Q(email__iexact=email) for email in emails] + [Q(phone=phone) for phone in phones]
+    lookups = [equals_ignoring_case("email", email) for email in emails] + [Q(phone=phone) for phone in phones]
     if handle:
         lookups.append(Q(handle=handle))
     for lookup in lookups:
