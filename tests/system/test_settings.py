@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 PROBE = """
 import json, django
@@ -23,21 +24,23 @@ print(json.dumps({
     "cached": cache.get("probe"),
     "brand": settings.ACCOUNTLINK_BRAND,
     "secret": settings.SECRET_KEY,
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
 }))
 """
 
 
-def probe(platform: str, **env: str) -> dict[str, str]:
+def probe(platform: str, **env: str) -> dict[str, Any]:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ACCOUNTLINK_DEMO_MODE"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ACCOUNTLINK_DEMO_MODE", "CONN_MAX_AGE"}
     }
     environment.update(env, DJANGO_SETTINGS_MODULE=f"accountlink.settings.{platform}")
     result = subprocess.run(
         [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, check=True, timeout=60
     )
-    data: dict[str, str] = json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
     return data
 
 
@@ -65,6 +68,17 @@ def test_database_url_brand_and_secret_come_from_the_environment(tmp_path: Path)
     )
     assert data["engine"] == "django.db.backends.postgresql" and data["db"] == "accountlink_probe"
     assert data["brand"] == "Wave" and data["secret"] == "from-the-environment"
+
+
+def test_postgresql_connections_are_kept_and_checked_and_sqlites_are_not(tmp_path: Path) -> None:
+    """A new PostgreSQL connection per request costs ~7 ms (issue 18): kept 60 s, checked before reuse."""
+    url = "postgres://postgres@127.0.0.1:5432/accountlink_probe"
+    postgres = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x", DATABASE_URL=url)
+    assert (postgres["conn_max_age"], postgres["health_checks"]) == (60, True)
+    pooled = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x", DATABASE_URL=url, CONN_MAX_AGE="0")
+    assert pooled["conn_max_age"] == 0
+    sqlite = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x")
+    assert sqlite["conn_max_age"] == 0
 
 
 def test_redis_is_the_cache_when_redis_url_is_set(tmp_path: Path) -> None:
