@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from accountlink.consumer.accounts.lookup import find_account
-from accountlink.consumer.support.search import exact_matches
+from accountlink.consumer.support.search import exact_matches, search_accounts
 from tests.query_plans import full_scans
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +26,13 @@ def test_a_login_finds_the_account_and_reads_no_table_whole(loop_account: Any, i
 @pytest.mark.parametrize("query", ["SAKURA@example.com", "@sakura", "090-1234-5678", "12"])
 def test_support_exact_search_reads_no_table_whole(loop_account: Any, query: str) -> None:
     assert full_scans(lambda: exact_matches(query, "ja"), BIG) == []
+
+
+@pytest.mark.parametrize("query", ["Tanaka", "saku", "@sak"])
+def test_support_search_by_part_of_a_name_or_handle_is_indexed_on_postgresql(loop_account: Any, query: str) -> None:
+    """A trigram index serves "name contains" and the handle's pattern index "handle starts with" on
+    PostgreSQL. SQLite, for small installations, reads the table for these (docs/performance.md)."""
+    assert loop_account in search_accounts(query, "ja")
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no index for a name that contains the text")
+    assert full_scans(lambda: search_accounts(query, "ja"), BIG) == []
