@@ -28,7 +28,7 @@ def _pg_full_scans(lines: list[str]) -> set[str]:
     table, bounded = None, False
     for line in lines:
         node = PG_SCAN.search(line)
-        if node or "->" in line:
+        if node or line.lstrip().startswith("->"):
             if table and not bounded:
                 scanned.add(table)
             table, bounded = (node.group(2) if node else None), False

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from accountlink.business.accounts.lookup import find_account
+from accountlink.business.linking.actions.choice import stranded_account
 from accountlink.business.support.search import find_accounts
 from accountlink.business.support_pages import find_account_for_support
 from tests.query_plans import full_scans
@@ -37,3 +38,12 @@ def test_contact_support_finds_by_loop_username_and_reads_no_table_whole(linked_
     username = linked_account.loop_link.username
     assert find_account_for_support("@" + username.upper()) == linked_account
     assert full_scans(lambda: find_account_for_support("@" + username.upper()), BIG) == []
+
+
+def test_finding_the_account_a_loop_account_was_linked_to_before_reads_no_table_whole(
+    linked_account: Any,
+) -> None:
+    """Continue with Loop for an unlinked Loop account looks in the audit trail, which grows with
+    every login, for the link that ended: an index on (kind, data's open_id) serves it."""
+    open_id = linked_account.loop_link.open_id
+    assert full_scans(lambda: stranded_account(open_id), BIG | {"audit_auditevent"}) == []

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,7 +69,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "-created_at"])]
+        indexes = [
+            models.Index(fields=["account", "-created_at"]),
+            # Events of a kind about a Loop account's open_id (a link that ended, found again when
+            # that Loop account comes back): the trail grows with every login; this stays a lookup.
+            # Not a partial index: SQLite cannot use one when the kind is a bound parameter.
+            models.Index(F("kind"), KeyTransform("open_id", "data"), name="audit_kind_open_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.account_id})"

@@ -122,7 +122,7 @@ def stranded_account(open_id: str) -> BusinessAccount | None:
     another), not ended by staff, and the account is active, unlinked and has no usable password or
     no email or phone (R3's "no way to log in")."""
     ended = (
-        AuditEvent.objects.filter(kind=EventKind.LOOP_UNLINKED, data__open_id=open_id)
+        AuditEvent.objects.filter(kind=EventKind.LOOP_UNLINKED, data__open_id=open_id)  # index audit_kind_open_id
         .exclude(account=None)
         .order_by("-created_at", "-id")
         .first()
