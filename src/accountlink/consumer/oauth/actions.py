@@ -22,7 +22,7 @@ from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.transactions import in_callers_transaction
 
 from . import credentials
-from .models import AppPermission, Client, ClientOpenId, RedeemedCode
+from .models import AppPermission, Client, ClientOpenId, GrantEnding, RedeemedCode
 from .scopes import SCOPES, format_scopes, parse_scopes
 
 LINKING_AGE = 18
@@ -157,7 +157,10 @@ def _end_permission(account: LoopAccount, client: Client, *, reason: str, actor:
     if deleted:
         record(EventKind.APP_ACCESS_REMOVED, account=account, actor=actor, client=client.name, reason=reason)
         notify_all_contacts(account, "app_access_removed", app_name=client.name)
-        do_queue_authorization_removed(account, client, WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN))
+        webhook_reason = WEBHOOK_REASONS.get(reason, RemovalReason.UNKNOWN)
+        open_id, _created = ClientOpenId.objects.get_or_create(account=account, client=client)
+        GrantEnding.objects.create(client=client, open_id=open_id.value, reason=int(webhook_reason))
+        do_queue_authorization_removed(account, client, webhook_reason)
 
 
 def _revoke_all_tokens(account: LoopAccount, client: Client, *, reason: str) -> None:

@@ -70,7 +70,7 @@ def post_only(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequ
     return checked
 
 
-def _malformed(request: HttpRequest) -> JsonResponse:
+def malformed_request(request: HttpRequest) -> JsonResponse:
     return oauth_error("invalid_request", "A parameter is too large or holds a character that is not allowed.")
 
 
@@ -114,7 +114,7 @@ GRANT_TYPES = {"authorization_code", "refresh_token"}
 
 @csrf_exempt
 @post_only
-@refuse_unreadable(_malformed)
+@refuse_unreadable(malformed_request)
 @throttle_client_secrets
 def token(request: HttpRequest) -> HttpResponse:
     """Authorization code and refresh token grants, answered in Loop's wire format."""
@@ -157,7 +157,7 @@ def _client_and_token(request: HttpRequest) -> tuple[Client, str] | JsonResponse
 
 @csrf_exempt
 @post_only
-@refuse_unreadable(_malformed)
+@refuse_unreadable(malformed_request)
 @throttle_client_secrets
 def revoke(request: HttpRequest) -> HttpResponse:
     asked = _client_and_token(request)
@@ -170,7 +170,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @post_only
-@refuse_unreadable(_malformed)
+@refuse_unreadable(malformed_request)
 @throttle_client_secrets
 def introspect(request: HttpRequest) -> HttpResponse:
     """RFC 7662. A token of another client is reported inactive, like an unknown one."""

@@ -114,3 +114,23 @@ class RedeemedCode(models.Model):
 
     def __str__(self) -> str:
         return self.code_digest[:12]
+
+
+class GrantEnding(models.Model):
+    """An app permission that ended, in the order they ended: the log an app reads to catch up on the
+    ``authorization.removed`` webhooks it may have missed (``/v2/oauth/grant_endings/``, issue 18).
+
+    Written in the transaction that ends the permission, whether or not the app has a webhook URL.
+    ``reason`` is the webhook's ``content.reason`` (TikTok's numbering).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="grant_endings")
+    open_id = models.CharField(max_length=64)
+    reason = models.PositiveSmallIntegerField()
+    ended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "ended_at", "id"], name="grant_ending_log")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.open_id} ({self.ended_at:%Y-%m-%d %H:%M:%S})"
