@@ -53,6 +53,10 @@ class FakeLoop:
     down: bool = False
     expires_in: int = 7200
     grants_issued: int = 0
+    # Loop's log of this app's ended grants (``/v2/oauth/grant_endings/``): one entry when a person's
+    # last grant ends, as Loop writes one when the app permission ends.
+    endings: list[dict[str, Any]] = field(default_factory=list)
+    endings_read: list[dict[str, str]] = field(default_factory=list)  # the form of each read
 
     def person(self, username: str, display_name: str = "") -> LoopPerson:
         return LoopPerson(f"open-{username}", username, display_name or username.title())
@@ -152,18 +156,40 @@ class FakeLoop:
     def is_active(self, token: str) -> bool:
         return token in self.access_tokens or token in self.refresh_tokens
 
-    def end_grant(self, grant: int) -> None:
-        """The grant and every token of it are gone (revoked, or removed by the holder on Loop)."""
+    def end_grant(self, grant: int, reason: int = 1, *, logged: bool = True) -> None:
+        """The grant and every token of it are gone (revoked, or removed by the holder on Loop). When
+        it was the person's last, the app permission ends and Loop logs it."""
+        holders = {holder.open_id: holder for tokens in (self.access_tokens, self.refresh_tokens)
+                   for token, holder in tokens.items() if self.grant_of.get(token) == grant}  # fmt: skip
         for tokens in (self.access_tokens, self.refresh_tokens):
             for token in [token for token in tokens if self.grant_of.get(token) == grant]:
                 del tokens[token]
+        for person in holders.values():
+            if logged and not self.live_grants(person):
+                self.endings.append({"open_id": person.open_id, "reason": reason, "ended_at": time.time()})
 
-    def remove_access(self, person: LoopPerson) -> None:
-        """The holder pressed **Remove access** on Loop: every grant of theirs ends."""
+    def _grant_endings(self, request: Any) -> tuple[int, dict[str, str], str]:
+        """Loop's log, paged two at a time (the cursor is the index of the next entry)."""
+        if self.down:
+            raise requests.ConnectionError("Loop is down")
+        form = {key: values[0] for key, values in parse_qs(request.body).items()}
+        self.endings_read.append(form)
+        if not self._client_authenticated(form):
+            return 401, {}, json.dumps({"error": "invalid_client", "error_description": "", "log_id": "x"})
+        since = float(form.get("since", "0"))
+        found = [e for e in sorted(self.endings, key=lambda e: e["ended_at"]) if e["ended_at"] >= since]
+        start = int(form.get("cursor") or 0)
+        page = found[start : start + 2]
+        body = {"endings": page, "cursor": str(start + len(page)), "has_more": start + 2 < len(found)}
+        return 200, {}, json.dumps(body)
+
+    def remove_access(self, person: LoopPerson, *, logged: bool = True) -> None:
+        """The holder pressed **Remove access** on Loop: every grant of theirs ends (and, with
+        ``logged=False``, Loop's log of endings lost it: only the rolling check can find it)."""
         grants = {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
         grants |= {self.grant_of[token] for token, holder in self.access_tokens.items() if holder is person}
         for grant in grants:
-            self.end_grant(grant)
+            self.end_grant(grant, logged=logged)
 
     def live_grants(self, person: LoopPerson) -> set[int]:
         return {self.grant_of[token] for token, holder in self.refresh_tokens.items() if holder is person}
@@ -177,6 +203,8 @@ class FakeLoop:
         self.mock.add_callback(responses.POST, urls["REVOKE_URL"], callback=self._revoke)
         if urls["INTROSPECT_URL"]:
             self.mock.add_callback(responses.POST, urls["INTROSPECT_URL"], callback=self._introspect)
+        if urls.get("GRANT_ENDINGS_URL"):
+            self.mock.add_callback(responses.POST, urls["GRANT_ENDINGS_URL"], callback=self._grant_endings)
 
 
 def live_refresh_tokens(fake_loop: FakeLoop, person: LoopPerson) -> set[str]:

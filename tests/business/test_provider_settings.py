@@ -43,8 +43,9 @@ def test_by_default_the_endpoints_are_loops_under_its_url_and_the_checks_pass() 
         "LOOP_REVOKE_URL": f"{LOOP}/v2/oauth/revoke/",
         "LOOP_USER_INFO_URL": f"{LOOP}/v2/user/info/",
         "LOOP_INTROSPECT_URL": f"{LOOP}/v2/oauth/introspect/",
+        "LOOP_GRANT_ENDINGS_URL": f"{LOOP}/v2/oauth/grant_endings/",
     }
-    assert provider.can_introspect()
+    assert provider.can_introspect() and provider.can_read_grant_endings()
     assert check_ids() == []
 
 
@@ -58,8 +59,9 @@ def test_the_tiktok_preset_names_tiktoks_real_endpoints_without_introspection_an
         "LOOP_REVOKE_URL": "https://open.tiktokapis.com/v2/oauth/revoke/",
         "LOOP_USER_INFO_URL": "https://open.tiktokapis.com/v2/user/info/",
         "LOOP_INTROSPECT_URL": "",
+        "LOOP_GRANT_ENDINGS_URL": "",
     }
-    assert not provider.can_introspect()
+    assert not provider.can_introspect() and not provider.can_read_grant_endings()
     assert check_ids() == []
 
 
@@ -93,7 +95,7 @@ def test_a_client_key_without_its_secret_fails(settings: Any) -> None:
 def test_without_loop_url_every_loop_endpoint_is_missing(settings: Any) -> None:
     settings.ACCOUNTLINK_LOOP_URL = ""
     messages = check_provider_settings(None)
-    assert [message.id for message in messages] == ["business.E003"] * 5
+    assert [message.id for message in messages] == ["business.E003"] * 6
     assert "ACCOUNTLINK_LOOP_TOKEN_URL must be an absolute http(s) address" in messages[1].msg
 
 

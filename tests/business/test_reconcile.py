@@ -1,6 +1,8 @@
-"""Reconciliation: ask Loop about every link's grant, end the links whose grant is gone (R2).
+"""Reconciliation: Loop's log of ended grants, then a rolling check of the links' grants; the links
+whose grant is gone end (R2; issue 18).
 
-Through ``manage.py reconcile`` (what ``accountlink reconcile`` runs) and the periodic task.
+Through ``manage.py reconcile`` (what ``accountlink reconcile`` runs: the log and every link) and the
+periodic task (the log and the links checked longest ago).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def is_linked(account: BusinessAccount) -> bool:
     return LoopLink.objects.filter(account=account).exists()
 
 
-def test_a_link_whose_grant_is_gone_is_ended_and_a_live_one_stays(
+def test_a_removal_whose_webhook_never_arrived_is_read_from_loops_log(
     two_links: dict[str, tuple[BusinessAccount, LoopPerson]], fake_loop: FakeLoop
 ) -> None:
     sakura_account, sakura = two_links["sakura"]
@@ -55,50 +57,68 @@ def test_a_link_whose_grant_is_gone_is_ended_and_a_live_one_stays(
 
     assert output.splitlines() == [
         f"Ended the link of business account #{sakura_account.pk} to @sakura: its grant is gone on Loop.",
-        "Checked 2 links; ended 1.",
+        "Read 1 ended grant from Loop's log.",
+        "Checked 1 link; ended 1.",  # hana's; sakura's link had ended already
     ]
     assert not is_linked(sakura_account)
     assert is_linked(hana_account)
     event = AuditEvent.objects.get(account=sakura_account, kind=EventKind.LOOP_UNLINKED)
     assert event.actor is None
-    assert event.data["reason"] == "reconciled"
+    assert (event.data["reason"], event.data["via"]) == ("removed_on_loop", "grant_log")
     assert not AuditEvent.objects.filter(account=hana_account, kind=EventKind.LOOP_UNLINKED).exists()
     assert not LoopRevocation.objects.exists()  # nothing left to revoke at Loop
+
+
+def test_a_grant_gone_without_a_trace_in_the_log_is_found_by_asking_about_the_link(
+    two_links: dict[str, tuple[BusinessAccount, LoopPerson]], fake_loop: FakeLoop
+) -> None:
+    sakura_account, sakura = two_links["sakura"]
+    fake_loop.remove_access(sakura, logged=False)
+
+    assert reconcile().splitlines() == [
+        f"Ended the link of business account #{sakura_account.pk} to @sakura: its grant is gone on Loop.",
+        "Read 0 ended grants from Loop's log.",
+        "Checked 2 links; ended 1.",
+    ]
+    event = AuditEvent.objects.get(account=sakura_account, kind=EventKind.LOOP_UNLINKED)
+    assert event.data["reason"] == "reconciled"
 
 
 def test_the_holder_is_told_when_reconciliation_ends_the_link(
     two_links: dict[str, tuple[BusinessAccount, LoopPerson]], fake_loop: FakeLoop, outbox: Any, run_tasks: Any
 ) -> None:
     run_tasks()
-    fake_loop.remove_access(two_links["sakura"][1])
+    fake_loop.remove_access(two_links["sakura"][1])  # read from Loop's log, with the holder's reason
+    fake_loop.remove_access(two_links["hana"][1], logged=False)  # found by asking: the reason is unknown
     reconcile()
     run_tasks()
     email = outbox.last("sakura.biz@example.com")
     assert email.subject == "Your Loop account is no longer linked"
-    assert "because Loop ended the access it had given" in email.body
+    assert "removed Loop for Business's access in the Loop app" in email.body
+    assert "because Loop ended the access it had given" in outbox.last("hana.biz@example.com").body
 
 
 def test_live_links_are_all_kept(two_links: dict[str, tuple[BusinessAccount, LoopPerson]], fake_loop: FakeLoop) -> None:
-    assert reconcile().splitlines() == ["Checked 2 links; ended 0."]
+    assert reconcile().splitlines() == ["Read 0 ended grants from Loop's log.", "Checked 2 links; ended 0."]
     assert LoopLink.objects.count() == 2
     assert len(fake_loop.introspected) == 2
 
 
 def test_no_links_is_said_plainly(db: None, fake_loop: FakeLoop) -> None:
-    assert reconcile() == "Checked 0 links; ended 0.\n"
+    assert reconcile() == "Checked 0 links; ended 0.\n"  # with no link, no ending can matter
 
 
 def test_one_link_is_counted_in_the_singular(make_business_account: Any, fake_loop: FakeLoop) -> None:
     browser = HttpClient()
     browser.force_login(make_business_account())
     link(browser, fake_loop, fake_loop.person("sakura"))
-    assert reconcile() == "Checked 1 link; ended 0.\n"
+    assert reconcile() == "Read 0 ended grants from Loop's log.\nChecked 1 link; ended 0.\n"
 
 
 def test_with_loop_down_nothing_changes_and_the_command_fails(
     two_links: dict[str, tuple[BusinessAccount, LoopPerson]], fake_loop: FakeLoop
 ) -> None:
-    fake_loop.remove_access(two_links["sakura"][1])
+    fake_loop.remove_access(two_links["sakura"][1], logged=False)
     fake_loop.down = True
     out = StringIO()
 
@@ -107,7 +127,7 @@ def test_with_loop_down_nothing_changes_and_the_command_fails(
 
     assert str(failed.value) == "Could not reach Loop, so the remaining links were not checked. Try again later."
     assert failed.value.returncode != 0
-    assert out.getvalue().splitlines() == ["Checked 1 link; ended 0."]
+    assert out.getvalue().splitlines() == ["Checked 0 links; ended 0."]  # the log could not be read
     assert LoopLink.objects.count() == 2
     assert not AuditEvent.objects.filter(kind=EventKind.LOOP_UNLINKED).exists()
 
@@ -182,7 +202,7 @@ def test_accountlink_reconcile_says_when_loop_cannot_be_reached(tmp_path: Path) 
     result = accountlink("reconcile", "--data-dir", data_dir, env=env)
 
     assert result.returncode == 1
-    assert result.stdout == "Checked 1 link; ended 0.\n"
+    assert result.stdout == "Checked 0 links; ended 0.\n"  # Loop's log could not be read: nothing was asked
     assert result.stderr == (
         "accountlink: Could not reach Loop, so the remaining links were not checked. Try again later.\n"
     )

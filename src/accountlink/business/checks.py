@@ -35,8 +35,8 @@ def check_provider_settings(app_configs: Any, **kwargs: Any) -> list[checks.Chec
             )
         )
     for name, url in business_settings.endpoints().items():
-        if name == "LOOP_INTROSPECT_URL" and not url:
-            continue  # optional: TikTok has none
+        if name in {"LOOP_INTROSPECT_URL", "LOOP_GRANT_ENDINGS_URL"} and not url:
+            continue  # optional: TikTok has neither
         errors += _check_endpoint(PREFIX + name, url)
     return errors
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from accountlink.kit.conf import PlatformSettings
 
-ENDPOINTS = ("AUTHORIZE_URL", "TOKEN_URL", "REVOKE_URL", "USER_INFO_URL", "INTROSPECT_URL")
+ENDPOINTS = ("AUTHORIZE_URL", "TOKEN_URL", "REVOKE_URL", "USER_INFO_URL", "INTROSPECT_URL", "GRANT_ENDINGS_URL")
 
 # Loop's endpoints, under LOOP_URL (DESIGN §7).
 LOOP_PATHS = {
@@ -18,15 +18,18 @@ LOOP_PATHS = {
     "REVOKE_URL": "/v2/oauth/revoke/",
     "USER_INFO_URL": "/v2/user/info/",
     "INTROSPECT_URL": "/v2/oauth/introspect/",
+    "GRANT_ENDINGS_URL": "/v2/oauth/grant_endings/",
 }
 
-# TikTok Login Kit v2 (developers.tiktok.com). TikTok has no introspection endpoint.
+# TikTok Login Kit v2 (developers.tiktok.com). TikTok has no introspection endpoint and no log of
+# grant endings (Loop's additions).
 TIKTOK_ENDPOINTS = {
     "AUTHORIZE_URL": "https://www.tiktok.com/v2/auth/authorize/",
     "TOKEN_URL": "https://open.tiktokapis.com/v2/oauth/token/",
     "REVOKE_URL": "https://open.tiktokapis.com/v2/oauth/revoke/",
     "USER_INFO_URL": "https://open.tiktokapis.com/v2/user/info/",
     "INTROSPECT_URL": "",
+    "GRANT_ENDINGS_URL": "",
 }
 
 PROVIDERS = ("loop", "tiktok")
@@ -87,6 +90,25 @@ class BusinessSettings(PlatformSettings):
     def LOOP_INTROSPECT_URL(self) -> str:
         """RFC 7662 introspection; empty (TikTok): a grant's liveness is read from user info instead."""
         return self._endpoint("INTROSPECT_URL")
+
+    @property
+    def LOOP_GRANT_ENDINGS_URL(self) -> str:
+        """Loop's log of ended grants, read by the reconciliation; empty (TikTok): no such log."""
+        return self._endpoint("GRANT_ENDINGS_URL")
+
+    # The reconciliation (linking.actions.reconciliation)
+
+    @property
+    def RECONCILE_CHECKS_PER_PASS(self) -> int:
+        """How many links each periodic pass asks Loop about, those checked longest ago: a fixed small
+        rate (1,000 every 10 minutes is 1.7 a second), whatever the number of links."""
+        return int(self._setting("RECONCILE_CHECKS_PER_PASS", 1000))
+
+    @property
+    def RECONCILE_LOG_OVERLAP_SECONDS(self) -> float:
+        """Each pass reads Loop's log of grant endings again from this long before where the last one
+        stopped: an ending whose transaction committed late is not skipped (reading one twice is harmless)."""
+        return float(self._setting("RECONCILE_LOG_OVERLAP_SECONDS", 300))
 
     def endpoints(self) -> dict[str, str]:
         """Setting name (``LOOP_TOKEN_URL``, …) → the endpoint it names now."""

@@ -59,9 +59,20 @@ def child_env(
     return env
 
 
+# Loop for Business's reconciliation runs on its own queue and worker: a long pass delays no code
+# email or revocation (issue 18).
+OWN_WORKERS = {"business": ["reconcile"]}
+
+
+def _worker(manage: list[str], queue: str) -> list[str]:
+    return [*manage, "task_worker", "--queue-name", queue, "--interval", "0.1", "--no-startup-delay", "--no-reload",
+            "--verbosity", "0"]  # fmt: skip
+
+
 def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list[str]]:
-    """The processes of one platform: its web server, its task worker and its periodic-task scheduler."""
+    """The processes of one platform: its web server, its task workers and its periodic-task scheduler."""
     manage = [*MANAGE, platform]
+    own = OWN_WORKERS.get(platform, [])
     return {
         "web": [
             sys.executable,
@@ -81,18 +92,9 @@ def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list
             "--log-level",
             "warning",
         ],
-        "worker": [
-            *manage,
-            "task_worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-            "--no-reload",
-            "--verbosity",
-            "0",
-        ],
+        # Every queue but those with a worker of their own.
+        "worker": _worker(manage, "default" if own else "*"),
+        **{f"{queue}-worker": _worker(manage, queue) for queue in own},
         # Sweeps (webhook and revocation retries) and reconciliation, run by the worker above.
         "periodic": [*manage, "run_periodic", "--verbosity", "0"],
     }

@@ -188,7 +188,7 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
     }
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Email: SMTP when EMAIL_HOST is set, the development outbox otherwise.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -253,9 +253,8 @@ def content_security_policy(**extra: list[str]) -> dict[str, Any]:
 def database(default_sqlite_name: str) -> dict[str, Any]:
     """The platform's database: ``DATABASE_URL`` or a SQLite file in the data directory."""
     url = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / default_sqlite_name}"
-    # On PostgreSQL a new connection costs about 7 ms a request: connections are kept for a minute,
-    # checked before each request reuses one (a restarted server or pooler is noticed, not an error).
-    # Behind a transaction-mode pooler (PgBouncer) set CONN_MAX_AGE=0 and let the pooler keep them.
+    # A new PostgreSQL connection costs ~7 ms a request: kept a minute, checked before reuse (docs/deploy.md;
+    # behind a transaction-mode pooler, CONN_MAX_AGE=0).
     postgres = url.split(":", 1)[0] in {"postgres", "postgresql", "pgsql", "postgis"}
     max_age = int(env("CONN_MAX_AGE", "60" if postgres else "0"))
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=True))

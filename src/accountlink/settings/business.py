@@ -1,7 +1,7 @@
 """The Loop for Business platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, caches, content_security_policy, database, env, env_int, origin, secret_key
+from .base import INSTALLED_APPS, TASKS, caches, content_security_policy, database, env, env_int, origin, secret_key
 
 ACCOUNTLINK_PLATFORM = "business"
 # The name people see, the namespace of the account pages and the folder of their templates.
@@ -71,11 +71,13 @@ _avatars = ["https://*.tiktokcdn.com", "https://*.tiktokcdn-us.com"] if _tiktok 
 CONTENT_SECURITY_POLICY = content_security_policy(img_src=_avatars, form_action=[_authorize_origin])
 
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
+# The reconciliation has a queue (and a worker) of its own (linking.tasks, devtools.processes).
+TASKS = {"default": {**TASKS["default"], "QUEUES": ["default", "reconcile"]}}
 ACCOUNTLINK_PERIODIC_TASKS = {
     # Re-queues outbound calls (revocations at Loop) whose task was lost or whose worker died mid-attempt.
     "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
     # Runs again the tasks a killed worker left running (kit.worker).
     "accountlink.kit.worker.requeue_abandoned_tasks": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
-    # Introspects every link's grant at Loop and ends links whose grant is gone.
+    # Reads Loop's log of ended grants and checks a slice of links (linking.actions.reconciliation).
     "accountlink.business.linking.tasks.reconcile_links": env_int("ACCOUNTLINK_RECONCILE_SECONDS", 600),
 }

@@ -33,10 +33,16 @@ class LoopLink(models.Model):
     refresh_expires_at = models.DateTimeField()
     linked_at = models.DateTimeField(default=timezone.now)
     profile_checked_at = models.DateTimeField(default=timezone.now)
+    # When the reconciliation's rolling check last asked Loop about this link's grant.
+    grant_checked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        # Support finds an account by its Loop @username, whatever its case (kit.lookups).
-        indexes = [models.Index(Lower("username"), name="loop_link_username_ci")]
+        indexes = [
+            # Support finds an account by its Loop @username, whatever its case (kit.lookups).
+            models.Index(Lower("username"), name="loop_link_username_ci"),
+            # The rolling check takes the links checked longest ago.
+            models.Index(fields=["grant_checked_at", "id"], name="loop_link_grant_checked"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} ↔ {self.open_id}"
@@ -130,3 +136,14 @@ class HeldSignIn(models.Model):
 
     def __str__(self) -> str:
         return f"held sign-in {self.pk} of {self.open_id}"
+
+
+class ReconcileState(models.Model):
+    """Where the reconciliation is (one row): how far it has read Loop's log of grant endings, and
+    the lease that keeps two passes from running at once."""
+
+    endings_read_until = models.FloatField(null=True, blank=True)  # Unix time of the last ending read
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"endings read until {self.endings_read_until}"

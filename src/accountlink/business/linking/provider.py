@@ -8,6 +8,7 @@ answered with an error).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,6 +84,18 @@ def _refuse_server_errors(response: requests.Response) -> requests.Response:
     if response.status_code >= 500:
         raise ProviderUnavailable(f"HTTP {response.status_code}")
     return response
+
+
+_local = threading.local()
+
+
+def _http() -> requests.Session:
+    """This thread's HTTP session: calls to Loop reuse its connections (a reconciliation pass makes
+    many; a new TCP connection each cost more than the call)."""
+    session: requests.Session | None = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
 
 
 def callback_url() -> str:
@@ -171,7 +184,7 @@ def refresh(refresh_token: str) -> TokenSet:
 
 def fetch_identity(access_token: str) -> LoopIdentity:
     def get() -> requests.Response:
-        return requests.get(
+        return _http().get(
             business_settings.LOOP_USER_INFO_URL,
             params={"fields": USER_FIELDS},
             headers={"Authorization": f"Bearer {access_token}", **_headers()},
@@ -227,7 +240,7 @@ def introspect(token: str) -> bool:
     """Whether Loop still honours ``token`` (RFC 7662). Raises ``ProviderUnavailable``/``ProviderRefused``."""
 
     def post() -> requests.Response:
-        return requests.post(
+        return _http().post(
             business_settings.LOOP_INTROSPECT_URL,
             data={
                 "client_key": business_settings.LOOP_CLIENT_KEY,
@@ -243,3 +256,43 @@ def introspect(token: str) -> bool:
     if response.status_code != 200 or not isinstance(body, dict):
         raise ProviderRefused(str(body.get("error", "invalid_client") if isinstance(body, dict) else "invalid"))
     return body.get("active") is True
+
+
+@dataclass(frozen=True)
+class GrantEnding:
+    open_id: str
+    reason: int
+    ended_at: float  # Unix time, to the microsecond
+
+
+def can_read_grant_endings() -> bool:
+    """Whether the provider keeps a log of ended grants (Loop does, TikTok does not)."""
+    return bool(business_settings.LOOP_GRANT_ENDINGS_URL)
+
+
+def grant_endings(since: float, cursor: str = "") -> tuple[list[GrantEnding], str, bool]:
+    """One page of Loop's log of this app's ended grants from ``since`` (and ``cursor``): the endings,
+    the cursor to read on from, and whether there are more. Raises ``ProviderUnavailable``/``ProviderRefused``."""
+
+    def post() -> requests.Response:
+        return _http().post(
+            business_settings.LOOP_GRANT_ENDINGS_URL,
+            data={
+                "client_key": business_settings.LOOP_CLIENT_KEY,
+                "client_secret": business_settings.LOOP_CLIENT_SECRET,
+                "since": f"{since:.6f}",
+                "cursor": cursor,
+            },
+            headers=_headers(),
+            timeout=TIMEOUT_SECONDS,
+        )
+
+    response = _refuse_server_errors(_call(post))
+    body = _call(response.json)
+    if response.status_code != 200 or not isinstance(body, dict):
+        raise ProviderRefused(str(body.get("error", "invalid_client") if isinstance(body, dict) else "invalid"))
+    try:
+        endings = [GrantEnding(str(e["open_id"]), int(e["reason"]), float(e["ended_at"])) for e in body["endings"]]
+        return endings, str(body["cursor"]), bool(body["has_more"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ProviderRefused("invalid_response", "the log of grant endings is incomplete") from error

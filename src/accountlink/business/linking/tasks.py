@@ -10,7 +10,7 @@ from django_tasks import task
 from .actions.reconciliation import do_reconcile_links
 
 
-@task()
+@task(queue_name="reconcile")
 def reconcile_links() -> None:
-    """Periodic: end every link whose grant Loop no longer knows (DESIGN §5 R2)."""
+    """Periodic: end the links whose grant Loop no longer knows (DESIGN §5 R2), on a queue of its own."""
     do_reconcile_links()

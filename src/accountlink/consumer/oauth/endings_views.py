@@ -48,10 +48,13 @@ def _number(text: str, *, default: float, low: float, high: float) -> float | No
     return value if low <= value <= high else None
 
 
-def _cursor(text: str) -> tuple[datetime, int] | str | None:
-    """The (ended_at, id) a previous page stopped at; "" for none; None when it cannot be read."""
+NO_CURSOR = (datetime.min.replace(tzinfo=UTC), 0)
+
+
+def _cursor(text: str) -> tuple[datetime, int] | None:
+    """The (ended_at, id) a previous page stopped at (``NO_CURSOR`` for none); None when unreadable."""
     if not text:
-        return ""
+        return NO_CURSOR
     moment, _, identifier = text.partition(":")
     if not moment.isdecimal() or not identifier.isdecimal() or len(moment) > 20 or len(identifier) > 19:
         return None
@@ -83,7 +86,7 @@ def grant_endings(request: HttpRequest) -> HttpResponse:
     if cursor is None:
         return oauth_error("invalid_request", "cursor must be one this endpoint gave.")
     endings = GrantEnding.objects.filter(client=client, ended_at__gte=datetime.fromtimestamp(since, UTC))
-    if cursor:
+    if cursor != NO_CURSOR:
         moment, identifier = cursor
         endings = endings.filter(Q(ended_at__gt=moment) | Q(ended_at=moment, pk__gt=identifier))
     page = list(endings.order_by("ended_at", "pk")[: int(limit) + 1])

@@ -9,7 +9,8 @@
 - ``revocation``: Loop is told (RFC 7009) about every grant this platform does not keep; the
   hold on codes and tokens that a flow has not kept yet.
 - ``refresh``: a link's tokens and profile, kept fresh by a worker.
-- ``reconciliation``: Loop says a grant is gone (its webhook, or its introspection answer).
+- ``reconciliation``: Loop says a grant is gone (its webhook, its log of ended grants, or its answer
+  about a link); ``reconcile_state`` keeps how far the log was read and the lease of a pass.
 
 What the worker sends to Loop for these actions is in ``linking.senders``; what pages read is in
 ``linking.queries``.

@@ -1,8 +1,18 @@
-"""Loop ended the grant behind a link: its ``authorization.removed`` notice (webhooks_in), or its
-answer during the reconciliation (``manage.py reconcile`` and a periodic task): introspection, or,
-from a provider without it (TikTok), user info and a refresh.
+"""Loop ended the grant behind a link: its ``authorization.removed`` notice (webhooks_in), or the
+reconciliation (a periodic task, and ``manage.py reconcile``).
 
-Either way the link ends with ``do_end_link`` and no revocation is queued: Loop already knows.
+A reconciliation pass costs what changed, not how many links there are (issue 18; docs/unlinking.md):
+
+1. It reads Loop's log of this app's ended grants (``POST /v2/oauth/grant_endings/``) from a little
+   before where the last pass stopped: a webhook that never arrived is repaired within one period.
+2. It asks Loop about the grants of the links checked longest ago, ``CHECKS_PER_PASS`` of them
+   (every link with ``every_link``, as ``manage.py reconcile`` does): introspection, or, from a
+   provider without it (TikTok), user info and a refresh. A disagreement the log cannot show is
+   repaired within one turn of this rolling check.
+
+Passes never overlap (a lease in ``ReconcileState``), and run on their own queue and worker, so a
+long one delays no code email or revocation. Either way a link ends with ``do_end_link`` and no
+revocation is queued: Loop already knows.
 """
 
 from __future__ import annotations
@@ -12,7 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
+from accountlink.business.conf import business_settings
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.outbound import actions as outbound
@@ -20,6 +32,7 @@ from accountlink.kit.outbound.models import CallStatus
 
 from .. import provider
 from ..models import LinkRefresh, LoopLink
+from . import reconcile_state
 from .refresh import do_store_refreshed_tokens
 from .revocation import KIND as REVOCATION
 from .unlink import do_end_link
@@ -43,18 +56,23 @@ class RemovalOutcome:
     why: str  # "ended", "not_linked" or "stale"
 
 
-def do_end_link_removed_on_loop(open_id: str, *, reason: int, event_time: int) -> RemovalOutcome:
-    """Loop says the holder's authorization is gone (webhook ``authorization.removed``).
+def do_end_link_removed_on_loop(
+    open_id: str, *, reason: int, event_time: float, via: str = "webhook", to_the_second: bool = True
+) -> RemovalOutcome:
+    """Loop says the holder's authorization is gone (webhook ``authorization.removed``, or its log of
+    grant endings with ``via="grant_log"``).
 
     A removal from before the current link was made (a delayed or replayed notice about an earlier
-    link of the same Loop account) is ignored, and so is one for an open_id that is not linked.
+    link of the same Loop account) is ignored, and so is one for an open_id that is not linked. A
+    webhook's time is in whole seconds (``to_the_second``): within the second the link was made, the
+    removal is taken as later, so it ends the link rather than miss an ending. The log's time is exact.
     """
     with transaction.atomic(durable=True):
         link = LoopLink.objects.select_for_update().select_related("account").filter(open_id=open_id).first()
         if link is None:
             return RemovalOutcome(False, "not_linked")
-        linked_second = int(link.linked_at.timestamp())
-        if event_time < linked_second:
+        linked = link.linked_at.timestamp()
+        if event_time < (int(linked) if to_the_second else linked):
             record(
                 EventKind.WEBHOOK_IGNORED,
                 account=link.account,
@@ -63,7 +81,7 @@ def do_end_link_removed_on_loop(open_id: str, *, reason: int, event_time: int) -
                 event_time=datetime.fromtimestamp(event_time, UTC).isoformat(),
             )
             return RemovalOutcome(False, "stale")
-        do_end_link(link, reason=LOOP_REASONS.get(reason, "unknown"), actor=None, revoke=False, via="webhook")
+        do_end_link(link, reason=LOOP_REASONS.get(reason, "unknown"), actor=None, revoke=False, via=via)
         return RemovalOutcome(True, "ended")
 
 
@@ -72,18 +90,66 @@ class ReconcileResult:
     checked: int
     ended: list[tuple[int, str]]  # (business account id, Loop username) of each link ended
     unreachable: bool
+    endings_read: int | None = None  # None: the log was not read (no log, no links, or Loop unreachable)
+    running_elsewhere: bool = False  # another pass holds the lease: this one did nothing
 
 
-def do_reconcile_links() -> ReconcileResult:
-    """Ask Loop about the grant behind every link (:func:`_grant_is_live`) and end the links whose
-    grant is gone, with reason "reconciled". Stops, changing nothing more, if Loop cannot be reached
-    or answers otherwise: that is no evidence that a grant is gone. No lock is held while Loop answers.
+def do_reconcile_links(*, every_link: bool = False) -> ReconcileResult:
+    """One pass: Loop's log of ended grants since the last pass, then the rolling check of the links
+    checked longest ago (all of them with ``every_link``); the links whose grant is gone end with
+    their reason. Stops, changing nothing more, if Loop cannot be reached or answers otherwise: that
+    is no evidence that a grant is gone. No lock is held while Loop answers.
     """
-    # Revocations given up after 72 hours get one more attempt each pass: Loop must learn of every unlink.
-    outbound.do_retry_given_up_calls(REVOCATION)
+    if not reconcile_state.take_lease():
+        return ReconcileResult(0, [], unreachable=False, running_elsewhere=True)
+    try:
+        # Revocations given up after 72 hours get one more attempt each pass: Loop must learn of every unlink.
+        outbound.do_retry_given_up_calls(REVOCATION)
+        ended: list[tuple[int, str]] = []
+        read = None
+        # With no link, no ending can matter: one about a link made later is older than that link.
+        if provider.can_read_grant_endings() and LoopLink.objects.exists():
+            try:
+                read = _read_grant_endings(ended)
+            except (provider.ProviderUnavailable, provider.ProviderRefused) as error:
+                log.warning("could not read Loop's log of grant endings: %s", error)
+                return ReconcileResult(0, ended, unreachable=True)
+        checked, unreachable = _check_links(ended, every_link=every_link)
+        return ReconcileResult(checked, ended, unreachable=unreachable, endings_read=read)
+    finally:
+        reconcile_state.release_lease()
+
+
+def _read_grant_endings(ended: list[tuple[int, str]]) -> int:
+    """Apply every ending Loop logged since the last pass, as its webhook would be (with the log's
+    exact time); returns how many were read. Each pass starts ``RECONCILE_LOG_OVERLAP_SECONDS``
+    before where the last one stopped, so an ending whose transaction committed late is still read;
+    one read twice changes nothing. The position is kept after each page."""
+    last = reconcile_state.state().endings_read_until
+    overlap = business_settings.RECONCILE_LOG_OVERLAP_SECONDS
+    since = max(0.0, last - overlap) if last is not None else 0.0
+    cursor, more, read = "", True, 0
+    while more:
+        endings, cursor, more = provider.grant_endings(since, cursor)
+        for ending in endings:
+            linked = LoopLink.objects.filter(open_id=ending.open_id).values_list("account_id", "username").first()
+            outcome = do_end_link_removed_on_loop(
+                ending.open_id, reason=ending.reason, event_time=ending.ended_at, via="grant_log", to_the_second=False
+            )
+            if outcome.ended and linked is not None:
+                ended.append(linked)
+            last = max(last or 0.0, ending.ended_at)
+        read += len(endings)
+        if endings and last is not None:
+            reconcile_state.read_until(last)
+    return read
+
+
+def _check_links(ended: list[tuple[int, str]], *, every_link: bool) -> tuple[int, bool]:
+    """Ask Loop about the grants of the links checked longest ago; (links checked, Loop unreachable)."""
+    links = LoopLink.objects.order_by("grant_checked_at", "pk").values_list("pk", flat=True)
     checked = 0
-    ended: list[tuple[int, str]] = []
-    for link_id in LoopLink.objects.order_by("pk").values_list("pk", flat=True):
+    for link_id in list(links if every_link else links[: business_settings.RECONCILE_CHECKS_PER_PASS]):
         link = LoopLink.objects.filter(pk=link_id).first()
         if link is None:
             continue
@@ -91,13 +157,17 @@ def do_reconcile_links() -> ReconcileResult:
         try:
             active = _grant_is_live(link)
         except provider.ProviderUnavailable:
-            return ReconcileResult(checked, ended, unreachable=True)
+            return checked, True
         except provider.ProviderRefused as error:
             log.warning("Loop refused to say whether link %s is live: %s", link_id, error)
-            return ReconcileResult(checked, ended, unreachable=True)
+            return checked, True
         if not active and (gone := _end_reconciled_link(link)) is not None:
             ended.append((gone.account_id, gone.username))
-    return ReconcileResult(checked, ended, unreachable=False)
+        elif active:
+            LoopLink.objects.filter(pk=link_id).update(grant_checked_at=timezone.now())
+        if checked % 100 == 0:
+            reconcile_state.renew_lease()
+    return checked, False
 
 
 def _grant_is_live(link: LoopLink) -> bool:

@@ -14,10 +14,18 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 from accountlink.kit.conf import platform_settings
 
 log = logging.getLogger(__name__)
+
+
+def enqueue_unless_waiting(path: str) -> None:
+    """Queue the task unless one is still waiting to run: a pass longer than its period (the
+    reconciliation over many links) must not pile up passes behind it."""
+    if not DBTaskResult.objects.ready().filter(task_path=path).exists():
+        import_string(path).enqueue()
 
 
 class Command(BaseCommand):
@@ -47,7 +55,7 @@ class Command(BaseCommand):
             for path, period in schedule.items():
                 if now >= due[path]:
                     try:
-                        import_string(path).enqueue()
+                        enqueue_unless_waiting(path)
                     except DatabaseError as error:
                         # The database restarted or dropped the connection: try again on the next tick.
                         log.warning("could not enqueue %s: %s", path, error)

@@ -30,18 +30,29 @@ def terminal_language() -> str:
 
 
 class Command(BaseCommand):
-    help = "Ask Loop about the grant behind every link and end the links whose grant is gone."
+    help = "Read Loop's log of ended grants, ask Loop about the grant behind every link, and end the links whose grant is gone."
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(terminal_language())
         brand = platform_settings.BRAND
-        result = do_reconcile_links()
+        result = do_reconcile_links(every_link=True)
+        if result.running_elsewhere:
+            raise CommandError(_("A reconciliation is running already; try again when it has finished."), returncode=3)
         for account_id, username in result.ended:
             self.stdout.write(
                 _("Ended the link of business account #%(account)s to @%(handle)s: its grant is gone on %(brand)s.")
                 % {"account": account_id, "handle": username, "brand": brand}
             )
         ended = len(result.ended)
+        if result.endings_read is not None:
+            self.stdout.write(
+                ngettext(
+                    "Read %(count)s ended grant from %(brand)s's log.",
+                    "Read %(count)s ended grants from %(brand)s's log.",
+                    result.endings_read,
+                )
+                % {"count": result.endings_read, "brand": brand}
+            )
         self.stdout.write(
             ngettext(
                 "Checked %(checked)s link; ended %(ended)s.",
