@@ -32,6 +32,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Response, Route
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+# Only violations are reported (axe skips gathering what passed: much faster, and a smaller answer).
+RUN_OPTIONS = {**WCAG_AA, "resultTypes": ["violations"]}
 # What a page brings with it; the rest (a script's fetch, say) is answered 404 when drawn again.
 ASSETS = {"stylesheet", "script", "font", "image"}
 # Both platforms' pages (error pages included) carry their brand mark; the third-party test sites
@@ -75,6 +77,11 @@ class PageAudit:
     reading: int = 0  # responses whose body is being read
     # The browser's own ``new_context``, for drawing pages again without watching them.
     open_context: Callable[..., BrowserContext] | None = None
+    # One page per (language, window size) draws the pages again, one after the other: a context and
+    # axe-core's 500 KB script are set up once, not once per page.
+    drawers: dict[tuple[str, int, int], Page] = field(default_factory=dict)
+    drawing: Visit | None = None
+    seconds: float = 0.0
 
     def watch(self, context: BrowserContext, locale: str, viewport: dict[str, int] | None) -> None:
         context.on("response", partial(self._keep, locale, viewport))
@@ -112,7 +119,7 @@ class PageAudit:
     def summary(self) -> str:
         lines = [
             f"axe-core: {len(self.visits)} pages visited, {len(self.checked)} different ones drawn again and "
-            f"checked; {len(self.unread)} gone before they could be read"
+            f"checked in {self.seconds:.0f} s; {len(self.unread)} gone before they could be read"
         ]
         return "\n".join(lines + [f"  unread: {url}" for url in self.unread[:20]])
 
@@ -143,38 +150,56 @@ class PageAudit:
             found += self._check_one(visit)
         return found
 
-    def _check_one(self, visit: Visit) -> list[str]:
+    def _drawer(self, visit: Visit) -> Page:
         assert self.open_context is not None, "watch_new_contexts first"
-        context = self.open_context(locale=visit.locale, viewport=visit.viewport or {"width": 1280, "height": 800})
+        viewport = visit.viewport or {"width": 1280, "height": 800}
+        key = (visit.locale, viewport["width"], viewport["height"])
+        page = self.drawers.get(key)
+        if page is None or page.is_closed():
+            context = self.open_context(locale=visit.locale, viewport=viewport)
+            context.add_init_script(script=Axe().axe_script)
+            context.route("**/*", self._answer)
+            page = self.drawers[key] = context.new_page()
+        return page
+
+    def _check_one(self, visit: Visit) -> list[str]:
+        started = time.monotonic()
+        page = self._drawer(visit)
+        self.drawing = visit
         try:
-            context.route("**/*", self._answer(visit))
-            page = context.new_page()
             page.goto(visit.url, wait_until="load")
-            results = Axe().run(page, options=WCAG_AA)
+            results = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
         finally:
-            context.close()
+            self.drawing = None
+            self.seconds += time.monotonic() - started
         width = (visit.viewport or {}).get("width", 1280)
         return [
             f"{visit.url} ({visit.status}, {visit.key[0]}, {width} px) {violation['id']}: {violation['help']}; "
             + "; ".join(str(node["target"]) for node in violation["nodes"][:4])
-            for violation in results.response["violations"]
+            for violation in results["violations"]
         ]
 
-    def _answer(self, visit: Visit) -> Callable[[Route], None]:
-        page_url = visit.url.split("#")[0]
+    def _answer(self, route: Route) -> None:
+        """What the drawing page asks for: the page being drawn, then what came with it."""
+        request, visit = route.request, self.drawing
+        if (
+            visit is not None
+            and request.is_navigation_request()
+            and request.url.split("#")[0] == visit.url.split("#")[0]
+        ):
+            route.fulfill(status=visit.status, content_type="text/html; charset=utf-8", body=visit.html)
+            return
+        kept = self.assets.get(urllib.parse.urlsplit(request.url).path)
+        if kept is not None:
+            route.fulfill(content_type=kept[0], body=kept[1])
+        else:
+            route.fulfill(status=404, body=b"")
 
-        def answer(route: Route) -> None:
-            request = route.request
-            if request.is_navigation_request() and request.url.split("#")[0] == page_url:
-                route.fulfill(status=visit.status, content_type="text/html; charset=utf-8", body=visit.html)
-                return
-            kept = self.assets.get(urllib.parse.urlsplit(request.url).path)
-            if kept is not None:
-                route.fulfill(content_type=kept[0], body=kept[1])
-            else:
-                route.fulfill(status=404, body=b"")
-
-        return answer
+    def close(self) -> None:
+        for page in self.drawers.values():
+            if not page.is_closed():
+                page.context.close()
+        self.drawers.clear()
 
 
 def watch_new_contexts(browser: Browser, audit: PageAudit) -> None:

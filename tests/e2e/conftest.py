@@ -320,6 +320,7 @@ def browser(page_audit: PageAudit) -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         watch_new_contexts(chromium, page_audit)
         yield chromium
+        page_audit.close()
         chromium.close()
 
 
