@@ -3,6 +3,7 @@ answers 404, whether it exists or not), throttling, and the app page itself."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,11 +46,19 @@ def throttle_refusal(request: HttpRequest, door: str) -> str | None:
     return None
 
 
-def icon_url(client: Client) -> str:
-    icon = AppIcon.objects.filter(client=client).only("updated_at").first()
-    if icon is None:
+def icon_url(client: Client, updated_at: datetime | None = None) -> str:
+    """Where the app's icon is served ("" without one); its time in the address busts caches. With
+    ``updated_at`` (read for many apps at once: ``icon_times``) nothing is asked of the database."""
+    if updated_at is None:
+        updated_at = AppIcon.objects.filter(client=client).values_list("updated_at", flat=True).first()
+    if updated_at is None:
         return ""
-    return f"{reverse('loop:developer_app_icon', args=[client.pk])}?v={int(icon.updated_at.timestamp())}"
+    return f"{reverse('loop:developer_app_icon', args=[client.pk])}?v={int(updated_at.timestamp())}"
+
+
+def icon_times(clients: list[Client]) -> dict[int, datetime]:
+    """When each of these apps' icons last changed, in one query (apps without one are left out)."""
+    return dict(AppIcon.objects.filter(client__in=clients).values_list("client_id", "updated_at"))
 
 
 def app_context(client: Client) -> dict[str, Any]:
