@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accountlink.kit.errors import CodedError, ErrorCode
 from accountlink.kit.throttle.guard import Key, Policy, begin, client_key, policy
+from accountlink.kit.throttle.store import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,21 @@ def test_a_door_that_counts_only_wrong_guesses_writes_nothing_for_right_ones(sto
         clock.shift(14 * 60)
         with pytest.raises(CodedError):
             begin(DOOR, key, count_first=False)
+
+
+def test_a_door_reads_the_blocks_of_all_its_keys_at_once(store: str) -> None:
+    """The account's and the client address's waits are one read (issue 18: every client-authenticated
+    token request passes here), and a block on either key still refuses."""
+    account, address = Key("account", "a-1"), Key("client", "198.51.100.7")
+    with CaptureQueriesContext(connection) as queries:
+        begin(DOOR, [account, address], count_first=False).succeeded()
+    assert len(queries) == (1 if store == "database" else 0)
+    for blocked in (account, address):
+        name, keep = blocked.storage_key(DOOR), timedelta(hours=1)
+        get_store().add(name, "attempts", 1, keep)
+        get_store().block(name, timezone.now() + timedelta(seconds=60), keep)
+        with pytest.raises(CodedError) as refused:
+            begin(DOOR, [account, address], count_first=False)
+        assert 58 <= refused.value.params["seconds"] <= 60
+        get_store().clear(name)
+        begin(DOOR, [account, address], count_first=False)

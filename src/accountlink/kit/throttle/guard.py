@@ -192,11 +192,8 @@ def begin(door: str, keys: list[Key], *, count_first: bool = True) -> Attempt:
     """Count a guess at ``door`` against every key, or refuse it with ``auth.throttled`` (and how
     long to wait) while a key must wait or has used up its guesses."""
     store, now = get_store(), timezone.now()
-    wait = 0.0
-    for key in keys:
-        until = store.blocked_until(key.storage_key(door))
-        if until is not None and until > now:
-            wait = max(wait, (until - now).total_seconds())
+    blocked = store.blocked_until_each([key.storage_key(door) for key in keys])  # one read for every key
+    wait = max([(until - now).total_seconds() for until in blocked.values() if until > now], default=0.0)
     if wait <= 0 and count_first:
         wait = max([_count(door, key, now) for key in keys], default=0)
     if wait > 0:

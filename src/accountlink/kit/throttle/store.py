@@ -25,6 +25,10 @@ Counter = Literal["attempts", "locks"]
 class Store(Protocol):
     def blocked_until(self, key: str) -> datetime | None: ...
 
+    def blocked_until_each(self, keys: list[str]) -> dict[str, datetime]:
+        """Of these keys, those that are blocked, and until when: one read for all of them."""
+        ...
+
     def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int: ...
 
     def reset_attempts(self, key: str) -> None: ...
@@ -43,6 +47,15 @@ class CacheStore:
     def blocked_until(self, key: str) -> datetime | None:
         stamp = self.cache.get(f"throttle:{key}:until")
         return datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone()) if stamp else None
+
+    def blocked_until_each(self, keys: list[str]) -> dict[str, datetime]:
+        stamps = self.cache.get_many([f"throttle:{key}:until" for key in keys])
+        zone = timezone.get_current_timezone()
+        return {
+            key: datetime.fromtimestamp(stamp, tz=zone)
+            for key in keys
+            if (stamp := stamps.get(f"throttle:{key}:until"))
+        }
 
     def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
         name, seconds = f"throttle:{key}:{counter}", int(keep.total_seconds())
@@ -71,6 +84,10 @@ class DatabaseStore:
     def blocked_until(self, key: str) -> datetime | None:
         row = GuessCounter.objects.filter(key=key, expires_at__gt=timezone.now()).only("blocked_until").first()
         return row.blocked_until if row is not None else None
+
+    def blocked_until_each(self, keys: list[str]) -> dict[str, datetime]:
+        rows = GuessCounter.objects.filter(key__in=keys, expires_at__gt=timezone.now(), blocked_until__isnull=False)
+        return {key: until for key, until in rows.values_list("key", "blocked_until") if until is not None}
 
     def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
         now = timezone.now()
