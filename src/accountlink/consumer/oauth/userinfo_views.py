@@ -139,7 +139,9 @@ def user_info(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     account: LoopAccount = access.user
-    values = _field_values(request, account, actions.open_id_of(account, access.application) or "")
+    # Read with the token (validators._load_access_token); asked again only if it was not.
+    open_id = getattr(access, "loop_open_id", None) or actions.open_id_of(account, access.application) or ""
+    values = _field_values(request, account, open_id)
     return api_answer({"user": {field: values[field] for field in asked}})
 
 

@@ -1,0 +1,57 @@
+"""Machine endpoints do the least work a correct answer needs (issue 18): how many times each asks the
+database, with every security property kept (a revoked token or a suspended holder refused at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+
+from accountlink.consumer.oauth.models import ClientOpenId
+from tests.consumer.oauth_helpers import client_credentials, issue_tokens, register, revoke, user_info
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(call: Any) -> tuple[Any, int]:
+    call()  # anything done once per process (a first lookup, a cache) is not counted
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    return response, len(queries)
+
+
+def test_user_info_asks_the_database_once(browser: HttpClient, loop_account: Any) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    response, count = queries_of(lambda: user_info(tokens["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["data"]["user"]["open_id"] == ClientOpenId.objects.get(account=loop_account).value
+    assert count == 1  # the token, its app, its holder and the holder's open_id for the app, at once
+
+
+def test_user_info_still_refuses_a_revoked_token_and_a_suspended_holder(browser: HttpClient, loop_account: Any) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    assert revoke(app, tokens["access_token"]).status_code == 200
+    assert user_info(tokens["access_token"]).json()["error"]["code"] == "access_token_invalid"
+    tokens = issue_tokens(browser, app)
+    loop_account.status = "suspended"
+    loop_account.save()
+    assert user_info(tokens["access_token"]).status_code == 401
+
+
+def test_introspection_of_a_refresh_token_asks_the_database_five_times(browser: HttpClient) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    response, count = queries_of(
+        lambda: HttpClient().post(
+            "/v2/oauth/introspect/", {**client_credentials(app), "token": tokens["refresh_token"]}
+        )
+    )
+    assert response.json()["active"] is True
+    # The throttle's blocks (one read for the client key and the address), the client, the token as an
+    # access token, then as a refresh token, and the holder's open_id.
+    assert count == 5
