@@ -55,10 +55,13 @@ def recorded_queries() -> Iterator[list[tuple[str, Any]]]:
 def plan(sql: str, params: Any) -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            lines = [row[0] for row in cursor.fetchall()]
-            cursor.execute("SET LOCAL enable_seqscan = on")
+            # For the session, not SET LOCAL: that one is lost outside a transaction block.
+            cursor.execute("SET enable_seqscan = off")
+            try:
+                cursor.execute("EXPLAIN " + sql, params)
+                lines = [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.execute("RESET enable_seqscan")
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             lines = [str(row[-1]) for row in cursor.fetchall()]

@@ -52,19 +52,29 @@ def exact_matches(text: str, language: str = "en") -> list[LoopAccount]:
 
 def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
     """The console's search: exact matches first, then handles that start with the text and names
-    that contain it."""
+    that contain it, by handle.
+
+    The two partial readings are two queries, each served by its own index on PostgreSQL (the
+    handle's pattern index; a trigram index on the name). One query OR-ing them and ordered by handle
+    let the planner walk the whole handle index looking for names (issue 18). When more than
+    ``SEARCH_LIMIT`` names match, which of them are shown is not by handle."""
     text = text.strip()
     exact = exact_matches(text, language)
+    if not text:
+        return exact
+    seen = {account.pk for account in exact}
+    room = max(0, SEARCH_LIMIT - len(exact))
     handle = text.lstrip("@").lower()
-    partial = Q(display_name__icontains=text)
-    if handle:
-        partial |= Q(handle__startswith=handle)
-    more = (
-        LoopAccount.objects.filter(partial).exclude(pk__in=[account.pk for account in exact]).order_by("handle")
-        if text
-        else LoopAccount.objects.none()
-    )
-    return [*exact, *more[: max(0, SEARCH_LIMIT - len(exact))]]
+    by_handle = LoopAccount.objects.filter(handle__startswith=handle).order_by("handle") if handle else None
+    by_name = LoopAccount.objects.filter(display_name__icontains=text)
+    found: dict[int, LoopAccount] = {}
+    for partial in (by_handle, by_name):
+        if partial is None:
+            continue
+        for account in partial.exclude(pk__in=seen)[:room]:
+            found.setdefault(account.pk, account)
+    more = sorted(found.values(), key=lambda account: account.handle)
+    return [*exact, *more[:room]]
 
 
 def resolve_account(text: str, language: str = "en") -> LoopAccount | None:
