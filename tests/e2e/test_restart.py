@@ -122,14 +122,16 @@ def test_children_of_accountlink_up_killed_with_sigkill_end_with_it(browser: Bro
 def test_a_worker_that_dies_is_started_again_and_the_system_goes_on(browser: Browser, tmp_path: Path) -> None:
     system = start_system(tmp_path)
     try:
-        [worker] = [(pid, started) for pid, started in system.children if "business task_worker" in command_line(pid)]
+        # The business worker of every queue but the reconciliation's (which has a worker of its own).
+        worker_command = "business task_worker --queue-name default"
+        [worker] = [(pid, started) for pid, started in system.children if worker_command in command_line(pid)]
         os.kill(worker[0], signal.SIGKILL)
 
         def replacements() -> list[tuple[int, str]]:
             return [
                 child
                 for child in descendants(system.process.pid)
-                if "business task_worker" in command_line(child[0]) and child != worker
+                if worker_command in command_line(child[0]) and child != worker
             ]
 
         eventually(
