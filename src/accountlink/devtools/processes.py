@@ -95,7 +95,7 @@ def child_commands(platform: str, port: int, web_workers: int) -> dict[str, list
         # Every queue but those with a worker of their own.
         "worker": _worker(manage, "default" if own else "*"),
         **{f"{queue}-worker": _worker(manage, queue) for queue in own},
-        # Sweeps (webhook and revocation retries) and reconciliation, run by the worker above.
+        # Sweeps (webhook and revocation retries) and reconciliation, run by the workers above.
         "periodic": [*manage, "run_periodic", "--verbosity", "0"],
     }
 
