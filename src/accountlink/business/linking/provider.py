@@ -236,26 +236,27 @@ def can_introspect() -> bool:
     return bool(business_settings.LOOP_INTROSPECT_URL)
 
 
-def introspect(token: str) -> bool:
-    """Whether Loop still honours ``token`` (RFC 7662). Raises ``ProviderUnavailable``/``ProviderRefused``."""
+def _post_as_client(url: str, **data: str) -> dict[str, Any]:
+    """POST to one of Loop's client-authenticated endpoints (introspection, the log of ended grants)
+    over this thread's session; its JSON object. Raises ``ProviderUnavailable``/``ProviderRefused``."""
 
     def post() -> requests.Response:
-        return _http().post(
-            business_settings.LOOP_INTROSPECT_URL,
-            data={
-                "client_key": business_settings.LOOP_CLIENT_KEY,
-                "client_secret": business_settings.LOOP_CLIENT_SECRET,
-                "token": token,
-            },
-            headers=_headers(),
-            timeout=TIMEOUT_SECONDS,
-        )
+        credentials = {
+            "client_key": business_settings.LOOP_CLIENT_KEY,
+            "client_secret": business_settings.LOOP_CLIENT_SECRET,
+        }
+        return _http().post(url, data={**credentials, **data}, headers=_headers(), timeout=TIMEOUT_SECONDS)
 
     response = _refuse_server_errors(_call(post))
     body = _call(response.json)
     if response.status_code != 200 or not isinstance(body, dict):
         raise ProviderRefused(str(body.get("error", "invalid_client") if isinstance(body, dict) else "invalid"))
-    return body.get("active") is True
+    return body
+
+
+def introspect(token: str) -> bool:
+    """Whether Loop still honours ``token`` (RFC 7662). Raises ``ProviderUnavailable``/``ProviderRefused``."""
+    return _post_as_client(business_settings.LOOP_INTROSPECT_URL, token=token).get("active") is True
 
 
 @dataclass(frozen=True)
@@ -273,24 +274,7 @@ def can_read_grant_endings() -> bool:
 def grant_endings(since: float, cursor: str = "") -> tuple[list[GrantEnding], str, bool]:
     """One page of Loop's log of this app's ended grants from ``since`` (and ``cursor``): the endings,
     the cursor to read on from, and whether there are more. Raises ``ProviderUnavailable``/``ProviderRefused``."""
-
-    def post() -> requests.Response:
-        return _http().post(
-            business_settings.LOOP_GRANT_ENDINGS_URL,
-            data={
-                "client_key": business_settings.LOOP_CLIENT_KEY,
-                "client_secret": business_settings.LOOP_CLIENT_SECRET,
-                "since": f"{since:.6f}",
-                "cursor": cursor,
-            },
-            headers=_headers(),
-            timeout=TIMEOUT_SECONDS,
-        )
-
-    response = _refuse_server_errors(_call(post))
-    body = _call(response.json)
-    if response.status_code != 200 or not isinstance(body, dict):
-        raise ProviderRefused(str(body.get("error", "invalid_client") if isinstance(body, dict) else "invalid"))
+    body = _post_as_client(business_settings.LOOP_GRANT_ENDINGS_URL, since=f"{since:.6f}", cursor=cursor)
     try:
         endings = [GrantEnding(str(e["open_id"]), int(e["reason"]), float(e["ended_at"])) for e in body["endings"]]
         return endings, str(body["cursor"]), bool(body["has_more"])

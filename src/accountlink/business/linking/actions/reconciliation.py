@@ -54,6 +54,7 @@ LOOP_REASONS = {
 class RemovalOutcome:
     ended: bool
     why: str  # "ended", "not_linked" or "stale"
+    link: tuple[int, str] | None = None  # (business account id, Loop username) of the link it ended
 
 
 def do_end_link_removed_on_loop(
@@ -82,7 +83,7 @@ def do_end_link_removed_on_loop(
             )
             return RemovalOutcome(False, "stale")
         do_end_link(link, reason=LOOP_REASONS.get(reason, "unknown"), actor=None, revoke=False, via=via)
-        return RemovalOutcome(True, "ended")
+        return RemovalOutcome(True, "ended", (link.account_id, link.username))
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,11 @@ def _read_grant_endings(ended: list[tuple[int, str]]) -> int:
     while more:
         endings, cursor, more = provider.grant_endings(since, cursor)
         for ending in endings:
-            linked = LoopLink.objects.filter(open_id=ending.open_id).values_list("account_id", "username").first()
             outcome = do_end_link_removed_on_loop(
                 ending.open_id, reason=ending.reason, event_time=ending.ended_at, via="grant_log", to_the_second=False
             )
-            if outcome.ended and linked is not None:
-                ended.append(linked)
+            if outcome.link is not None:
+                ended.append(outcome.link)
             last = max(last or 0.0, ending.ended_at)
         read += len(endings)
         if endings and last is not None:
