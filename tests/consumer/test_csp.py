@@ -69,9 +69,10 @@ def test_an_unregistered_redirect_uri_or_client_adds_nothing(browser: HttpClient
 
 
 def test_the_oauth_json_endpoints_are_not_widened(client: HttpClient) -> None:
+    """Machine answers (JSON, never a page) get the fixed policy that allows nothing (kit/machine.py)."""
     registered = register()
     answer = client.post("/v2/oauth/token/", {"client_key": registered.client.client_id, "next": "x"})
-    assert policy(answer)["form-action"] == ["'self'"]
+    assert policy(answer) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
 
 
 def test_an_unreadable_authorization_adds_nothing_and_breaks_nothing(client: HttpClient) -> None:

@@ -3,12 +3,15 @@ database, with every security property kept (a revoked token or a suspended hold
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
 
 from accountlink.consumer.oauth.models import ClientOpenId
 from tests.consumer.oauth_helpers import client_credentials, issue_tokens, register, revoke, user_info
@@ -55,3 +58,33 @@ def test_introspection_of_a_refresh_token_asks_the_database_five_times(browser: 
     # The throttle's blocks (one read for the client key and the address), the client, the token as an
     # access token, then as a refresh token, and the holder's open_id.
     assert count == 5
+
+
+def test_introspection_of_an_access_token_asks_the_database_three_times(browser: HttpClient) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    response, count = queries_of(
+        lambda: HttpClient().post("/v2/oauth/introspect/", {**client_credentials(app), "token": tokens["access_token"]})
+    )
+    assert response.json()["active"] is True
+    # The throttle's blocks, the client, and the token with its holder and the holder's open_id at once.
+    assert count == 3
+
+
+def test_the_token_check_refuses_an_expired_token_an_unconfirmed_holder_and_another_apps_token(
+    browser: HttpClient, loop_account: Any
+) -> None:
+    app, other = register(), register("Another app")
+    tokens = issue_tokens(browser, app)
+    assert user_info(tokens["access_token"]).status_code == 200
+    get_access_token_model().objects.update(expires=timezone.now() - timedelta(seconds=1))
+    assert user_info(tokens["access_token"]).status_code == 401
+
+    tokens = issue_tokens(browser, app)
+    introspected = HttpClient().post(
+        "/v2/oauth/introspect/", {**client_credentials(other), "token": tokens["access_token"]}
+    )
+    assert introspected.json() == {"active": False}  # another app's token is unknown to it
+    loop_account.verified_at = None
+    loop_account.save()
+    assert user_info(tokens["access_token"]).status_code == 401

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.middleware import PolicyParts
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, QueryDict, RawPostDataException
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from accountlink.consumer.oauth.models import Client
+from accountlink.kit.machine import CSPMiddleware
 
 
 def _origin(url: str) -> str:

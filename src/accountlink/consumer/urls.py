@@ -41,8 +41,9 @@ loop_patterns = [
 ]
 
 urlpatterns = [
-    path("", include((loop_patterns, "loop"))),
+    # First: the busiest doors (token, user info) are found without trying every page's pattern.
     path("", include((oauth_urls, "oauth"))),
+    path("", include((loop_patterns, "loop"))),
     path("dev/outbox/", outbox_page, name="outbox"),
     path("favicon.ico", favicon, name="favicon"),
     *health_urls,

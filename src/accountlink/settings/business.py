@@ -1,9 +1,22 @@
 """The Loop for Business platform."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, TASKS, caches, content_security_policy, database, env, env_int, origin, secret_key
+from .base import (
+    ACCOUNTLINK_MACHINE_PATHS,
+    INSTALLED_APPS,
+    TASKS,
+    caches,
+    content_security_policy,
+    database,
+    env,
+    env_int,
+    origin,
+    secret_key,
+)
 
 ACCOUNTLINK_PLATFORM = "business"
+# Loop's webhooks (kit/machine.py).
+ACCOUNTLINK_MACHINE_PATHS = [*ACCOUNTLINK_MACHINE_PATHS, "/webhooks/"]
 # The name people see, the namespace of the account pages and the folder of their templates.
 ACCOUNTLINK_SITE_NAME = "%(business_brand)s"
 ACCOUNTLINK_URL_NAMESPACE = "business"
@@ -78,6 +91,8 @@ ACCOUNTLINK_PERIODIC_TASKS = {
     "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
     # Runs again the tasks a killed worker left running (kit.worker).
     "accountlink.kit.worker.requeue_abandoned_tasks": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Deletes expired sessions, old finished tasks and what ACCOUNTLINK_PRUNERS names (kit.housekeeping).
+    "accountlink.kit.housekeeping.tasks.prune": env_int("ACCOUNTLINK_PRUNE_SECONDS", 3600),
     # Reads Loop's log of ended grants and checks a slice of links (linking.actions.reconciliation).
     "accountlink.business.linking.tasks.reconcile_links": env_int("ACCOUNTLINK_RECONCILE_SECONDS", 600),
 }

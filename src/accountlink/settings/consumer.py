@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import (
     ACCOUNTLINK_DEMO_MODE,
+    ACCOUNTLINK_MACHINE_PATHS,
     DEBUG,
     INSTALLED_APPS,
     MIDDLEWARE,
@@ -31,7 +32,7 @@ INSTALLED_APPS = [
 # The shared Content-Security-Policy; on the pages of an authorization in progress, form-action
 # also allows the client's registered redirect URI (see consumer/csp.py).
 MIDDLEWARE = [
-    "accountlink.consumer.csp.LoopCSPMiddleware" if name == "csp.middleware.CSPMiddleware" else name
+    "accountlink.consumer.csp.LoopCSPMiddleware" if name == "accountlink.kit.machine.CSPMiddleware" else name
     for name in MIDDLEWARE
 ]
 ROOT_URLCONF = "accountlink.consumer.urls"
@@ -67,6 +68,10 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "loop_oauth.Client"
 # token's life from its access token's expiry, so it gets 180 days less the access token's life.
 _ACCESS_TOKEN_SECONDS = env_int("ACCOUNTLINK_ACCESS_TOKEN_SECONDS", 2 * 3600)
 _REFRESH_TOKEN_SECONDS = 180 * 24 * 3600
+# The token, revoke, introspection and grant-endings endpoints, and user info (not /v2/auth/authorize/).
+ACCOUNTLINK_MACHINE_PATHS = [*ACCOUNTLINK_MACHINE_PATHS, "/v2/oauth/", "/v2/user/"]
+# TikTok's default limit on /v2/user/info/ (its Rate limits page): requests per app per minute.
+ACCOUNTLINK_USER_INFO_REQUESTS_PER_MINUTE = env_int("ACCOUNTLINK_USER_INFO_REQUESTS_PER_MINUTE", 600)
 OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "accountlink.consumer.oauth.validators.LoopOAuth2Validator",
     "OAUTH2_BACKEND_CLASS": "accountlink.consumer.oauth.backends.LoopWireOAuthLibCore",
@@ -93,10 +98,14 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
 }
 
+# Loop's log of ended grants is kept 30 days (consumer/oauth/actions.py).
+ACCOUNTLINK_PRUNERS = ["accountlink.consumer.oauth.actions.do_prune_grant_endings"]
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {
     # Re-queues outbound calls (webhooks) whose task was lost or whose worker died mid-attempt.
     "accountlink.kit.outbound.tasks.sweep_calls": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
     # Runs again the tasks a killed worker left running (kit.worker).
     "accountlink.kit.worker.requeue_abandoned_tasks": env_int("ACCOUNTLINK_SWEEP_SECONDS", 15),
+    # Deletes expired sessions, old finished tasks and what ACCOUNTLINK_PRUNERS names (kit.housekeeping).
+    "accountlink.kit.housekeeping.tasks.prune": env_int("ACCOUNTLINK_PRUNE_SECONDS", 3600),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.settings import oauth2_settings
 
-from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.errors import CodedError
 from accountlink.kit.throttle.guard import begin, client_key, named_key
 
@@ -178,19 +177,19 @@ def introspect(request: HttpRequest) -> HttpResponse:
     if isinstance(asked, JsonResponse):
         return asked
     client, value = asked
-    access = credentials.live_access_token(client, value)
-    if access is not None and access.user.is_active:
-        return _active(client, access.user, access.scope, int(access.expires.timestamp()), "access_token")
+    access = credentials.bearer(value)
+    if access is not None and access.client_id == client.pk:
+        return _active(client, access.open_id, access.scope, access.expires, "access_token")
     refresh = credentials.unrevoked_refresh_token(client, value)
     if refresh is not None and refresh.user.is_active:
         expires = refresh.access_token.expires + timedelta(seconds=_refresh_lifetime())
         if expires > timezone.now():
-            return _active(client, refresh.user, refresh.access_token.scope, int(expires.timestamp()), "refresh_token")
+            open_id = actions.open_id_of(refresh.user, client) or ""
+            return _active(client, open_id, refresh.access_token.scope, expires, "refresh_token")
     return JsonResponse({"active": False}, headers=NO_STORE)
 
 
-def _active(client: Client, account: LoopAccount, scope: str, exp: int, kind: str) -> JsonResponse:
-    open_id = actions.open_id_of(account, client)
+def _active(client: Client, open_id: str, scope: str, expires: datetime, kind: str) -> JsonResponse:
     return JsonResponse(
         {
             "active": True,
@@ -198,7 +197,7 @@ def _active(client: Client, account: LoopAccount, scope: str, exp: int, kind: st
             "client_id": client.client_id,
             "sub": open_id,
             "open_id": open_id,
-            "exp": exp,
+            "exp": int(expires.timestamp()),
             "token_type": kind,
         },
         headers=NO_STORE,

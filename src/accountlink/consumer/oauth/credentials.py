@@ -13,20 +13,26 @@ here (``secret_matches``); revoke and introspect, which oauthlib does not run, c
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
+from accountlink.kit import rawsql as sql
 from accountlink.kit.crypto import InvalidToken, open_sealed
 
-from .models import Client, RedeemedCode
+from .models import Client, ClientOpenId, RedeemedCode
 
 
 def checksum(value: str) -> str:
@@ -62,15 +68,21 @@ def secret_matches(presented: str, sealed: str) -> bool:
     return constant_time_compare(presented, expected)
 
 
+@functools.cache
+def _client_sql() -> str:
+    return f"SELECT {sql.column(Client, 'id')}, {sql.column(Client, 'client_secret')} FROM {sql.table(Client)} WHERE {sql.column(Client, 'client_id')} = %s"  # noqa: S608 (names from metadata)
+
+
 def authenticate_client(request: HttpRequest) -> Client | None:
-    """The client whose key and secret the request carries, or None."""
+    """The client whose key and secret the request carries, or None. Read by hand (kit/rawsql.py): the
+    client comes back with its other fields deferred, loaded if a caller asks for them."""
     key, secret = presented_client_credentials(request) or ("", "")
     if not key or not secret:
         return None
-    client = Client.objects.filter(client_id=key).first()
-    if client is None or not secret_matches(secret, client.client_secret):
+    row = sql.fetch_one(_client_sql(), [key])
+    if row is None or not secret_matches(secret, row[1]):
         return None
-    return client
+    return Client.from_db(connection.alias, ["id", "client_id", "client_secret"], [row[0], key, row[1]])
 
 
 # -- tokens and codes --------------------------------------------------------------------------
@@ -84,6 +96,45 @@ def access_token(value: str) -> Any:
         .filter(token_checksum=checksum(value))
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """A valid access token, with what user info and introspection answer about it."""
+
+    client_id: int
+    scope: str
+    expires: datetime
+    account_id: int
+    display_name: str
+    handle: str
+    open_id: str
+
+
+@functools.cache
+def _bearer_sql() -> str:
+    """The token, its holder and the holder's open_id for the token's app, by the token's checksum."""
+    token, account, open_id = get_access_token_model(), LoopAccount, ClientOpenId
+    t, a, o = (functools.partial(sql.column, model) for model in (token, account, open_id))
+    return (
+        f"SELECT {t('application')}, {t('scope')}, {t('expires')}, {t('user')}, "  # noqa: S608 (names from metadata)
+        f"{a('display_name')}, {a('handle')}, {o('value')} "
+        f"FROM {sql.table(token)} JOIN {sql.table(account)} ON {a('id')} = {t('user')} "
+        f"LEFT JOIN {sql.table(open_id)} ON {o('account')} = {t('user')} AND {o('client')} = {t('application')} "
+        f"WHERE {t('token_checksum')} = %s AND {t('expires')} > %s "
+        f"AND {a('status')} = %s AND {a('verified_at')} IS NOT NULL"  # LoopAccount.is_active
+    )
+
+
+def bearer(value: str) -> Bearer | None:
+    """The valid access token with this value (known, unexpired, its holder active), read in one indexed
+    query (kit/rawsql.py); None otherwise. A revoked token's row is gone, so a revocation shows at the
+    next request."""
+    row = sql.fetch_one(_bearer_sql(), [checksum(value), sql.now(), AccountStatus.ACTIVE])
+    if row is None:
+        return None
+    client_id, scope, expires, account_id, display_name, handle, open_id = row
+    return Bearer(client_id, scope, sql.read_moment(expires), account_id, display_name, handle, open_id or "")
 
 
 def live_access_token(client: Client, value: str) -> Any:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,19 +23,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
-from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.throttle.store import CacheStore
 
-from . import actions
+from . import credentials
 from .backends import refuse_unreadable
-from .models import AppPermission, Client, ClientOpenId
+from .models import AppPermission, ClientOpenId
 from .scopes import PROFILE, SCOPE_OF_FIELD, parse_scopes
 from .wire import NO_STORE, log_id
 
-# TikTok's default limit for /v2/user/info/ (Rate limits page): requests per app per minute.
-REQUESTS_PER_MINUTE = 600
 AVATAR_SIZES = {"avatar_url": 96, "avatar_url_100": 100, "avatar_large_url": 720}
 
 
@@ -65,31 +62,31 @@ def get_only(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpReque
     return checked
 
 
-def union_id_of(account: LoopAccount) -> str:
-    return salted_hmac("accountlink.union_id", str(account.pk), algorithm="sha256").hexdigest()[:32]
+def union_id_of(account_id: int) -> str:
+    return salted_hmac("accountlink.union_id", str(account_id), algorithm="sha256").hexdigest()[:32]
 
 
-def _bearer_access_token(request: HttpRequest) -> Any:
-    """The access token the request carries, verified by django-oauth-toolkit (``verify_request``, through
-    the validator), or the 401 that refuses the request."""
+def _bearer(request: HttpRequest) -> credentials.Bearer | JsonResponse:
+    """The valid access token the request carries (``Authorization: Bearer …``), or the 401 that refuses it."""
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not header[7:].strip():
+    value = header[7:].strip() if header.startswith("Bearer ") else ""
+    if not value:
         return api_error("access_token_invalid", "A bearer access token is required in the Authorization header.", 401)
-    valid, verified = get_oauthlib_core().verify_request(request, scopes=[])
-    if not valid:
+    found = credentials.bearer(value)
+    if found is None:
         return api_error("access_token_invalid", "The access token is invalid, expired or revoked.", 401)
-    return verified.access_token
+    return found
 
 
-def _seconds_over_rate_limit(client: Client) -> int:
+def _seconds_over_rate_limit(client_id: int) -> int:
     """Count this request against the app's minute; the seconds until the next minute when it is over.
 
     The count lives in the cache, never the database: a limit on reading a profile is not worth a
     write per request (SQLite's one writer). With Redis every process shares it; without, each web
     process counts its own minute."""
     now = int(timezone.now().timestamp())
-    count = CacheStore().add(f"user_info:{client.pk}:{now // 60}", "attempts", 1, timedelta(minutes=2))
-    return 60 - now % 60 if count > REQUESTS_PER_MINUTE else 0
+    count = CacheStore().add(f"user_info:{client_id}:{now // 60}", "attempts", 1, timedelta(minutes=2))
+    return 60 - now % 60 if count > settings.ACCOUNTLINK_USER_INFO_REQUESTS_PER_MINUTE else 0
 
 
 def _refusal_of_fields(asked: list[str], granted: list[str]) -> JsonResponse | None:
@@ -107,17 +104,17 @@ def _refusal_of_fields(asked: list[str], granted: list[str]) -> JsonResponse | N
     return None
 
 
-def _field_values(request: HttpRequest, account: LoopAccount, open_id: str) -> dict[str, Any]:
-    avatar = request.build_absolute_uri(reverse("oauth:avatar", args=[open_id]))
+def _field_values(request: HttpRequest, holder: credentials.Bearer) -> dict[str, Any]:
+    avatar = request.build_absolute_uri(reverse("oauth:avatar", args=[holder.open_id]))
     return {
-        "open_id": open_id,
-        "union_id": union_id_of(account),
+        "open_id": holder.open_id,
+        "union_id": union_id_of(holder.account_id),
         **{field: avatar if size == 96 else f"{avatar}?size={size}" for field, size in AVATAR_SIZES.items()},
-        "display_name": account.display_name,
+        "display_name": holder.display_name,
         "bio_description": "",  # Loop accounts have no bio
-        "profile_deep_link": request.build_absolute_uri(reverse("oauth:profile", args=[open_id])),
+        "profile_deep_link": request.build_absolute_uri(reverse("oauth:profile", args=[holder.open_id])),
         "is_verified": False,  # Loop gives no verified badges
-        "username": account.handle,
+        "username": holder.handle,
     }
 
 
@@ -126,22 +123,19 @@ def _field_values(request: HttpRequest, account: LoopAccount, open_id: str) -> d
 @refuse_unreadable(_unreadable)
 def user_info(request: HttpRequest) -> HttpResponse:
     """``GET /v2/user/info/?fields=…`` with a bearer token: the fields asked for, or TikTok's error."""
-    access = _bearer_access_token(request)
-    if isinstance(access, JsonResponse):
-        return access
-    wait = _seconds_over_rate_limit(access.application)
+    holder = _bearer(request)
+    if isinstance(holder, JsonResponse):
+        return holder
+    wait = _seconds_over_rate_limit(holder.client_id)
     if wait:
         refusal = api_error("rate_limit_exceeded", "The API rate limit was exceeded. Please try again later.", 429)
         refusal["Retry-After"] = str(wait)
         return refusal
     asked = list(dict.fromkeys(part.strip() for part in request.GET.get("fields", "").split(",") if part.strip()))
-    refused = _refusal_of_fields(asked, parse_scopes(access.scope))
+    refused = _refusal_of_fields(asked, parse_scopes(holder.scope))
     if refused is not None:
         return refused
-    account: LoopAccount = access.user
-    # Read with the token (validators._load_access_token); asked again only if it was not.
-    open_id = getattr(access, "loop_open_id", None) or actions.open_id_of(account, access.application) or ""
-    values = _field_values(request, account, open_id)
+    values = _field_values(request, holder)
     return api_answer({"user": {field: values[field] for field in asked}})
 
 

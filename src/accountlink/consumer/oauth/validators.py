@@ -7,13 +7,11 @@ on reuse) are the actions'.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import OuterRef, Subquery
-from oauth2_provider.models import get_access_token_model, get_grant_model
+from oauth2_provider.models import get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.common import Request
 
@@ -21,7 +19,7 @@ from accountlink.kit.errors import CodedError
 
 from . import credentials
 from .actions import CODE_REUSED, REFRESH_TOKEN_REUSED, check_can_authorize, do_redeem_code, do_revoke_token_family
-from .models import AppPermission, Client, ClientOpenId
+from .models import AppPermission, Client
 
 
 def _may_authorize(account: Any) -> bool:
@@ -169,18 +167,6 @@ class LoopOAuth2Validator(OAuth2Validator):
                 do_revoke_token_family(client, reused.token_family, reason=REFRESH_TOKEN_REUSED)
             return False
         return _may_authorize(request.user)
-
-    def _load_access_token(self, token: str) -> Any:
-        """django-oauth-toolkit's lookup by checksum, with the holder's open_id for this app in the
-        same query: a user info request asks the database once (issue 18)."""
-        open_id = ClientOpenId.objects.filter(account=OuterRef("user"), client=OuterRef("application"))
-        return (
-            get_access_token_model()
-            .objects.select_related("application", "user")
-            .annotate(loop_open_id=Subquery(open_id.values("value")[:1]))
-            .filter(token_checksum=hashlib.sha256(token.encode("utf-8")).hexdigest())
-            .first()
-        )
 
     def validate_bearer_token(self, token: str, scopes: list[str], request: Request) -> bool:
         """A protected endpoint's bearer token: django-oauth-toolkit's check (known, unexpired, in scope),

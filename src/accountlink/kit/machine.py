@@ -1,0 +1,75 @@
+"""Machine endpoints: the doors that programs call, not people.
+
+Loop's token, revoke and introspection endpoints, user info and the log of ended grants, Loop for
+Business's webhook receiver, and both platforms' health and metrics take no cookie, keep no session
+and show no message. Django's browser middleware still costs them a little on every request, and
+these are the busiest doors (issue 18). The middleware below is Django's own, skipped on the paths
+in the platform's ``ACCOUNTLINK_MACHINE_PATHS``.
+
+What stays for every path: the request id, security headers, CSRF (every machine view is
+``csrf_exempt``; any other view on such a path is still checked), the language (error messages are
+translated) and the audit context. Machine answers get a fixed Content-Security-Policy that allows
+nothing, instead of the pages' policy built for each response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp import middleware as csp
+from django.conf import settings
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
+from django.http import HttpRequest, HttpResponse
+
+from accountlink.kit.i18n import saved
+from accountlink.kit.sessions import middleware as registry
+
+
+def is_machine_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(tuple(settings.ACCOUNTLINK_MACHINE_PATHS))
+
+
+class BrowserOnly:
+    """Mixed into a middleware: it runs for pages and is skipped on machine endpoints."""
+
+    get_response: Any
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_machine_request(request):
+            response: HttpResponse = self.get_response(request)
+            return response
+        return super().__call__(request)  # type: ignore[misc]
+
+
+# What a machine answer (JSON, never a page) may load or be framed by: nothing.
+MACHINE_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class CSPMiddleware(BrowserOnly, csp.CSPMiddleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = super().__call__(request)
+        if is_machine_request(request):
+            response.headers.setdefault("Content-Security-Policy", MACHINE_POLICY)
+        return response
+
+
+class SessionMiddleware(BrowserOnly, sessions.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(BrowserOnly, auth.AuthenticationMiddleware):
+    pass
+
+
+class SessionRegistryMiddleware(BrowserOnly, registry.SessionRegistryMiddleware):
+    pass
+
+
+class SavedLanguageMiddleware(BrowserOnly, saved.SavedLanguageMiddleware):
+    pass
+
+
+class MessageMiddleware(BrowserOnly, messages.MessageMiddleware):
+    pass
