@@ -23,6 +23,7 @@ from accountlink.consumer.oauth.registration import do_register_client
 from accountlink.consumer.webhooks.actions import do_queue_authorization_removed
 from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
 from accountlink.kit.audit.models import AuditEvent, EventKind
+from accountlink.kit.housekeeping.tasks import prune
 from accountlink.kit.outbound.actions import (
     FIRST_ATTEMPT_TIMEOUT_SECONDS,
     LEASE,
@@ -249,6 +250,7 @@ def test_the_sweep_is_the_periodic_task_the_settings_name() -> None:
     assert [import_string(path) for path in settings.ACCOUNTLINK_PERIODIC_TASKS] == [
         sweep_calls,
         requeue_abandoned_tasks,
+        prune,
     ]
 
 

@@ -107,6 +107,12 @@ class PlatformSettings:
         return dict(self._setting("PERIODIC_TASKS", {}))
 
     @property
+    def PRUNERS(self) -> list[str]:
+        """Dotted paths of the platform's own pruning functions (``kit.housekeeping``), each returning
+        how many rows it deleted."""
+        return list(self._setting("PRUNERS", []))
+
+    @property
     def SMS_BACKEND(self) -> str:
         """Dotted path of the SMS backend class (``kit.notify.sms``)."""
         return str(self._setting("SMS_BACKEND", "accountlink.kit.notify.sms.OutboxSmsBackend"))

@@ -18,12 +18,13 @@ from accountlink.kit.transactions import in_callers_transaction
 
 
 @in_callers_transaction
-def enqueue_task(task_path: str, *args: Any, priority: int | None = None, run_after: datetime | None = None) -> None:
-    """Queue the task at ``task_path`` with ``args``, committed with the caller's change or not at all."""
+def enqueue_task(task_path: str, *args: Any, priority: int | None = None, run_after: datetime | None = None) -> str:
+    """Queue the task at ``task_path`` with ``args``, committed with the caller's change or not at all;
+    returns the queued task's id."""
     task = import_string(task_path)
     options: dict[str, Any] = {}
     if priority is not None:
         options["priority"] = priority
     if run_after is not None:
         options["run_after"] = run_after
-    (task.using(**options) if options else task).enqueue(*args)
+    return str((task.using(**options) if options else task).enqueue(*args).id)

@@ -5,6 +5,7 @@ Registering and changing the apps themselves is ``registration.py``'s."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,6 +20,7 @@ from accountlink.kit.accounts.actions import notify_all_contacts
 from accountlink.kit.audit.models import EventKind
 from accountlink.kit.audit.record import record
 from accountlink.kit.errors import CodedError, ErrorCode
+from accountlink.kit.housekeeping.actions import delete_in_batches
 from accountlink.kit.transactions import in_callers_transaction
 
 from . import credentials
@@ -214,3 +216,18 @@ def do_revoke_token(client: Client, token: str) -> None:
 def scope_descriptions(scopes: str | list[str]) -> list[str]:
     names = parse_scopes(scopes) if isinstance(scopes, str) else scopes
     return [str(SCOPES[name]) for name in names if name in SCOPES]
+
+
+# How long the log of ended grants keeps an ending. An app that has not read the log for longer relies on
+# its own slower checks (Loop for Business: the rolling check of every link, docs/unlinking.md).
+GRANT_ENDINGS_KEPT = timedelta(days=30)
+
+
+def do_prune_grant_endings() -> int:
+    """Delete the endings older than ``GRANT_ENDINGS_KEPT`` (``ACCOUNTLINK_PRUNERS``), app by app: the
+    log's index starts with the app."""
+    cutoff = timezone.now() - GRANT_ENDINGS_KEPT
+    return sum(
+        delete_in_batches(GrantEnding.objects.filter(client_id=client_id, ended_at__lt=cutoff))
+        for client_id in Client.objects.values_list("pk", flat=True)
+    )

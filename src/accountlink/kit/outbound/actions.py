@@ -69,8 +69,8 @@ def sender(kind: str) -> Sender:
     return found
 
 
-def _enqueue(call_id: int, run_after: datetime | None = None) -> None:
-    enqueue_task(MAKE_CALL_TASK, call_id, priority=PRIORITY, run_after=run_after)
+def _enqueue(call_id: int, run_after: datetime | None = None) -> str:
+    return enqueue_task(MAKE_CALL_TASK, call_id, priority=PRIORITY, run_after=run_after)
 
 
 @in_callers_transaction
@@ -90,7 +90,10 @@ def queue_call(kind: str, *, attempt_now: bool = True, delay: timedelta | None =
     call = OutboundCall.objects.create(
         kind=kind, created_at=now, next_attempt_at=due, request_id=current_request_id() or ""
     )
-    _enqueue(call.pk, run_after=due if delay else None)
+    task_id = _enqueue(call.pk, run_after=due if delay else None)
+    if delay:  # remembered, so that cancelling it needs no search of the task queue
+        call.delayed_task_id = task_id
+        call.save(update_fields=["delayed_task_id"])
     if attempt_now and not delay:
         transaction.on_commit(partial(do_attempt_call, call.pk, timeout=FIRST_ATTEMPT_TIMEOUT_SECONDS), robust=True)
     return call
@@ -101,7 +104,8 @@ def cancel_call(call: OutboundCall) -> None:
     caller has deleted what it would have sent). Its waiting task goes with it."""
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.filter(task_path=MAKE_CALL_TASK, args_kwargs__args=[call.pk], status="READY").delete()
+    if call.delayed_task_id is not None:
+        DBTaskResult.objects.filter(pk=call.delayed_task_id, status="READY").delete()
     call.delete()
 
 

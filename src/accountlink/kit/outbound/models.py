@@ -34,6 +34,8 @@ class OutboundCall(models.Model):
     replay_requested = models.BooleanField(default=False)
     # The request that queued it, sent along on every attempt (X-Request-ID).
     request_id = models.CharField(max_length=64, blank=True)
+    # The task of a call queued with a delay, which cancelling the call deletes (``cancel_call``).
+    delayed_task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
