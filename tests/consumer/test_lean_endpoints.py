@@ -14,7 +14,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
 from accountlink.consumer.oauth.models import ClientOpenId
-from tests.consumer.oauth_helpers import client_credentials, issue_tokens, register, revoke, user_info
+from tests.consumer.oauth_helpers import client_credentials, issue_tokens, refresh, register, revoke, user_info
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,20 @@ def test_the_token_check_refuses_an_expired_token_an_unconfirmed_holder_and_anot
     loop_account.verified_at = None
     loop_account.save()
     assert user_info(tokens["access_token"]).status_code == 401
+
+
+def test_the_refresh_grant_does_not_read_again_what_it_wrote(browser: HttpClient) -> None:
+    app = register()
+    first = issue_tokens(browser, app)["refresh_token"]
+    second = refresh(app, first).json()["refresh_token"]
+    with CaptureQueriesContext(connection) as queries:
+        answer = refresh(app, second)
+    assert answer.status_code == 200 and answer.json()["open_id"]
+    token_table = get_access_token_model()._meta.db_table
+    reads_of_new_token = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith(f'SELECT "{token_table}"')
+        and '"token_checksum" = ' in query["sql"].partition("WHERE")[2]
+    ]
+    assert reads_of_new_token == []  # the answer's open_id comes from the validator, not a lookup of the new token

@@ -127,9 +127,8 @@ def token(request: HttpRequest) -> HttpResponse:
     data = json.loads(body or "{}")
     if status != 200:
         return oauth_error(data.get("error") or "invalid_request", data.get("error_description") or "", status)
-    access = credentials.access_token(data["access_token"])
     payload = {
-        "open_id": actions.open_id_of(access.user, access.application),
+        "open_id": data["open_id"],  # put in by the validator (save_bearer_token)
         "scope": format_scopes(data.get("scope", "")),
         "access_token": data["access_token"],
         "expires_in": data["expires_in"],

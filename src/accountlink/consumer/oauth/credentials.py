@@ -88,16 +88,6 @@ def authenticate_client(request: HttpRequest) -> Client | None:
 # -- tokens and codes --------------------------------------------------------------------------
 
 
-def access_token(value: str) -> Any:
-    """The access token with this value, with its account and client; None if there is none."""
-    return (
-        get_access_token_model()
-        .objects.select_related("user", "application")
-        .filter(token_checksum=checksum(value))
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class Bearer:
     """A valid access token, with what user info and introspection answer about it."""

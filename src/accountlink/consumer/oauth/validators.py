@@ -18,7 +18,14 @@ from oauthlib.common import Request
 from accountlink.kit.errors import CodedError
 
 from . import credentials
-from .actions import CODE_REUSED, REFRESH_TOKEN_REUSED, check_can_authorize, do_redeem_code, do_revoke_token_family
+from .actions import (
+    CODE_REUSED,
+    REFRESH_TOKEN_REUSED,
+    check_can_authorize,
+    do_redeem_code,
+    do_revoke_token_family,
+    open_id_of,
+)
 from .models import AppPermission, Client
 
 
@@ -172,6 +179,12 @@ class LoopOAuth2Validator(OAuth2Validator):
         """A protected endpoint's bearer token: django-oauth-toolkit's check (known, unexpired, in scope),
         and the account behind it still active (a suspended or deleted holder's tokens stop at once)."""
         return bool(super().validate_bearer_token(token, scopes, request)) and request.user.is_active
+
+    def save_bearer_token(self, token: dict[str, Any], request: Request, *args: Any, **kwargs: Any) -> None:
+        """Store the pair as django-oauth-toolkit does; the answer also names the holder's open_id for the
+        app (Loop's token response), found here, where the holder and the app are known."""
+        super().save_bearer_token(token, request, *args, **kwargs)
+        token["open_id"] = open_id_of(request.user, request.client) or ""
 
     def _create_refresh_token(
         self, request: Request, refresh_token_code: str, access_token: Any, previous_refresh_token: Any
