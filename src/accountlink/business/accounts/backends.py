@@ -19,8 +19,12 @@ class BusinessAccountBackend(BaseBackend):
     ) -> BusinessAccount | None:
         if not identifier or password is None:
             return None
-        # Read a number typed without country code the way sign-up and the login page do.
-        account = find_account(identifier, language_of(request) if request is not None else "en")
+        # ``known_account``: what the login page already found by this identifier (None: no account).
+        # Otherwise, a number typed without country code is read the way sign-up and the login page do.
+        if "known_account" in kwargs:
+            account = kwargs["known_account"]
+        else:
+            account = find_account(identifier, language_of(request) if request is not None else "en")
         if account is None or not account.has_usable_password():
             BusinessAccount().set_password(password)  # same cost as a real check
             return None

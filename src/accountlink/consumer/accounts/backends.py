@@ -17,7 +17,8 @@ class LoopAccountBackend(BaseBackend):
     ) -> LoopAccount | None:
         if not identifier or password is None:
             return None
-        account = find_account(identifier)
+        # ``known_account``: what the login page already found by this identifier (None: no account).
+        account = kwargs["known_account"] if "known_account" in kwargs else find_account(identifier)
         if account is None or account.status == AccountStatus.DELETED:
             LoopAccount().set_password(password)  # same cost as a real check
             return None

@@ -70,7 +70,8 @@ class LoginPages(AccountPages):
         throttle for every door, DESIGN §8)."""
         known = self.find_account(identifier, language_of(request))
         attempt = guard(request, "login", known, identifier)
-        account = authenticate(request, identifier=identifier, password=password)
+        # The backend takes the account found above rather than looking it up again (issue 18).
+        account = authenticate(request, identifier=identifier, password=password, known_account=known)
         if account is None:
             attempt.failed()
             if known is not None:

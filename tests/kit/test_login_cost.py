@@ -1,0 +1,73 @@
+"""A login costs one password verification and one lookup of the account (issue 18, "Logins at the
+Argon2 limit"): the login page's throttle and the authentication backend share the account found by
+the identifier, and the hash is rehashed only when its parameters change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accountlink.consumer.accounts.models import LoopAccount
+from accountlink.kit.passwords import Argon2idHasher
+from tests.consumer.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    counted: list[str] = []
+    verify = Argon2idHasher.verify
+
+    def counting(self: Argon2idHasher, password: str, encoded: str) -> bool:
+        counted.append(password)
+        return verify(self, password, encoded)
+
+    monkeypatch.setattr(Argon2idHasher, "verify", counting)
+    return counted
+
+
+def account_lookups(queries: CaptureQueriesContext) -> list[str]:
+    table = LoopAccount._meta.db_table
+    return [q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{table}"') and '"handle" = ' in q["sql"]]
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "wrong-horse"])
+def test_a_login_verifies_the_password_once_and_finds_the_account_once(
+    client: Any, loop_account: Any, verifications: list[str], password: str
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("loop:login"), {"identifier": "sakura", "password": password})
+    assert verifications == [password]
+    assert len(account_lookups(queries)) == 1
+
+
+def test_an_unknown_account_costs_one_hash_too(client: Any, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[str] = []
+    encode = Argon2idHasher.encode
+    monkeypatch.setattr(Argon2idHasher, "encode", lambda self, pw, salt: hashed.append(pw) or encode(self, pw, salt))
+    client.post(reverse("loop:login"), {"identifier": "nobody", "password": "whatever-horse"})
+    assert hashed == ["whatever-horse"]
+
+
+def test_the_hash_is_not_rewritten_at_each_login(client: Any, loop_account: Any) -> None:
+    stored = LoopAccount.objects.get(pk=loop_account.pk).password
+    client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
+    assert LoopAccount.objects.get(pk=loop_account.pk).password == stored
+
+
+def test_a_hash_with_old_parameters_is_rewritten_once(client: Any, loop_account: Any) -> None:
+    class Weaker(Argon2idHasher):
+        time_cost = 1
+
+    LoopAccount.objects.filter(pk=loop_account.pk).update(password=Weaker().encode(PASSWORD, Weaker().salt()))
+    client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
+    rewritten = LoopAccount.objects.get(pk=loop_account.pk).password
+    assert "t=2" in rewritten
+    client.logout()
+    client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
+    assert LoopAccount.objects.get(pk=loop_account.pk).password == rewritten
