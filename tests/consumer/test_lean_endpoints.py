@@ -105,3 +105,15 @@ def test_the_refresh_grant_does_not_read_again_what_it_wrote(browser: HttpClient
         and '"token_checksum" = ' in query["sql"].partition("WHERE")[2]
     ]
     assert reads_of_new_token == []  # the answer's open_id comes from the validator, not a lookup of the new token
+
+
+def test_a_refresh_may_narrow_the_scopes_but_never_widen_them(browser: HttpClient) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    assert tokens["scope"] == "user.info.basic,user.info.profile"
+    wider = refresh(app, tokens["refresh_token"], scope="user.info.basic,user.info.stats")
+    assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
+    narrower = refresh(app, tokens["refresh_token"], scope="user.info.basic")
+    assert narrower.status_code == 200 and narrower.json()["scope"] == "user.info.basic"
+    fields = user_info(narrower.json()["access_token"], "username")
+    assert fields.json()["error"]["code"] == "scope_permission_missed"

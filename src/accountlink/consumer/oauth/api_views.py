@@ -117,23 +117,48 @@ GRANT_TYPES = {"authorization_code", "refresh_token"}
 @throttle_client_secrets
 def token(request: HttpRequest) -> HttpResponse:
     """Authorization code and refresh token grants, answered in Loop's wire format."""
-    if request.POST.get("grant_type") not in GRANT_TYPES:
+    grant_type = request.POST.get("grant_type")
+    if grant_type not in GRANT_TYPES:
         return oauth_error(
             "unsupported_grant_type",
             "Loop issues tokens for grant_type authorization_code and refresh_token only "
             "(no client access tokens: Loop has no API they could call).",
         )
+    if grant_type == "refresh_token":
+        return _refresh(request)
     body, status = actions.do_issue_tokens(request)
     data = json.loads(body or "{}")
     if status != 200:
         return oauth_error(data.get("error") or "invalid_request", data.get("error_description") or "", status)
+    # The open_id is put in by the validator (save_bearer_token).
+    return _tokens(
+        data["open_id"], data.get("scope", ""), data["access_token"], data["expires_in"], data.get("refresh_token", "")
+    )
+
+
+def _refresh(request: HttpRequest) -> HttpResponse:
+    """The refresh grant, in Loop's own code (``actions.do_refresh_tokens`` says why)."""
+    client = credentials.authenticate_client(request)
+    if client is None:
+        return oauth_error("invalid_client", status=401)
+    value = request.POST.get("refresh_token", "")
+    if not value:
+        return oauth_error("invalid_request", "Missing refresh token parameter.")
+    try:
+        issued = actions.do_refresh_tokens(client, value, request.POST.get("scope", ""))
+    except actions.RefreshRefused as refusal:
+        return oauth_error(refusal.error)
+    return _tokens(issued.open_id, issued.scope, issued.access_token, issued.expires_in, issued.refresh_token)
+
+
+def _tokens(open_id: str, scope: str, access_token: str, expires_in: int, refresh_token: str) -> JsonResponse:
     payload = {
-        "open_id": data["open_id"],  # put in by the validator (save_bearer_token)
-        "scope": format_scopes(data.get("scope", "")),
-        "access_token": data["access_token"],
-        "expires_in": data["expires_in"],
-        "refresh_token": data.get("refresh_token", ""),
-        "refresh_expires_in": data["expires_in"] + _refresh_lifetime(),
+        "open_id": open_id,
+        "scope": format_scopes(scope),
+        "access_token": access_token,
+        "expires_in": expires_in,
+        "refresh_token": refresh_token,
+        "refresh_expires_in": expires_in + _refresh_lifetime(),
         "token_type": "Bearer",
     }
     return JsonResponse(payload, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

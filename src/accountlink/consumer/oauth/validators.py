@@ -20,13 +20,12 @@ from accountlink.kit.errors import CodedError
 from . import credentials
 from .actions import (
     CODE_REUSED,
-    REFRESH_TOKEN_REUSED,
     check_can_authorize,
     do_redeem_code,
     do_revoke_token_family,
     open_id_of,
 )
-from .models import AppPermission, Client
+from .models import Client
 
 
 def _may_authorize(account: Any) -> bool:
@@ -154,26 +153,6 @@ class LoopOAuth2Validator(OAuth2Validator):
         if not _may_authorize(grant.user):
             return False
         return bool(super().validate_code(client_id, code, client, request, *args, **kwargs))
-
-    def validate_refresh_token(
-        self, refresh_token: str, client: Client, request: Request, *args: Any, **kwargs: Any
-    ) -> bool:
-        """Lock the token's row first, so that of parallel presentations one rotates it and the rest see reuse.
-
-        Without the lock they all pass validation before the first commits, and django-oauth-toolkit then
-        answers the late ones with the first one's (hashed, so blank) tokens.
-        """
-        locked = credentials.refresh_tokens_with_value(refresh_token).select_for_update()
-        list(locked.values_list("pk", flat=True))
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
-            # A revoked token presented again: django-oauth-toolkit has revoked its family (reuse
-            # detection); finish the job as a code replay does, with the audit event, and end the
-            # app permission if that was the account's last grant to this client.
-            reused = locked.filter(application=client, revoked__isnull=False).exclude(token_family=None).first()
-            if reused is not None and AppPermission.objects.filter(account_id=reused.user_id, client=client).exists():
-                do_revoke_token_family(client, reused.token_family, reason=REFRESH_TOKEN_REUSED)
-            return False
-        return _may_authorize(request.user)
 
     def validate_bearer_token(self, token: str, scopes: list[str], request: Request) -> bool:
         """A protected endpoint's bearer token: django-oauth-toolkit's check (known, unexpired, in scope),
