@@ -183,7 +183,9 @@ def do_refresh_tokens(client: Client, value: str, asked_scope: str = "") -> Refr
         if refusal is None:
             original = parse_scopes(presented.access_token.scope)
             scope = " ".join(parse_scopes(asked_scope) or original)
-            presented.revoke()  # deletes its access token, marks it revoked
+            # What RefreshToken.revoke() does, without reading again the row locked above.
+            access_model.objects.filter(pk=presented.access_token_id).delete()
+            refresh_model.objects.filter(pk=presented.pk).update(revoked=timezone.now(), access_token=None)
             access = access_model(
                 user=presented.user,
                 application=client,
