@@ -71,3 +71,12 @@ def test_a_hash_with_old_parameters_is_rewritten_once(client: Any, loop_account:
     client.logout()
     client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
     assert LoopAccount.objects.get(pk=loop_account.pk).password == rewritten
+
+
+def test_a_login_writes_last_login_once_with_its_audit_event(client: Any, loop_account: Any) -> None:
+    table = LoopAccount._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
+    writes = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"') and "last_login" in q["sql"]]
+    assert len(writes) == 1
+    assert LoopAccount.objects.get(pk=loop_account.pk).last_login is not None

@@ -17,6 +17,9 @@ class KitConfig(AppConfig):
         user_logged_in.connect(metrics.on_user_logged_in, dispatch_uid="accountlink.kit.metrics.login")
         user_login_failed.connect(metrics.on_user_login_failed, dispatch_uid="accountlink.kit.metrics.login_failed")
         user_logged_in.connect(apply_saved_language, dispatch_uid="accountlink.kit.i18n.saved_language")
+        # ``last_login`` is written with the login's audit event (``accounts.do_record_login``), once;
+        # Django's own receiver would write it a second time (issue 18).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
         metrics.register_configured_backlogs()
         requestid.connect_task_signals()
         passwords.return_hash_memory()

@@ -37,6 +37,8 @@ def notify_all_contacts(account: Any, template: str, **context: Any) -> None:
 
 
 def do_record_login(account: Any) -> None:
+    """Log in: ``last_login`` and the audit event, together (Django's own ``update_last_login`` is
+    disconnected in ``KitConfig.ready``)."""
     with transaction.atomic(durable=True):
         type(account).objects.filter(pk=account.pk).update(last_login=timezone.now())
         record(EventKind.LOGIN, account=account, actor=account)

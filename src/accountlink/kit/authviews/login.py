@@ -92,8 +92,8 @@ class LoginPages(AccountPages):
         accounts.do_record_login(account)
         response = redirect(next_url)
         remember_device(request, response, account)
-        row = session_row(request)  # made by the login just now
-        if alert and row is not None:
+        row = session_row(request) if alert else None  # made by the login just now
+        if row is not None:
             session_actions.do_alert_new_device(account, row, sessions_url=self.absolute_url("sessions"))
         return response
 
