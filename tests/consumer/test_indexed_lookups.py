@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accountlink.consumer.accounts.lookup import find_account
 from accountlink.consumer.support.search import exact_matches, search_accounts
@@ -36,3 +37,11 @@ def test_support_search_by_part_of_a_name_or_handle_is_indexed_on_postgresql(loo
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no index for a name that contains the text")
     assert full_scans(lambda: search_accounts(query, "ja"), BIG) == []
+
+
+@pytest.mark.parametrize("query", ["sakura@example.com", "@saku"])
+def test_an_email_or_an_at_handle_is_not_looked_for_in_names(loop_account: Any, query: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        found = search_accounts(query)
+    assert [account.pk for account in found] == [loop_account.pk]
+    assert not [q["sql"] for q in queries if '"display_name"' in q["sql"].partition("WHERE")[2]]

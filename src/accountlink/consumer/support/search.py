@@ -57,7 +57,8 @@ def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
     The two partial readings are two queries, each served by its own index on PostgreSQL (the
     handle's pattern index; a trigram index on the name). One query OR-ing them and ordered by handle
     let the planner walk the whole handle index looking for names (issue 18). When more than
-    ``SEARCH_LIMIT`` names match, which of them are shown is not by handle."""
+    ``SEARCH_LIMIT`` names match, which of them are shown is not by handle. Text with an @ (an email
+    address, an @handle) is not looked for in names."""
     text = text.strip()
     exact = exact_matches(text, language)
     if not text:
@@ -66,7 +67,8 @@ def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
     room = max(0, SEARCH_LIMIT - len(exact))
     handle = text.lstrip("@").lower()
     by_handle = LoopAccount.objects.filter(handle__startswith=handle).order_by("handle") if handle else None
-    by_name = LoopAccount.objects.filter(display_name__icontains=text)
+    # An email address or an @handle is not looked for in names (a name search reads a trigram index).
+    by_name = None if "@" in text else LoopAccount.objects.filter(display_name__icontains=text)
     found: dict[int, LoopAccount] = {}
     for partial in (by_handle, by_name):
         if partial is None:
