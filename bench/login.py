@@ -16,7 +16,8 @@ then in each run measures, for ``--seconds`` each:
     each run every browser's last session must open a signed-in page.
 
 Prints each run, the medians, each platform's ratio to the reference against the target (≥ 0.9),
-the web workers' memory (VmRSS before the first login, peak VmHWM, VmRSS after the last run), and
+the web workers' memory (VmRSS once warm, after each browser's first login; peak VmHWM; VmRSS after
+the last run), and
 the CPU other processes took during the measurements (figures are disturbed when it is not ~0).
 
     .venv/bin/python bench/login.py [--runs 3] [--seconds 15] [--clients 8] [--warmup 3] [--new-browsers]
@@ -435,11 +436,12 @@ def run_all(
     meter = CpuMeter()
     try:
         for platform in BRANDS:
-            before[platform] = {pid: memory_of(pid, "VmRSS") for pid in web_workers(cluster, platform)}
             ours.send(("first-logins", platform))
             failures = ours.recv()
             if failures:
                 raise AssertionError(f"first logins failed on {BRANDS[platform]}: {failures[:5]}")
+            # Warm: the first logins have loaded what every request needs (code, templates, connections).
+            before[platform] = {pid: memory_of(pid, "VmRSS") for pid in web_workers(cluster, platform)}
         for run in range(1, args.runs + 1):
             meter.start()
             rates["reference"].append(reference_rate(hasher, encoded, reference_threads, args.seconds))
@@ -518,7 +520,7 @@ def report(
         + ("  (figures DISTURBED)" if other > 0.1 else "")
     )
     print(
-        f"\nweb workers' memory, MiB (VmRSS before the first login → highest VmRSS sampled under load / "
+        f"\nweb workers' memory, MiB (VmRSS when warm, after the first logins → highest VmRSS sampled under load / "
         f"VmHWM → VmRSS after; one Argon2 hash needs {hash_mib:.0f} MiB):"
     )
     for platform, brand in BRANDS.items():
