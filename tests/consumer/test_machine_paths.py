@@ -44,3 +44,10 @@ def test_the_consent_page_under_v2_is_a_page_not_a_machine_endpoint(browser: Htt
     assert not any("/v2/auth/authorize/".startswith(prefix) for prefix in settings.ACCOUNTLINK_MACHINE_PATHS)
     answer = browser.get("/v2/auth/authorize/")
     assert answer.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("path", ["/v2/oauth/no-such-endpoint/", "/v2/user/no-such-endpoint/", "/metrics"])
+def test_an_unknown_machine_path_is_a_plain_not_found(browser: HttpClient, path: str, settings: Any) -> None:
+    answer = browser.get(path)
+    assert answer.status_code == 404
+    assert settings.SESSION_COOKIE_NAME not in answer.cookies
