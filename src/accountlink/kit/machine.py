@@ -4,7 +4,8 @@ Loop's token, revoke and introspection endpoints, user info and the log of ended
 Business's webhook receiver, and both platforms' health and metrics take no cookie, keep no session
 and show no message. Django's browser middleware still costs them a little on every request, and
 these are the busiest doors (issue 18). The middleware below is Django's own, skipped on the paths
-in the platform's ``ACCOUNTLINK_MACHINE_PATHS``.
+in the platform's ``ACCOUNTLINK_MACHINE_PATHS``. Django's session middleware stays: it reads nothing
+until a view asks for the session, which no machine view does, and ``check --deploy`` looks for it.
 
 What stays for every path: the request id, security headers, CSRF (every machine view is
 ``csrf_exempt``; any other view on such a path is still checked), the language (error messages are
@@ -20,7 +21,6 @@ from csp import middleware as csp
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
-from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse
 
 from accountlink.kit.i18n import saved
@@ -53,10 +53,6 @@ class CSPMiddleware(BrowserOnly, csp.CSPMiddleware):
         if is_machine_request(request):
             response.headers.setdefault("Content-Security-Policy", MACHINE_POLICY)
         return response
-
-
-class SessionMiddleware(BrowserOnly, sessions.SessionMiddleware):
-    pass
 
 
 class AuthenticationMiddleware(BrowserOnly, auth.AuthenticationMiddleware):

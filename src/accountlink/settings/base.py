@@ -77,16 +77,14 @@ INSTALLED_APPS = [
     "accountlink.helpcontent",
 ]
 
-# Paths that programs call, not people: no session, login or messages there (kit/machine.py).
-ACCOUNTLINK_MACHINE_PATHS = ["/healthz", "/metrics"]
+ACCOUNTLINK_MACHINE_PATHS = ["/healthz", "/metrics"]  # called by programs, not people (kit/machine.py)
 MIDDLEWARE = [
     "accountlink.kit.requestid.RequestIdMiddleware",
     "accountlink.kit.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # kit.machine's middleware is Django's (or django-csp's) own, skipped on machine endpoints.
-    "accountlink.kit.machine.CSPMiddleware",
+    "accountlink.kit.machine.CSPMiddleware",  # kit.machine's: Django's own, skipped on machine paths
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "accountlink.kit.machine.SessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",  # lazy: machine views never read a session
     "django.middleware.locale.LocaleMiddleware",
     "accountlink.kit.machine.SavedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -256,9 +254,8 @@ def content_security_policy(**extra: list[str]) -> dict[str, Any]:
 def database(default_sqlite_name: str) -> dict[str, Any]:
     """The platform's database: ``DATABASE_URL`` or a SQLite file in the data directory."""
     url = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / default_sqlite_name}"
-    # A new connection costs ~7 ms a request on PostgreSQL and ~0.7 ms on SQLite (opening the file, its
-    # pragmas): kept a minute, checked before reuse (docs/performance.md; behind a transaction-mode
-    # pooler, CONN_MAX_AGE=0).
+    # A new connection costs ~7 ms on PostgreSQL, ~0.7 ms on SQLite: kept a minute, checked before reuse
+    # (docs/performance.md; behind a transaction-mode pooler, CONN_MAX_AGE=0).
     max_age = int(env("CONN_MAX_AGE", "60"))
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -98,7 +98,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
 }
 
-# Loop's log of ended grants is kept 30 days (consumer/oauth/actions.py).
+# Loop's log of ended grants is kept 30 days (consumer/oauth/actions/).
 ACCOUNTLINK_PRUNERS = ["accountlink.consumer.oauth.actions.do_prune_grant_endings"]
 # Enqueued by `manage.py run_periodic` (started by `accountlink up`): task path → seconds between runs.
 ACCOUNTLINK_PERIODIC_TASKS = {

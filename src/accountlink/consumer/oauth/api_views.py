@@ -24,6 +24,7 @@ from accountlink.kit.errors import CodedError
 from accountlink.kit.throttle.guard import begin, client_key, named_key
 
 from . import actions, credentials
+from .actions import refresh
 from .backends import refuse_unreadable
 from .models import Client
 from .scopes import format_scopes, parse_scopes
@@ -137,7 +138,7 @@ def token(request: HttpRequest) -> HttpResponse:
 
 
 def _refresh(request: HttpRequest) -> HttpResponse:
-    """The refresh grant, in Loop's own code (``actions.do_refresh_tokens`` says why)."""
+    """The refresh grant, in Loop's own code (``actions.refresh.do_refresh_tokens`` says why)."""
     client = credentials.authenticate_client(request)
     if client is None:
         return oauth_error("invalid_client", status=401)
@@ -145,8 +146,8 @@ def _refresh(request: HttpRequest) -> HttpResponse:
     if not value:
         return oauth_error("invalid_request", "Missing refresh token parameter.")
     try:
-        issued = actions.do_refresh_tokens(client, value, request.POST.get("scope", ""))
-    except actions.RefreshRefused as refusal:
+        issued = refresh.do_refresh_tokens(client, value, request.POST.get("scope", ""))
+    except refresh.RefreshRefused as refusal:
         return oauth_error(refusal.error)
     return _tokens(issued.open_id, issued.scope, issued.access_token, issued.expires_in, issued.refresh_token)
 
