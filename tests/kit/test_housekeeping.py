@@ -69,10 +69,9 @@ def test_prune_deletes_only_what_nothing_needs() -> None:
     assert set(GrantEnding.objects.values_list("pk", flat=True)) == {recent_ending} != {old_ending}
 
 
-def test_rows_go_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_go_in_batches() -> None:
     for _ in range(5):
         make_session(-DAY)
-    monkeypatch.setattr(housekeeping, "BATCH", 2)
     assert housekeeping.delete_in_batches(Session.objects.filter(expire_date__lt=timezone.now()), batch=2) == 5
     assert not Session.objects.exists()
 

@@ -24,7 +24,6 @@ from urllib.parse import unquote_plus
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
@@ -125,16 +124,6 @@ def bearer(value: str) -> Bearer | None:
         return None
     client_id, scope, expires, account_id, display_name, handle, open_id = row
     return Bearer(client_id, scope, sql.read_moment(expires), account_id, display_name, handle, open_id or "")
-
-
-def live_access_token(client: Client, value: str) -> Any:
-    """The client's unexpired access token with this value, with its account; None if there is none."""
-    return (
-        get_access_token_model()
-        .objects.select_related("user")
-        .filter(application=client, token_checksum=checksum(value), expires__gt=timezone.now())
-        .first()
-    )
 
 
 def unrevoked_refresh_token(client: Client, value: str) -> Any:
