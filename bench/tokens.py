@@ -15,7 +15,7 @@ Every refresh presents a refresh token never presented before; no request may fa
 
 Targets: user info ≥ 3x DOT and ≥ 0.5x the bare view; introspection and refresh ≥ 3x DOT.
 
-    .venv/bin/python bench/tokens.py [--seconds 8] [--runs 3]
+    .venv/bin/python bench/tokens.py [--seconds 8] [--runs 3] [--only refresh]
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ WRK_THREADS = 2
 # Refresh tokens minted per run and server: more than a run can present.
 REFRESH_TOKENS_PER_RUN = 25_000
 ACCESS_TOKENS = 500
+FIGURES = ("user info", "introspection", "refresh")
 USER_INFO_FIELDS = "open_id,union_id,avatar_url,display_name"
 
 # Each wrk thread walks its own share of a file of tokens, so no value is presented twice.
@@ -222,7 +223,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run (default 8)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is printed (default 3)")
+    parser.add_argument("--only", choices=FIGURES, action="append", help="measure this figure only (repeatable)")
     args = parser.parse_args()
+    args.only = args.only or list(FIGURES)
     subprocess.run([str(ROOT / "scripts/ensure-system-packages.sh"), "wrk"], check=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-tokens-") as temporary:
@@ -272,6 +275,7 @@ def main() -> None:
             # Warm both servers (imports, connections) before anything counts.
             for server, what, paths in plan[:3]:
                 measure(server, what, 0, 1, directory, paths)
+            plan = [step for step in plan if step[1] in args.only or (step[1] == "bare" and "user info" in args.only)]
             results: dict[tuple[str, str], list[Load]] = {}
             for run in range(args.runs):
                 for server, what, paths in plan:
@@ -297,7 +301,7 @@ def report(results: dict[tuple[str, str], list[Load]], args: argparse.Namespace)
         f"  {'what':<15} {'Loop':>8} {'DOT':>8} {'bare':>8}  {'vs DOT':>7} {'target':>7}  {'vs bare':>7} {'target':>7}"
     )
     all_met = True
-    for what in ("user info", "introspection", "refresh"):
+    for what in args.only:
         ours, dot = rate("Loop", what), rate("DOT", what)
         versus_dot = ours / dot
         line = f"  {what:<15} {ours:>8.0f} {dot:>8.0f} "

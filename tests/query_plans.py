@@ -87,3 +87,38 @@ def full_scans(run: Callable[[], Any], tables: set[str]) -> list[str]:
         if scanned:
             found.append(f"{sorted(scanned)} read whole by:\n  {sql}\n" + "\n".join(plan(sql, params)))
     return found
+
+
+SQLITE_SEARCH = re.compile(r"\bSEARCH (\w+) USING (?:COVERING )?(?:INDEX \S+|INTEGER PRIMARY KEY) \((\w+)")
+PG_INDEX_CONDITION = re.compile(r"Index Cond: \(+(\w+)")
+
+
+def _columns_searched(lines: list[str]) -> list[tuple[str, str]]:
+    """(table, first column of the index condition) of each indexed read of a plan."""
+    if connection.vendor != "postgresql":
+        return [(found.group(1), found.group(2)) for line in lines if (found := SQLITE_SEARCH.search(line))]
+    searched, table = [], None
+    for line in lines:
+        node = PG_SCAN.search(line)
+        if node:
+            table = node.group(2)
+        elif table and (condition := PG_INDEX_CONDITION.search(line)):
+            searched.append((table, condition.group(1)))
+            table = None
+    return searched
+
+
+def reads_not_by(run: Callable[[], Any], table: str, columns: set[str]) -> list[str]:
+    """Run ``run``; every query of it that reads ``table`` through an index on none of ``columns`` (the
+    wrong index, say: all of an app's tokens walked to find one by its checksum), with its plan."""
+    with recorded_queries() as queries:
+        run()
+    found = []
+    for sql, params in queries:
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        lines = plan(sql, params)
+        wrong = [column for name, column in _columns_searched(lines) if name == table and column not in columns]
+        if wrong or table in tables_read_whole(sql, params):
+            found.append(f"{table} read by {wrong or 'a scan'}:\n  {sql}\n" + "\n".join(lines))
+    return found

@@ -21,8 +21,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
-from django.db import connection
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
@@ -81,7 +79,7 @@ def authenticate_client(request: HttpRequest) -> Client | None:
     row = sql.fetch_one(_client_sql(), [key])
     if row is None or not secret_matches(secret, row[1]):
         return None
-    return Client.from_db(connection.alias, ["id", "client_id", "client_secret"], [row[0], key, row[1]])
+    return sql.instance(Client, {"id": row[0], "client_id": key, "client_secret": row[1]})
 
 
 # -- tokens and codes --------------------------------------------------------------------------
@@ -126,30 +124,87 @@ def bearer(value: str) -> Bearer | None:
     return Bearer(client_id, scope, sql.read_moment(expires), account_id, display_name, handle, open_id or "")
 
 
-def unrevoked_refresh_token(client: Client, value: str) -> Any:
-    """The client's refresh token with this value, not revoked and still paired with its access token
-    (whose expiry its own follows), with its account; None if there is none."""
+@dataclass(frozen=True)
+class PresentedRefreshToken:
+    """A refresh token a client presented, with what the refresh grant decides on."""
+
+    id: int
+    revoked: bool
+    token_family: uuid.UUID | None
+    holder: LoopAccount  # its status, verified_at and birth_date only
+    access_token_id: int | None  # None once it was rotated or its grant revoked
+    scope: str
+    expires: datetime | None  # its access token's
+    open_id: str
+
+
+@functools.cache
+def _presented_refresh_sql() -> str:
+    refresh, access, account, open_id = get_refresh_token_model(), get_access_token_model(), LoopAccount, ClientOpenId
+    r, t, a, o = (functools.partial(sql.column, model) for model in (refresh, access, account, open_id))
     return (
-        get_refresh_token_model()
-        .objects.select_related("user", "access_token")
-        .filter(application=client, token_checksum=checksum(value), revoked__isnull=True, access_token__isnull=False)
-        .first()
+        f"SELECT {r('id')}, {r('revoked')}, {r('token_family')}, {r('access_token')}, {t('scope')}, "  # noqa: S608 (names from metadata)
+        f"{t('expires')}, {a('id')}, {a('status')}, {a('verified_at')}, {a('birth_date')}, {o('value')} "
+        f"FROM {sql.table(refresh)} JOIN {sql.table(account)} ON {a('id')} = {r('user')} "
+        f"LEFT JOIN {sql.table(access)} ON {t('id')} = {r('access_token')} "
+        f"LEFT JOIN {sql.table(open_id)} ON {o('account')} = {r('user')} AND {o('client')} = {r('application')} "
+        # "+ 0": without statistics SQLite would walk the app's every refresh token by its application
+        # index instead of finding this one by its checksum (thousands of rows instead of one).
+        f"WHERE {r('token_checksum')} = %s AND {r('application')} + 0 = %s "
+        f"ORDER BY CASE WHEN {r('revoked')} IS NULL THEN 0 ELSE 1 END, {r('revoked')} DESC"  # the live row first
     )
 
 
-def refresh_tokens_with_value(value: str) -> QuerySet[Any]:
-    """The refresh token rows with this value (at most one), as a queryset a caller can lock or filter."""
-    return get_refresh_token_model().objects.filter(token_checksum=checksum(value))
+def presented_refresh_token(client: Client, value: str) -> PresentedRefreshToken | None:
+    """The client's refresh token with this value, in one indexed query (kit/rawsql.py), or None."""
+    row = sql.fetch_one(_presented_refresh_sql(), [checksum(value), client.pk])
+    if row is None:
+        return None
+    token_id, revoked, family, access_id, scope, expires, account_id, status, verified_at, birth_date, open_id = row
+    moment = verified_at and sql.read_moment(verified_at)
+    holder = sql.instance(
+        LoopAccount,
+        {"id": account_id, "status": status, "verified_at": moment, "birth_date": sql.read_date(birth_date)},
+    )
+    return PresentedRefreshToken(
+        id=token_id,
+        revoked=revoked is not None,
+        token_family=None if family is None else uuid.UUID(str(family)),
+        holder=holder,
+        access_token_id=access_id,
+        scope=scope or "",
+        expires=None if expires is None else sql.read_moment(expires),
+        open_id=open_id or "",
+    )
+
+
+def unrevoked_refresh_token(client: Client, value: str) -> Any:
+    """The client's refresh token with this value, not revoked and still paired with its access token
+    (whose expiry its own follows), with its account; None if there is none."""
+    found = (
+        get_refresh_token_model()
+        .objects.select_related("user", "access_token")
+        .filter(token_checksum=checksum(value), revoked__isnull=True, access_token__isnull=False)
+        .first()
+    )
+    return _of_client(found, client)
+
+
+def _of_client(token: Any, client: Client) -> Any:
+    """``token`` if it was issued to ``client``. Tokens and codes are found by checksum alone, and their
+    app checked here: asked for both, SQLite (which keeps no statistics) may walk the app's index, every
+    token the app was ever issued, to find one (issue 18; tests/consumer/test_indexed_lookups.py)."""
+    return token if token is not None and token.application_id == client.pk else None
 
 
 def token_family(client: Client, value: str) -> uuid.UUID | None:
     """The grant an access or refresh token belongs to, if the token was issued to this client."""
     digest = checksum(value)
     refresh_model = get_refresh_token_model()
-    refresh = refresh_model.objects.filter(application=client, token_checksum=digest).first()
+    refresh = refresh_model.objects.filter(token_checksum=digest).first()
     if refresh is not None:
-        return refresh.token_family
-    access = get_access_token_model().objects.filter(application=client, token_checksum=digest).first()
+        return refresh.token_family if _of_client(refresh, client) else None
+    access = _of_client(get_access_token_model().objects.filter(token_checksum=digest).first(), client)
     if access is None:
         return None
     source = access.source_refresh_token
@@ -161,4 +216,5 @@ def token_family(client: Client, value: str) -> uuid.UUID | None:
 
 def redeemed_code(client: Client, code: str) -> RedeemedCode | None:
     """The record of this client's earlier redemption of ``code``, if it was redeemed before."""
-    return RedeemedCode.objects.filter(code_digest=checksum(code), client=client).first()
+    redeemed = RedeemedCode.objects.filter(code_digest=checksum(code)).first()
+    return redeemed if redeemed is not None and redeemed.client_id == client.pk else None

@@ -137,7 +137,9 @@ def do_revoke_token_family(client: Client, family: uuid.UUID, *, reason: str) ->
     refresh_model = get_refresh_token_model()
     access_model = get_access_token_model()
     with transaction.atomic():
-        tokens = list(refresh_model.objects.select_for_update().filter(application=client, token_family=family))
+        # By the family alone (one grant of one app), not also by the app: see credentials._of_client.
+        family_tokens = refresh_model.objects.select_for_update().filter(token_family=family)
+        tokens = [token for token in family_tokens if token.application_id == client.pk]
         if not tokens:
             return
         account_id = tokens[0].user_id
