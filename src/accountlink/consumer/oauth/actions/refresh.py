@@ -103,7 +103,7 @@ def _rotate(client: Client, presented: credentials.PresentedRefreshToken, asked_
     rotated = refresh_model(user_id=presented.holder.pk, application=client, token_family=presented.token_family)
     set_token_value(rotated, new_refresh)
     access_row, refresh_row = rawsql.Insert.of(access), rawsql.Insert.of(rotated)
-    retire = [rawsql.now(), rawsql.now(), presented.id]
+    retire = [rawsql.moment(now), rawsql.moment(now), presented.id]  # revoked, updated
     with transaction.atomic(durable=True):
         if not rawsql.execute(_retire_sql(), retire):
             return None
