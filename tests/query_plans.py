@@ -75,14 +75,17 @@ def tables_read_whole(sql: str, params: Any) -> set[str]:
     return {found.group(1) for line in lines if (found := SQLITE_SCAN.search(line)) and " USING " not in line}
 
 
-def full_scans(run: Callable[[], Any], tables: set[str]) -> list[str]:
-    """Run ``run``; every query of it that reads one of ``tables`` whole, with its plan."""
+def selects_of(run: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """Run ``run``; the (sql, params) of every SELECT it ran."""
     with recorded_queries() as queries:
         run()
+    return [(sql, params) for sql, params in queries if sql.lstrip().upper().startswith("SELECT")]
+
+
+def full_scans(run: Callable[[], Any], tables: set[str]) -> list[str]:
+    """Run ``run``; every query of it that reads one of ``tables`` whole, with its plan."""
     found = []
-    for sql, params in queries:
-        if not sql.lstrip().upper().startswith("SELECT"):
-            continue
+    for sql, params in selects_of(run):
         scanned = tables_read_whole(sql, params) & tables
         if scanned:
             found.append(f"{sorted(scanned)} read whole by:\n  {sql}\n" + "\n".join(plan(sql, params)))
@@ -111,12 +114,8 @@ def _columns_searched(lines: list[str]) -> list[tuple[str, str]]:
 def reads_not_by(run: Callable[[], Any], table: str, columns: set[str]) -> list[str]:
     """Run ``run``; every query of it that reads ``table`` through an index on none of ``columns`` (the
     wrong index, say: all of an app's tokens walked to find one by its checksum), with its plan."""
-    with recorded_queries() as queries:
-        run()
     found = []
-    for sql, params in queries:
-        if not sql.lstrip().upper().startswith("SELECT"):
-            continue
+    for sql, params in selects_of(run):
         lines = plan(sql, params)
         wrong = [column for name, column in _columns_searched(lines) if name == table and column not in columns]
         if wrong or table in tables_read_whole(sql, params):
