@@ -211,7 +211,10 @@ def test_register_an_app_sign_in_to_it_remove_access_and_replay_its_webhook(
         expect(delivery.locator("[data-status]")).to_have_attribute("data-status", "done")
         expect(attempt_rows(developer)).to_have_count(1)
 
-        delivery.get_by_role("button", name="Replay", exact=True).click()
+        # The replay is a form POST: its page must have landed before the page is reloaded below (a
+        # reload during that navigation fails with "Not attached to an active page").
+        with developer.expect_navigation():
+            delivery.get_by_role("button", name="Replay", exact=True).click()
         eventually(lambda: len(receiver.webhooks()) >= 2, timeout=15, failure="the replay never reached the app")
         replayed = receiver.webhooks()[1]
         assert replayed["body"] == webhook["body"]
