@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
+from accountlink.consumer.oauth import userinfo_views
 from accountlink.consumer.oauth.models import ClientOpenId
 from tests.consumer.oauth_helpers import client_credentials, issue_tokens, refresh, register, revoke, user_info
 
@@ -33,6 +36,47 @@ def test_user_info_asks_the_database_once(browser: HttpClient, loop_account: Any
     assert response.status_code == 200
     assert response.json()["data"]["user"]["open_id"] == ClientOpenId.objects.get(account=loop_account).value
     assert count == 1  # the token, its app, its holder and the holder's open_id for the app, at once
+
+
+def test_user_info_makes_only_the_fields_asked_for_and_reverses_no_url_per_request(
+    browser: HttpClient, loop_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = register()
+    tokens = issue_tokens(browser, app)
+    every_field = "open_id,union_id,avatar_url,avatar_url_100,avatar_large_url,display_name,profile_deep_link,username"
+    user_info(tokens["access_token"], every_field)  # the page paths are reversed once per process
+    reversed_names: list[str] = []
+    real_reverse = userinfo_views.reverse
+    monkeypatch.setattr(
+        userinfo_views, "reverse", lambda name, **kw: reversed_names.append(name) or real_reverse(name, **kw)
+    )
+    monkeypatch.setattr(userinfo_views, "union_id_of", lambda account_id: pytest.fail("union_id was not asked for"))
+
+    user = user_info(tokens["access_token"], "open_id,display_name").json()["data"]["user"]
+    assert set(user) == {"open_id", "display_name"}
+    user = user_info(tokens["access_token"], every_field.replace("union_id,", "")).json()["data"]["user"]
+    assert reversed_names == []
+    open_id = ClientOpenId.objects.get(account=loop_account).value
+    avatar = f"http://testserver{real_reverse('oauth:avatar', args=[open_id])}"
+    assert user["avatar_url"] == avatar
+    assert (user["avatar_url_100"], user["avatar_large_url"]) == (f"{avatar}?size=100", f"{avatar}?size=720")
+    assert user["profile_deep_link"] == f"http://testserver{real_reverse('oauth:profile', args=[open_id])}"
+
+
+def test_a_page_url_is_what_reverse_gives_under_any_script_prefix() -> None:
+    request = RequestFactory().get("/v2/user/info/")
+    try:
+        for prefix in ("/", "/loop/", "/a b/"):
+            set_script_prefix(prefix)
+            for open_id in ("Ab-_09xyz", "with space", "é/ü?"):
+                for name in ("oauth:avatar", "oauth:profile"):
+                    expected = request.build_absolute_uri(reverse(name, args=[open_id])) if "/" not in open_id else None
+                    if expected is not None:
+                        assert userinfo_views.page_url(request, name, open_id) == expected
+                    else:  # reverse() refuses a "/" in a path segment; the open_id is one segment here too
+                        assert "%2F" in userinfo_views.page_url(request, name, open_id)
+    finally:
+        clear_script_prefix()
 
 
 def test_user_info_still_refuses_a_revoked_token_and_a_suspended_holder(browser: HttpClient, loop_account: Any) -> None:

@@ -56,7 +56,7 @@ def _texts(query: QueryDict) -> list[str]:
 def _basic_credentials(request: HttpRequest) -> str:
     """``client_id:client_secret`` of an ``Authorization: Basic`` header, decoded as django-oauth-toolkit
     decodes it (base64, then form encoding: RFC 6749 §2.3.1); "" without one or when it is unreadable."""
-    kind, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    kind, _sep, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if kind != "Basic":
         return ""
     try:

@@ -45,7 +45,7 @@ def presented_client_credentials(request: HttpRequest) -> tuple[str, str] | None
     None when the Basic header cannot be read."""
     key = request.POST.get("client_key") or request.POST.get("client_id") or ""
     secret = request.POST.get("client_secret") or ""
-    header = request.headers.get("Authorization", "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
     if header.startswith("Basic "):
         try:
             decoded = base64.b64decode(header[6:], validate=True).decode()
