@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from accountlink.kit.machine import MACHINE_POLICY
 from accountlink.kit.sessions.models import AccountSession
@@ -51,3 +52,16 @@ def test_an_unknown_machine_path_is_a_plain_not_found(browser: HttpClient, path:
     answer = browser.get(path)
     assert answer.status_code == 404
     assert settings.SESSION_COOKIE_NAME not in answer.cookies
+
+
+def test_a_machine_answer_takes_its_language_from_accept_language_and_never_searches_its_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(translation, "get_language_from_path", lambda path: pytest.fail(f"searched {path}"))
+    for language in ("ja", "es", "en"):
+        answer = HttpClient().get(
+            "/v2/user/info/", {"fields": "open_id"}, headers={"Authorization": "Bearer no", "Accept-Language": language}
+        )
+        assert answer.status_code == 401
+        assert answer["Content-Language"] == language
+        assert "Accept-Language" in answer["Vary"]

@@ -9,7 +9,7 @@ until a view asks for the session, which no machine view does, and ``check --dep
 
 What stays for every path: the request id, security headers, CSRF (every machine view is
 ``csrf_exempt``; any other view on such a path is still checked), the language (error messages are
-translated) and the audit context. Machine answers get a fixed Content-Security-Policy that allows
+translated; on a machine path it is read from Accept-Language alone) and the audit context. Machine answers get a fixed Content-Security-Policy that allows
 nothing, instead of the pages' policy built for each response.
 """
 
@@ -21,7 +21,10 @@ from csp import middleware as csp
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware import locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from accountlink.kit.i18n import saved
 from accountlink.kit.sessions import middleware as registry
@@ -52,6 +55,25 @@ class CSPMiddleware(BrowserOnly, csp.CSPMiddleware):
         response = super().__call__(request)
         if is_machine_request(request):
             response.headers.setdefault("Content-Security-Policy", MACHINE_POLICY)
+        return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, but on a machine path the language is the caller's Accept-Language (or language cookie)
+    alone: no machine path has a language prefix, so the path is not searched for one, twice."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not is_machine_request(request):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not is_machine_request(request):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
 

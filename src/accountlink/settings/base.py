@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "accountlink.kit.machine.CSPMiddleware",  # kit.machine's: Django's own, skipped on machine paths
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",  # lazy: machine views never read a session
-    "django.middleware.locale.LocaleMiddleware",
+    "accountlink.kit.machine.LocaleMiddleware",  # Django's; on machine paths from Accept-Language alone
     "accountlink.kit.machine.SavedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
