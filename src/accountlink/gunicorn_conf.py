@@ -7,6 +7,7 @@ sends its workers SIGTERM through the kernel, and they finish their requests and
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 from typing import Any
 
 from accountlink.supervisor import die_with_parent
@@ -19,3 +20,9 @@ def post_fork(server: Any, worker: Any) -> None:
 # The control socket (gunicorn 25+) would be shared by every system on the machine
 # (~/.gunicorn/gunicorn.ctl); accountlink does not use it.
 control_socket_disable = True
+
+# Each worker tells the master it is alive by touching a file after every event it handles. On a
+# disk that is a metadata write, ~10 % of a worker's time under load; in memory it costs nothing.
+# (gunicorn's own advice: "Settings" → worker_tmp_dir.)
+# The file is made by mkstemp and unlinked at once, so a shared directory is safe for it.
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
