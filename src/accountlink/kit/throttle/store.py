@@ -1,18 +1,18 @@
 """Where guess counts live: the shared cache (Redis) when there is one, the database otherwise.
 
 Both stores count atomically, so parallel guesses from several web processes cannot slip past a
-limit: Redis ``INCR``, or ``UPDATE … SET attempts = attempts + 1`` on the platform's database.
+limit: Redis ``INCR``, or one ``INSERT … ON CONFLICT DO UPDATE SET attempts = attempts + 1`` on the
+platform's database.
 A key's counts are forgotten ``keep`` after its last change.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accountlink.kit import rawsql as sql
@@ -98,20 +98,14 @@ class DatabaseStore:
         return {key: sql.read_moment(until) for key, until in rows}
 
     def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
+        """One statement (an upsert), atomic on its own: a key past its expiry starts again from
+        ``delta``; a live one adds ``delta`` to ``counter``. Every login writes two or three counts."""
         now = timezone.now()
-        with transaction.atomic():
-            GuessCounter.objects.filter(key=key, expires_at__lte=now).delete()  # forgotten: start again
-            change = {counter: F(counter) + delta, "expires_at": now + keep}
-            if not GuessCounter.objects.filter(key=key).update(**change):
-                try:
-                    with transaction.atomic():
-                        counts = {"attempts": 0, "locks": 0, counter: delta}
-                        GuessCounter.objects.create(key=key, expires_at=now + keep, **counts)
-                except IntegrityError:  # another process created it a moment ago
-                    GuessCounter.objects.filter(key=key).update(**change)
-            # A parallel right guess may have cleared the key meanwhile: then this guess stands alone.
-            value = GuessCounter.objects.filter(key=key).values_list(counter, flat=True).first()
-            return value if value is not None else delta
+        fresh = {"attempts": 0, "locks": 0, counter: delta}
+        row = sql.fetch_one(_add_sql(counter), [key, fresh["attempts"], fresh["locks"], sql.moment(now + keep),
+                                               sql.moment(now), delta, sql.moment(now), sql.moment(now)])  # fmt: skip
+        assert row is not None  # an upsert always returns its row
+        return int(row[0])
 
     def reset_attempts(self, key: str) -> None:
         GuessCounter.objects.filter(key=key).update(attempts=0)
@@ -121,6 +115,26 @@ class DatabaseStore:
 
     def clear(self, key: str) -> None:
         GuessCounter.objects.filter(key=key).delete()
+
+
+@functools.cache
+def _add_sql(counter: Counter) -> str:
+    """``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (PostgreSQL, and SQLite from 3.35) for ``add``.
+
+    Parameters: key, attempts, locks, expires_at of a new row; now, delta (the live row's count);
+    now, now (the other count and the block, kept only while the row is live)."""
+    table, other = sql.table(GuessCounter), "locks" if counter == "attempts" else "attempts"
+    name, column = functools.partial(sql.name, GuessCounter), functools.partial(sql.column, GuessCounter)
+    expired = f"{column('expires_at')} <= %s"
+    return (
+        f"INSERT INTO {table} ({name('key')}, {name('attempts')}, {name('locks')}, {name('blocked_until')}, "  # noqa: S608 (names from metadata)
+        f"{name('expires_at')}) VALUES (%s, %s, %s, NULL, %s) ON CONFLICT ({name('key')}) DO UPDATE SET "
+        f"{name(counter)} = CASE WHEN {expired} THEN excluded.{name(counter)} ELSE {column(counter)} + %s END, "
+        f"{name(other)} = CASE WHEN {expired} THEN 0 ELSE {column(other)} END, "
+        f"{name('blocked_until')} = CASE WHEN {expired} THEN NULL ELSE {column('blocked_until')} END, "
+        f"{name('expires_at')} = excluded.{name('expires_at')} "
+        f"RETURNING {name(counter)}"
+    )
 
 
 def get_store() -> Store:
