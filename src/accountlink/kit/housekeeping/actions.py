@@ -9,6 +9,11 @@ Each platform prunes hourly (``tasks.prune``, in ``ACCOUNTLINK_PERIODIC_TASKS``)
 
 Rows go in batches of ``BATCH``, each in its own short transaction, so a large backlog never holds
 SQLite's one write lock for long. Every filter is served by an index.
+
+Then, on SQLite, the query planner's statistics are refreshed (``ANALYZE``, reading at most
+``ANALYSIS_LIMIT`` rows of each index). SQLite keeps none unless told to, and without them it once
+chose an app's index over a token's own and walked 75,000 rows for each refresh (docs/performance.md).
+PostgreSQL's autovacuum keeps its own.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -25,6 +30,7 @@ from django.utils.module_loading import import_string
 from accountlink.kit.conf import platform_settings
 
 BATCH = 1000
+ANALYSIS_LIMIT = 1000
 FINISHED_TASKS_KEPT = timedelta(days=7)
 FINISHED = ("SUCCESSFUL", "FAILED")
 
@@ -54,9 +60,20 @@ def do_prune_finished_tasks() -> int:
     return delete_in_batches(DBTaskResult.objects.filter(status__in=FINISHED, finished_at__lt=cutoff))
 
 
+def do_refresh_statistics() -> None:
+    """SQLite's planner statistics, from a sample of each index (a few milliseconds at a million rows)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+
+
 def do_prune() -> dict[str, int]:
-    """Prune everything; returns how many rows of each kind went."""
+    """Prune everything, then refresh the statistics; returns how many rows of each kind went."""
     pruners: dict[str, Pruner] = {"sessions": do_prune_sessions, "finished tasks": do_prune_finished_tasks}
     for path in platform_settings.PRUNERS:  # do_prune_grant_endings → "grant endings"
         pruners[path.rsplit(".", 1)[-1].removeprefix("do_prune_").replace("_", " ")] = import_string(path)
-    return {name: prune() for name, prune in pruners.items()}
+    pruned = {name: prune() for name, prune in pruners.items()}
+    do_refresh_statistics()
+    return pruned
