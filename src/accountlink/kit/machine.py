@@ -9,8 +9,9 @@ until a view asks for the session, which no machine view does, and ``check --dep
 
 What stays for every path: the request id, security headers, CSRF (every machine view is
 ``csrf_exempt``; any other view on such a path is still checked), the language (error messages are
-translated; on a machine path it is read from Accept-Language alone) and the audit context. Machine answers get a fixed Content-Security-Policy that allows
-nothing, instead of the pages' policy built for each response.
+translated; on a machine path it is read from Accept-Language alone) and the audit context. Machine
+answers get a fixed Content-Security-Policy that allows nothing, instead of the pages' policy built
+for each response.
 """
 
 from __future__ import annotations
