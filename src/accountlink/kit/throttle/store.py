@@ -102,8 +102,9 @@ class DatabaseStore:
         ``delta``; a live one adds ``delta`` to ``counter``. Every login writes two or three counts."""
         now = timezone.now()
         fresh = {"attempts": 0, "locks": 0, counter: delta}
+        at = sql.moment(now)
         row = sql.fetch_one(_add_sql(counter), [key, fresh["attempts"], fresh["locks"], sql.moment(now + keep),
-                                               sql.moment(now), delta, sql.moment(now), sql.moment(now)])  # fmt: skip
+                                               at, delta, at, at])  # fmt: skip
         assert row is not None  # an upsert always returns its row
         return int(row[0])
 
