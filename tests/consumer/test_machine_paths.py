@@ -49,9 +49,16 @@ def test_the_consent_page_under_v2_is_a_page_not_a_machine_endpoint(browser: Htt
 
 @pytest.mark.parametrize("path", ["/v2/oauth/no-such-endpoint/", "/v2/user/no-such-endpoint/", "/metrics"])
 def test_an_unknown_machine_path_is_a_plain_not_found(browser: HttpClient, path: str, settings: Any) -> None:
-    answer = browser.get(path)
+    answer = browser.get(path, headers={"Accept-Language": "ja"})
     assert answer.status_code == 404
     assert settings.SESSION_COOKIE_NAME not in answer.cookies
+    # Someone who typed the address sees the platform's own 404 page, styled and in their language:
+    # a page drawn on a machine path gets the pages' policy, not the one that allows nothing.
+    assert answer["Content-Type"].startswith("text/html")
+    assert "ページが見つかりません" in answer.content.decode()
+    policy = answer["Content-Security-Policy"]
+    assert policy != MACHINE_POLICY
+    assert "style-src 'self'" in policy or "default-src 'self'" in policy
 
 
 def test_a_machine_answer_takes_its_language_from_accept_language_and_never_searches_its_path(

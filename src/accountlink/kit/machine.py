@@ -16,7 +16,7 @@ for each response.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from csp import middleware as csp
 from django.conf import settings
@@ -51,11 +51,19 @@ class BrowserOnly:
 MACHINE_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
-class CSPMiddleware(BrowserOnly, csp.CSPMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = super().__call__(request)
-        if is_machine_request(request):
-            response.headers.setdefault("Content-Security-Policy", MACHINE_POLICY)
+class CSPMiddleware(csp.CSPMiddleware):
+    """django-csp's, but a machine answer gets the fixed policy instead of one built for it. A page drawn
+    on a machine path (the 404 page of a mistyped address) keeps the pages' policy, or its styles
+    would be blocked."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not is_machine_request(request):
+            return cast(HttpResponseBase, super().__call__(request))
+        self.process_request(request)  # a lazy nonce: nothing is built unless a page uses it
+        response = cast(HttpResponseBase, self.get_response(request))
+        if response.get("Content-Type", "").startswith("text/html"):
+            return self.process_response(request, response)
+        response.headers.setdefault("Content-Security-Policy", MACHINE_POLICY)
         return response
 
 
