@@ -48,6 +48,39 @@ def test_an_email_or_an_at_handle_is_not_looked_for_in_names(loop_account: Any, 
     assert not [q["sql"] for q in queries if '"display_name"' in q["sql"].partition("WHERE")[2]]
 
 
+def _names(found: list[Any]) -> list[str]:
+    return sorted(account.display_name for account in found)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("Sa", ["Sakura Tanaka"]),
+        ("ta", ["Sakura Tanaka"]),
+        ("T", ["Sakura Tanaka"]),
+        ("ka", []),  # inside a word: too short for the trigram index, so not looked for
+        ("佐藤", ["佐藤 花子"]),
+        ("花子", ["佐藤 花子"]),
+    ],
+)
+def test_one_or_two_letters_find_names_with_a_word_that_starts_with_them(
+    loop_account: Any, make_loop_account: Any, query: str, names: list[str]
+) -> None:
+    """A trigram index cannot serve "contains" for fewer than three letters: PostgreSQL read all of a
+    million names for "zq" (issue 18). A word's first letters are in the index."""
+    make_loop_account(handle="hanako", display_name="佐藤 花子")
+    assert _names(search_accounts(query, "ja")) == names
+    if connection.vendor == "postgresql":
+        assert full_scans(lambda: search_accounts(query, "ja"), BIG) == []
+
+
+@pytest.mark.parametrize("query", ["..", "-", "+ -", "*"])
+def test_text_that_starts_with_no_letter_or_digit_is_not_looked_for_in_names(loop_account: Any, query: str) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        search_accounts(query, "ja")
+    assert not [q["sql"] for q in queries if '"display_name"' in q["sql"].partition("WHERE")[2]]
+
+
 TOKENS = {"oauth2_provider_refreshtoken", "oauth2_provider_accesstoken"}
 # A token is found by its checksum; the rows a found token names, by their key or its grant (token
 # family); a holder's live grants of an app, by the holder. Never by the app alone: that index holds

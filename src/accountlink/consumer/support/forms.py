@@ -20,7 +20,9 @@ STATUS_REASON_MAX_LENGTH = 200
 class SearchForm(kit_forms.SearchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].help_text = _("Username (with or without @), email address, phone number or account ID")
+        self.fields["q"].help_text = _(
+            "Username (with or without @), email address, phone number, account ID or part of a name"
+        )
 
 
 class SuspendForm(ConsoleForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -10,6 +12,8 @@ from accountlink.kit.contacts import DEFAULT_REGIONS, parse_contact
 from accountlink.kit.lookups import equals_ignoring_case
 
 SEARCH_LIMIT = 50
+# Three letters or digits in a row: the least a trigram index can look up "contains" with.
+THREE_LETTERS = re.compile(r"[^\W_]{3}")
 
 
 def _contact_values(text: str, language: str) -> tuple[list[str], list[str]]:
@@ -52,13 +56,12 @@ def exact_matches(text: str, language: str = "en") -> list[LoopAccount]:
 
 def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
     """The console's search: exact matches first, then handles that start with the text and names
-    that contain it, by handle.
+    that match it (``_names_matching``), by handle.
 
     The two partial readings are two queries, each served by its own index on PostgreSQL (the
     handle's pattern index; a trigram index on the name). One query OR-ing them and ordered by handle
     let the planner walk the whole handle index looking for names (issue 18). When more than
-    ``SEARCH_LIMIT`` names match, which of them are shown is not by handle. Text with an @ (an email
-    address, an @handle) is not looked for in names."""
+    ``SEARCH_LIMIT`` names match, which of them are shown is not by handle."""
     text = text.strip()
     exact = exact_matches(text, language)
     if not text:
@@ -67,8 +70,8 @@ def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
     room = max(0, SEARCH_LIMIT - len(exact))
     handle = text.lstrip("@").lower()
     by_handle = LoopAccount.objects.filter(handle__startswith=handle).order_by("handle") if handle else None
-    # An email address or an @handle is not looked for in names (a name search reads a trigram index).
-    by_name = None if "@" in text else LoopAccount.objects.filter(display_name__icontains=text)
+    names = _names_matching(text)
+    by_name = None if names is None else LoopAccount.objects.filter(names)
     found: dict[int, LoopAccount] = {}
     for partial in (by_handle, by_name):
         if partial is None:
@@ -77,6 +80,22 @@ def search_accounts(text: str, language: str = "en") -> list[LoopAccount]:
             found.setdefault(account.pk, account)
     more = sorted(found.values(), key=lambda account: account.handle)
     return [*exact, *more[:room]]
+
+
+def _names_matching(text: str) -> Q | None:
+    """How the console looks for ``text`` in names, so that an index serves it on PostgreSQL: names that
+    contain it when it has three letters (or digits) in a row, which the trigram index can look up;
+    else names with a word that starts with it (the index also holds each word's first one and two
+    letters: "ta" finds "Sakura Tanaka", "花子" finds "佐藤 花子"). Text that starts with no letter or
+    digit, an email address or an @handle is not looked for in names: for ".." PostgreSQL read every
+    name of a million accounts (issue 18)."""
+    if "@" in text:
+        return None
+    if THREE_LETTERS.search(text):
+        return Q(display_name__icontains=text)
+    if text[0].isalnum():
+        return Q(display_name__istartswith=text) | Q(display_name__icontains=f" {text}")
+    return None
 
 
 def resolve_account(text: str, language: str = "en") -> LoopAccount | None:
