@@ -13,7 +13,10 @@ then in each run measures, for ``--seconds`` each:
     starting again logged out (its session cookie dropped, its device cookie kept: a returning
     browser; with ``--new-browsers`` every login comes from a browser never seen, which also sends the
     account a new-device alert). Only answers that redirect home with a new session count, and after
-    each run every browser's last session must open a signed-in page.
+    each run every browser's last session must open a signed-in page;
+  - for context, the same logins on Django's own ``LoginView`` (``bench/reference``: startproject's
+    middleware, database sessions, a minimal page, Django's Argon2 hasher at the same parameters),
+    served by the same gunicorn settings: what a login costs a Django project that does nothing else.
 
 Prints each run, the medians, each platform's ratio to the reference against the target (≥ 0.9),
 the web workers' memory (VmRSS once warm, after each browser's first login; peak VmHWM; VmRSS after
@@ -31,6 +34,7 @@ import multiprocessing
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,12 +53,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accountlink.cli import up
 from accountlink.devtools import processes
-from tests.e2e.cluster import Cluster, running_cluster
+from bench.tokens import gunicorn, wait_for
+from tests.e2e.cluster import Cluster, free_ports, running_cluster
 
 TARGET_RATIO = 0.9
 PASSWORD = "Harbor-Lantern-7391"
 ACCOUNTS_PER_BROWSER = 4  # at most the device cookie's 5, so a returning browser stays known to each
 BRANDS = {"consumer": "Loop", "business": "Loop for Business"}
+STOCK = "stock"  # Django's LoginView in bench/reference
+STOCK_LABEL = "Django's own LoginView"
+ROOT = Path(__file__).resolve().parents[1]
 # A page only a signed-in person sees (200), else a redirect to the login page.
 SIGNED_IN_PAGE = {"consumer": "/settings/security/activity/", "business": "/settings/security/"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -72,6 +80,7 @@ class Target:
     session_cookie: str
     signed_in_page: str
     identifiers: list[list[str]]  # the accounts of each browser
+    identifier_field: str = "identifier"
 
 
 class Browser:
@@ -143,7 +152,7 @@ def log_in(browser: Browser, target: Target, identifier: str, new_browser: bool)
     token = TOKEN.search(page)
     if status != 200 or token is None:
         return f"login page answered {status}"
-    form = {"identifier": identifier, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
+    form = {target.identifier_field: identifier, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
     status, location, page, cookies = browser.send("POST", "/login/", form)
     if status == 302 and urlsplit(location).path == "/" and target.session_cookie in cookies:
         return None
@@ -413,7 +422,32 @@ def measure(directory: Path, args: argparse.Namespace) -> bool:
             + f"; the reference uses {reference_threads} threads"
         )
         print(f"{count} accounts per platform, {args.clients} browsers ({ACCOUNTS_PER_BROWSER} accounts each)\n")
-        return run_all(cluster, args, targets, hasher, encoded, reference_threads, fact["memory_cost"] * 1024 / MIB)
+        stock, targets[STOCK] = start_stock(directory, count)
+        try:
+            return run_all(cluster, args, targets, hasher, encoded, reference_threads, fact["memory_cost"] * 1024 / MIB)
+        finally:
+            os.killpg(stock.pid, 15)
+            stock.wait(15)
+
+
+def start_stock(directory: Path, count: int) -> tuple[Any, Target]:
+    """Django's own login (bench/reference), its users made, served as the platforms are."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.reference.settings",
+           "REFERENCE_DB": str(directory / "reference.sqlite3"), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    names = [f"login{number}@stock.bench.example" for number in range(count)]
+    manage = [sys.executable, "-m", "django"]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    create = (
+        "from django.contrib.auth.models import User\n"
+        f"for name in {names!r}: User.objects.create_user(name, password={PASSWORD!r})"
+    )
+    subprocess.run([*manage, "shell", "-c", create], env=env, cwd=ROOT, check=True, capture_output=True)
+    (port,) = free_ports(1)
+    server = gunicorn("bench.reference.wsgi:application", port, env, directory / "stock.log")
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/login/")
+    chunks = [names[n : n + ACCOUNTS_PER_BROWSER] for n in range(0, count, ACCOUNTS_PER_BROWSER)]
+    return server, Target(url, "sessionid", "/", chunks, identifier_field="username")
 
 
 def run_all(
@@ -430,18 +464,19 @@ def run_all(
         target=client_process, args=(theirs, targets, args.new_browsers), daemon=True
     )
     client.start()
-    rates: dict[str, list[float]] = {"reference": [], **{platform: [] for platform in BRANDS}}
+    rates: dict[str, list[float]] = {"reference": [], STOCK: [], **{platform: [] for platform in BRANDS}}
     before: dict[str, dict[int, float]] = {}
     peak: dict[str, dict[int, float]] = {platform: {} for platform in BRANDS}
     meter = CpuMeter()
     try:
-        for platform in BRANDS:
+        for platform in [*BRANDS, STOCK]:
             ours.send(("first-logins", platform))
             failures = ours.recv()
             if failures:
-                raise AssertionError(f"first logins failed on {BRANDS[platform]}: {failures[:5]}")
+                raise AssertionError(f"first logins failed on {BRANDS.get(platform, STOCK_LABEL)}: {failures[:5]}")
             # Warm: the first logins have loaded what every request needs (code, templates, connections).
-            before[platform] = {pid: memory_of(pid, "VmRSS") for pid in web_workers(cluster, platform)}
+            if platform in BRANDS:
+                before[platform] = {pid: memory_of(pid, "VmRSS") for pid in web_workers(cluster, platform)}
         for run in range(1, args.runs + 1):
             meter.start()
             rates["reference"].append(reference_rate(hasher, encoded, reference_threads, args.seconds))
@@ -458,6 +493,13 @@ def run_all(
                     peak[platform][pid] = max(peak[platform].get(pid, 0.0), rss)
                 rates[platform].append(result["rate"])
                 line.append(describe(BRANDS[platform], result))
+            ours.send(("load", STOCK, args.warmup, args.seconds))
+            time.sleep(args.warmup)
+            meter.start()
+            result = ours.recv()
+            meter.stop()
+            rates[STOCK].append(result["rate"])
+            line.append(describe(STOCK_LABEL, result))
             print(" | ".join(line), flush=True)
         ours.send(("stop",))
     finally:
@@ -514,6 +556,11 @@ def report(
             f"  successful logins (GET + POST), {brand:<18}         {rate:6.1f} per s   ratio {ratio:4.2f}   "
             f"target ≥ {TARGET_RATIO}: {'met' if met else 'MISSED'}"
         )
+    stock = median(rates[STOCK])
+    print(
+        f"  for context, {STOCK_LABEL} (bench/reference)           {stock:6.1f} per s   ratio "
+        f"{stock / reference if reference else 0.0:4.2f}   (same hasher parameters and server settings; no target)"
+    )
     other = meter.other_cores()
     print(
         f"  other processes on the machine during the measurements: {other:.2f} cores"

@@ -2,6 +2,9 @@
 django-oauth-toolkit as its tutorial installs it, and the same SQLite options and cache as
 accountlink's embedded default (``accountlink.settings.base.database``), so that only the code differs.
 
+Django's own ``LoginView`` serves ``/login/`` with a minimal template, its passwords hashed by Django's
+Argon2 hasher at accountlink's parameters (``bench/login.py`` compares logins with it).
+
 The one change from DOT's defaults: client secrets are stored as given (``hash_client_secret=False``
 on the application), because Loop seals its client secrets rather than hashing them with a password
 hasher; with DOT's default, every client-authenticated request would spend most of its time in
@@ -11,6 +14,7 @@ PBKDF2 and the comparison would measure the hasher.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 SECRET_KEY = "bench-reference-not-secret"
 DEBUG = False
@@ -32,6 +36,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "bench.reference.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+# Django's Argon2 hasher, at the parameters of accountlink's (a subclass that sets only those).
+PASSWORD_HASHERS = ["accountlink.kit.passwords.Argon2idHasher"]
+LOGIN_URL = "/login/"
 WSGI_APPLICATION = "bench.reference.wsgi.application"
 DATABASES = {
     "default": {
