@@ -21,9 +21,10 @@ does meanwhile weighs on both alike. Each call is timed (p50, p95), its queries 
                      by email and by @username
 
 A table puts the figures at 1 k and at N side by side with the targets: p95 at N at most 1.3 times p95
-at 1 k, and the same number of queries per request. For each page that misses, the query whose median
-time grew most is shown with its plan at N (EXPLAIN ANALYZE); so is every query that scans more than
-a thousand rows of a table at N, whether or not its page missed. The databases are dropped afterwards
+at 1 k, and the same number of queries per request (the most common count at each size: "Last
+active" is written every few minutes, so a request now and then makes one more). For each page that
+misses, the query whose median time grew most is shown with its plan at N (EXPLAIN ANALYZE); so is
+every query that scans more than a thousand rows of a table at N, whether or not its page missed. The databases are dropped afterwards
 unless ``--keep``: bench/reconcile.py can take kept ones (this script always loads afresh: a measured
 database is not as it was, its sample accounts have logged in and its spare refresh tokens are used).
 
@@ -438,7 +439,9 @@ def report(small: dict[str, Any], large: dict[str, Any], accounts: int) -> list[
         p95_small, p95_large = percentile(times_small, 0.95), percentile(times_large, 0.95)
         ratio = p95_large / p95_small
         q_small, q_large = small["queries"][name], large["queries"][name]
-        same_queries = (min(q_small), max(q_small)) == (min(q_large), max(q_large))
+        # The most common count: a signed-in session's "Last active" is written at most every few
+        # minutes, whenever it falls due, so now and then a request makes one query more at either size.
+        same_queries = statistics.mode(q_small) == statistics.mode(q_large)
         met = ratio <= RATIO_TARGET and same_queries
         if not met:
             missed.append(name)
