@@ -24,9 +24,10 @@ A table puts the figures at 1 k and at N side by side with the targets: p95 at N
 at 1 k, and the same number of queries per request (the most common count at each size: "Last
 active" is written every few minutes, so a request now and then makes one more). For each page that
 misses, the query whose median time grew most is shown with its plan at N (EXPLAIN ANALYZE); so is
-every query that scans more than a thousand rows of a table at N, whether or not its page missed. The databases are dropped afterwards
-unless ``--keep``: bench/reconcile.py can take kept ones (this script always loads afresh: a measured
-database is not as it was, its sample accounts have logged in and its spare refresh tokens are used).
+every query that scans more than a thousand rows of a table at N, whether or not its page missed.
+The databases are dropped afterwards unless ``--keep``: bench/reconcile.py can take kept ones (this
+script always loads afresh: a measured database is not as it was, its sample accounts have logged in
+and its spare refresh tokens are used).
 
     .venv/bin/python bench/scale.py [--accounts 1000000] [--samples 200] [--keep]
 """

@@ -80,8 +80,8 @@ def test_without_three_letters_in_a_row_a_text_finds_names_that_start_with_it_fr
     loop_account: Any, make_loop_account: Any, query: str, names: list[str]
 ) -> None:
     """A trigram index cannot look up "contains" for fewer than three letters in a row: PostgreSQL read
-    all of a million names for "..", and for two letters at the start of a word the postings of every
-    such word (2 s at a million). Names that start with the text are read from a B-tree in order."""
+    all of a million names for "..". Names that start with the text are read from a B-tree in order,
+    up to the page's limit."""
     make_loop_account(handle="hanako", display_name="佐藤 花子")
     assert _names(search_accounts(query, "ja")) == names
     if connection.vendor != "postgresql":

@@ -89,9 +89,9 @@ def _names_matching(text: str) -> Q | None:
     """How the console looks for ``text`` in names, so that an index serves it on PostgreSQL and the
     search stops at its limit: names that contain the text when it has three letters (or digits) in a
     row, which the trigram index can look up; else names that start with it, read in order from a
-    B-tree (migration ``loop_accounts/0003``). For fewer letters the trigram index either cannot answer
-    (PostgreSQL read all of a million names for "..") or reads the postings of every word with those
-    first letters (2 s for "Ka") (issue 18). An email address or an @handle is not looked for in names."""
+    B-tree (migration ``loop_accounts/0003``) up to the page's limit. For fewer letters the trigram
+    index cannot look "contains" up: PostgreSQL read all of a million names for ".." (issue 18). An
+    email address or an @handle is not looked for in names."""
     if "@" in text:
         return None
     if THREE_LETTERS.search(text):

@@ -1,8 +1,8 @@
 """Support's search finds accounts whose name starts with a short text (``display_name__istartswith``,
-which PostgreSQL runs as ``UPPER(display_name::text) LIKE UPPER('text%')``). The trigram index of 0002
-cannot serve that at a million accounts: for two letters it read the postings of every word that
-starts with them (2 s). A B-tree on the same expression with ``text_pattern_ops`` reads only the names
-that start with the text, in order, and stops at the page's limit (issue 18). SQLite has none: there
+which PostgreSQL runs as ``UPPER(display_name::text) LIKE UPPER('text%')``) when the text has fewer
+than three letters in a row, too few for the trigram index of 0002 to look "contains" up. A B-tree on
+the same expression with ``text_pattern_ops`` reads only the names that start with the text, in
+order, and stops at the page's limit, however many or few names start so (issue 18). SQLite has none: there
 the search reads the table, as docs/performance.md says.
 """
 
