@@ -60,6 +60,7 @@ TARGET_RATIO = 0.9
 PASSWORD = "Harbor-Lantern-7391"
 ACCOUNTS_PER_BROWSER = 4  # at most the device cookie's 5, so a returning browser stays known to each
 BRANDS = {"consumer": "Loop", "business": "Loop for Business"}
+REFERENCE_CPU: list[float] = []  # CPU seconds per raw verification, each reference measured
 STOCK = "stock"  # Django's LoginView in bench/reference
 STOCK_LABEL = "Django's own LoginView"
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,18 +239,23 @@ def reference_rate(hasher: PasswordHasher, encoded: str, threads: int, seconds: 
     begin = time.perf_counter() + warmup
     end = begin + seconds
     counts = [0] * threads
+    cpu = [(0.0, 0)] * threads  # each thread's CPU seconds and verifications, warm-up included
 
     def run(number: int) -> None:
+        started, done = time.thread_time(), 0
         while time.perf_counter() < end:
             hasher.verify(encoded, PASSWORD)
+            done += 1
             if begin <= time.perf_counter() < end:
                 counts[number] += 1
+        cpu[number] = (time.thread_time() - started, done)
 
     workers = [threading.Thread(target=run, args=(number,)) for number in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    REFERENCE_CPU.append(sum(used for used, _ in cpu) / max(1, sum(done for _, done in cpu)))
     return sum(counts) / seconds
 
 
@@ -302,6 +308,14 @@ class CpuMeter:
     def other_cores(self) -> float:
         ticks = os.sysconf("SC_CLK_TCK")
         return max(0.0, (self.busy - self.ours) / ticks / self.elapsed) if self.elapsed else 0.0
+
+
+def cpu_by_part(parts: dict[str, int]) -> dict[str, int]:
+    """CPU ticks used so far by each part (its process, by pid, and every descendant), by name."""
+    table = process_table()
+    return {
+        name: sum(table[pid][1] for pid in descendants(table, root) if pid in table) for name, root in parts.items()
+    }
 
 
 def memory_of(pid: int, field: str) -> float:
@@ -424,7 +438,9 @@ def measure(directory: Path, args: argparse.Namespace) -> bool:
         print(f"{count} accounts per platform, {args.clients} browsers ({ACCOUNTS_PER_BROWSER} accounts each)\n")
         stock, targets[STOCK] = start_stock(directory, count)
         try:
-            return run_all(cluster, args, targets, hasher, encoded, reference_threads, fact["memory_cost"] * 1024 / MIB)
+            parts = {name: process.pid for name, process in cluster.processes.items()} | {STOCK: stock.pid}
+            hash_mib = fact["memory_cost"] * 1024 / MIB
+            return run_all(cluster, parts, args, targets, hasher, encoded, reference_threads, hash_mib)
         finally:
             os.killpg(stock.pid, 15)
             stock.wait(15)
@@ -452,6 +468,7 @@ def start_stock(directory: Path, count: int) -> tuple[Any, Target]:
 
 def run_all(
     cluster: Cluster,
+    parts: dict[str, int],
     args: argparse.Namespace,
     targets: dict[str, Target],
     hasher: PasswordHasher,
@@ -468,6 +485,8 @@ def run_all(
     before: dict[str, dict[int, float]] = {}
     peak: dict[str, dict[int, float]] = {platform: {} for platform in BRANDS}
     meter = CpuMeter()
+    spent: dict[str, dict[str, int]] = {platform: {} for platform in [*BRANDS, STOCK]}  # CPU ticks by part
+    logins = dict.fromkeys([*BRANDS, STOCK], 0.0)
     try:
         for platform in [*BRANDS, STOCK]:
             ours.send(("first-logins", platform))
@@ -486,9 +505,12 @@ def run_all(
                 ours.send(("load", platform, args.warmup, args.seconds))
                 time.sleep(args.warmup)
                 meter.start()
+                used = cpu_by_part(parts)
                 sampled = sample_memory(cluster, platform, args.seconds, ours)
+                add_cpu(spent[platform], used, cpu_by_part(parts))
                 meter.stop()
                 result = ours.recv()
+                logins[platform] += result["rate"] * args.seconds
                 for pid, rss in sampled.items():
                     peak[platform][pid] = max(peak[platform].get(pid, 0.0), rss)
                 rates[platform].append(result["rate"])
@@ -496,8 +518,11 @@ def run_all(
             ours.send(("load", STOCK, args.warmup, args.seconds))
             time.sleep(args.warmup)
             meter.start()
+            used = cpu_by_part(parts)
             result = ours.recv()
+            add_cpu(spent[STOCK], used, cpu_by_part(parts))
             meter.stop()
+            logins[STOCK] += result["rate"] * args.seconds
             rates[STOCK].append(result["rate"])
             line.append(describe(STOCK_LABEL, result))
             print(" | ".join(line), flush=True)
@@ -506,7 +531,25 @@ def run_all(
         client.join(10)
         if client.is_alive():
             client.kill()
+    print_cpu(spent, logins)
     return report(cluster, args, rates, before, peak, meter, hash_mib)
+
+
+def add_cpu(spent: dict[str, int], before: dict[str, int], after: dict[str, int]) -> None:
+    for name, ticks in after.items():
+        spent[name] = spent.get(name, 0) + ticks - before.get(name, ticks)
+
+
+def print_cpu(spent: dict[str, dict[str, int]], logins: dict[str, float]) -> None:
+    """Where each login's CPU went: milliseconds per successful login in each part of the system."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    print("\nCPU per successful login under load, ms, by part of the system (its processes and their children):")
+    print(f"  (one raw Argon2 verification: {median(REFERENCE_CPU) * 1000:.1f} ms)")
+    for platform, brand in [*BRANDS.items(), (STOCK, STOCK_LABEL)]:
+        count = logins[platform] or 1.0
+        parts = sorted(spent[platform].items(), key=lambda item: -item[1])
+        shown = ", ".join(f"{name} {used / ticks / count * 1000:.1f}" for name, used in parts if used)
+        print(f"  {brand:<18} {shown}")
 
 
 def sample_memory(cluster: Cluster, platform: str, seconds: float, answers: Connection) -> dict[int, float]:
@@ -571,22 +614,25 @@ def report(
         f"VmHWM → VmRSS after; one Argon2 hash needs {hash_mib:.0f} MiB):"
     )
     for platform, brand in BRANDS.items():
-        kept_most = 0.0
+        grown_most = 0.0
         for pid, start in before[platform].items():
             try:
                 hwm, after = memory_of(pid, "VmHWM"), memory_of(pid, "VmRSS")
             except OSError:
                 print(f"  {brand} worker {pid}: gone (restarted?)")
                 continue
-            kept_most = max(kept_most, after - start)
+            grown_most = max(grown_most, hwm - start)
             print(
                 f"  {brand:<18} worker {pid}: {start:5.0f} → {peak[platform].get(pid, 0.0):5.0f} / {hwm:5.0f} "
                 f"→ {after:5.0f}   (peak +{hwm - start:.0f}, kept +{after - start:.0f})"
             )
-        met = kept_most < hash_mib
+        # A worker's hashes run in its one hashing thread (kit/passwords.py): its peak is that thread's
+        # hash and some headroom, whatever the number of concurrent logins (request threads each hashing
+        # for themselves reached +80 MiB with 4 threads).
+        met = grown_most < 2 * hash_mib
         all_met &= met
         print(
-            f"  {brand:<18} bounded memory: kept after the load < one hash ({hash_mib:.0f} MiB): "
+            f"  {brand:<18} bounded memory: peak growth under load < two hashes ({2 * hash_mib:.0f} MiB): "
             f"{'met' if met else 'MISSED'}"
         )
     return all_met

@@ -50,7 +50,7 @@ TEMPLATES = [
     }
 ]
 # Django's Argon2 hasher, at the parameters of accountlink's (a subclass that sets only those).
-PASSWORD_HASHERS = ["accountlink.kit.passwords.Argon2idHasher"]
+PASSWORD_HASHERS = ["bench.reference.hashers.Argon2idAtAccountlinkParameters"]
 LOGIN_URL = "/login/"
 WSGI_APPLICATION = "bench.reference.wsgi.application"
 DATABASES = {

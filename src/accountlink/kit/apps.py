@@ -9,7 +9,7 @@ class KitConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from accountlink.kit import metrics, passwords, requestid
+        from accountlink.kit import metrics, requestid
         from accountlink.kit.i18n.saved import apply_saved_language
 
         from . import checks  # noqa: F401  (registers the system checks)
@@ -22,4 +22,3 @@ class KitConfig(AppConfig):
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         metrics.register_configured_backlogs()
         requestid.connect_task_signals()
-        passwords.return_hash_memory()

@@ -118,6 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = [
     "accountlink.kit.passwords.Argon2idHasher",
 ]
+# Each process hashes passwords in this many threads of its own (kit/passwords.py); one is enough
+# when the web server runs a worker process per core, as ``accountlink up`` does on two cores.
+ACCOUNTLINK_PASSWORD_HASH_THREADS = max(1, env_int("ACCOUNTLINK_PASSWORD_HASH_THREADS", 1))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
