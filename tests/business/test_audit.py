@@ -16,6 +16,7 @@ from accountlink.kit.audit.models import AuditEvent, EventKind
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from tests.business.pages import NEW_PASSWORD, PASSWORD, log_in
+from tests.login_helpers import log_in_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def start_signup(account: BusinessAccount) -> None:
 
 
 def record_login(account: BusinessAccount) -> None:
-    accounts.do_record_login(account)
+    log_in_elsewhere(account)
 
 
 # Each change, and how to see that it happened.

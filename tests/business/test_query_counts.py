@@ -34,7 +34,7 @@ from accountlink.business.linking.actions.unlink import do_end_link_by_staff
 from accountlink.business.linking.models import LoopLink, LoopRevocation
 from accountlink.business.support_pages import support_pages
 from accountlink.helpcenter.actions import do_vote
-from accountlink.kit.accounts.actions import do_record_failed_login, do_record_login
+from accountlink.kit.accounts.actions import do_record_failed_login
 from accountlink.kit.codes.models import Channel
 from accountlink.kit.contacts import Contact
 from accountlink.kit.outbound.actions import do_attempt_call, do_replay_call
@@ -55,6 +55,7 @@ from tests.business.pages import (
     send_code,
     start_continue,
 )
+from tests.login_helpers import log_in_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,7 @@ class World:
         for number in range(CROWD):
             account = self.account(account_manager=their_manager if number % 4 == 0 else None)
             HttpClient(REMOTE_ADDR=f"198.51.100.{number + 1}").force_login(account)
-            do_record_login(account)
+            log_in_elsewhere(account)
             do_record_failed_login(account)
             for shop in range(2):
                 do_create_ad_account(account, name=f"Shop {number}.{shop}", currency="USD", time_zone="Asia/Tokyo")
@@ -419,7 +420,7 @@ def security_events(world: World, visit: Visit, n: int) -> None:
     account = visit.subject
     steps = itertools.cycle(
         [
-            lambda: do_record_login(account),
+            lambda: log_in_elsewhere(account),
             lambda: do_record_failed_login(account),
             lambda: do_create_ad_account(account, name="Shop", currency="JPY", time_zone="Asia/Tokyo"),
             lambda: world.open_case(account, identifier=account.email or ""),
@@ -449,7 +450,7 @@ def account_history(world: World, visit: Visit, n: int) -> None:
     account, staff = visit.subject, [world.fixture("agent"), world.fixture("manager")]
     for number in range(n):
         world.open_case(account, identifier=account.email or "")
-        do_record_login(account)
+        log_in_elsewhere(account)
         ended = do_end_link_by_staff(account, actor=staff[number % 2], reason=STAFF_REASON)
         assert deliver(notice(ended.open_id, reason=1)).status_code == 200
         world.link(account)

@@ -36,7 +36,7 @@ from accountlink.consumer.oauth.registration import ClientSettings, RegisteredCl
 from accountlink.consumer.support.actions import do_send_recovery_link
 from accountlink.consumer.webhooks.actions import do_queue_authorization_removed, do_queue_test_webhook
 from accountlink.consumer.webhooks.models import RemovalReason, WebhookDelivery
-from accountlink.kit.accounts.actions import do_record_failed_login, do_record_login
+from accountlink.kit.accounts.actions import do_record_failed_login
 from accountlink.kit.contacts import parse_contact
 from accountlink.kit.outbound.actions import do_attempt_call, do_replay_call
 from accountlink.kit.support.actions import do_open_case, do_record_evidence
@@ -51,6 +51,7 @@ from tests.consumer.oauth_helpers import (
     register,
 )
 from tests.consumer.webhook_helpers import WEBHOOK_URL
+from tests.login_helpers import log_in_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,7 @@ def add_crowd(world: World) -> None:
         else:
             grant_permission(person, world.app, SCOPES)  # the same, without the requests (faster)
         world.sign_in(person)
-        do_record_login(person)
+        log_in_elsewhere(person)
         do_record_failed_login(person)
         open_case(person, CaseKind.APPEAL if n % 2 else CaseKind.RECOVERY, f"crowd{n}")
         if n % 2 == 0:
@@ -212,7 +213,7 @@ def many_app_permissions(world: World) -> None:
 def many_events(world: World) -> None:
     """60 more events on Sakura's security activity."""
     for _ in range(30):
-        do_record_login(world.account)
+        log_in_elsewhere(world.account)
         do_record_failed_login(world.account)
 
 

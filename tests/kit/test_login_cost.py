@@ -80,3 +80,29 @@ def test_a_login_writes_last_login_once_with_its_audit_event(client: Any, loop_a
     writes = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"') and "last_login" in q["sql"]]
     assert len(writes) == 1
     assert LoopAccount.objects.get(pk=loop_account.pk).last_login is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_is_one_transaction(client: Any, loop_account: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its new session, the session's row in the registry, ``last_login`` and the audit event are
+    written together: each separate write would wait its turn for SQLite's one write lock."""
+    commits = [0]
+    commit = connection.commit
+    monkeypatch.setattr(connection, "commit", lambda: commits.__setitem__(0, commits[0] + 1) or commit())
+    written: dict[str, tuple[bool, int]] = {}  # table → (inside a transaction, commits before it)
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith(("INSERT", "UPDATE")):
+            table = sql.split('"')[1]
+            written.setdefault(table, (connection.in_atomic_block, commits[0]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        response = client.post(reverse("loop:login"), {"identifier": "sakura", "password": PASSWORD})
+    assert response.status_code == 302
+    login_writes = {
+        written[table]
+        for table in ("django_session", "kit_sessions_accountsession", LoopAccount._meta.db_table, "audit_auditevent")
+    }
+    assert len(login_writes) == 1
+    assert next(iter(login_writes))[0]  # in a transaction, not one each in autocommit

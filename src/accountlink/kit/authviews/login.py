@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -88,8 +88,7 @@ class LoginPages(AccountPages):
     def _log_in(self, request: HttpRequest, account: Any, next_url: str) -> HttpResponse:
         # A browser never seen on the account gets a security alert, except at the account's first login.
         alert = account.last_login is not None and not is_known_device(request, account)
-        login(request, account)  # also marks the session as recently authenticated (kit.sessions)
-        accounts.do_record_login(account)
+        accounts.do_log_in(request, account)  # also marks the session as recently authenticated (kit.sessions)
         response = redirect(next_url)
         remember_device(request, response, account)
         row = session_row(request) if alert else None  # made by the login just now
