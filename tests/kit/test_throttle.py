@@ -231,3 +231,14 @@ def test_a_count_is_one_statement_and_a_forgotten_key_starts_again_unblocked(sto
         assert get_store().add(name, "attempts", 1, keep) == 1
         assert get_store().blocked_until(name) is None
         assert get_store().add(name, "locks", 1, keep) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_right_guess_forgets_a_count_in_one_statement() -> None:
+    """Every successful login clears its key: one DELETE, not a transaction of its own around it."""
+    name = Key("account", "id8").storage_key(DOOR)
+    get_store().add(name, "attempts", 1, timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        get_store().clear(name)
+    assert [query["sql"].split()[0] for query in queries] == ["DELETE"]
+    assert get_store().add(name, "attempts", 1, timedelta(hours=1)) == 1  # forgotten: counting starts again

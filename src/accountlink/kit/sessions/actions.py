@@ -49,7 +49,7 @@ def start_session(request: HttpRequest, account: Any) -> AccountSession:
     if session.session_key is None:
         session.save()  # a new session gets its key when it is first saved
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # within the login's own transaction (do_log_in), no savepoint
         locked = type(account).objects.select_for_update().filter(pk=account.pk).first()
         if previous is not None:
             AccountSession.objects.filter(public_id=previous, ended_at__isnull=True).update(
