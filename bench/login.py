@@ -400,7 +400,7 @@ def main() -> int:
                 print(log.read_text(errors="replace")[-6000:], file=sys.stderr)
             raise
     print(f"\n{'all targets met' if all_met else 'some targets missed'} ({time.perf_counter() - started:.0f} s)")
-    return 0
+    return 0 if all_met else 1
 
 
 def measure(directory: Path, args: argparse.Namespace) -> bool:

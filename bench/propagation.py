@@ -140,7 +140,7 @@ def main() -> int:
                 print(log.read_text(errors="replace")[-6000:], file=sys.stderr)
             raise
     print("\nall targets met" if all_met else "\nsome targets missed")
-    return 0
+    return 0 if all_met else 1
 
 
 def measure(directory: Path, args: argparse.Namespace) -> bool:

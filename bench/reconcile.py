@@ -391,7 +391,7 @@ def main() -> int:
     loads = ", ".join(f"{size_label(size)} in {f['load_seconds']:.0f} s" for size, f in results.items())
     print(f"\nloading took {loads}; the whole run {time.perf_counter() - started:.0f} s")
     print("all targets met" if not missed else "targets missed: " + "; ".join(missed))
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

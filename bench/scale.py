@@ -596,7 +596,7 @@ def main() -> int:
     print(f"\nloading took {loads} (at {size_label(args.accounts)}: {sizes[-1].sizes})")
     print(f"the whole run took {time.perf_counter() - started:.0f} s")
     print("all targets met" if not missed else f"{len(missed)} of {len(small['times'])} pages missed a target")
-    return 0
+    return 1 if missed else 0
 
 
 def say(line: str) -> None:

@@ -219,7 +219,7 @@ def wait_for(url: str, timeout: float = 60) -> None:
         time.sleep(0.2)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run (default 8)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is printed (default 3)")
@@ -287,10 +287,10 @@ def main() -> None:
                 os.killpg(reference.pid, 15)
                 reference.wait(15)
             cluster.stop_all()
-        report(results, args)
+        return 0 if report(results, args) else 1
 
 
-def report(results: dict[tuple[str, str], list[Load]], args: argparse.Namespace) -> None:
+def report(results: dict[tuple[str, str], list[Load]], args: argparse.Namespace) -> bool:
     """Each ratio is the median of the runs' own ratios: a run measures Loop and its reference one after
     the other, so a slow minute of the machine slows both and leaves their ratio alone."""
 
@@ -330,7 +330,8 @@ def report(results: dict[tuple[str, str], list[Load]], args: argparse.Namespace)
     else:
         print("  every request answered 200")
     print(f"tokens: {'every target met' if all_met else 'a target is NOT met'}")
+    return all_met
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
