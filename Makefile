@@ -75,7 +75,7 @@ bench: setup messages postgres
 	@failed=""; \
 	$(BIN)/python bench/tokens.py || failed="$$failed tokens"; \
 	$(BIN)/python bench/login.py || failed="$$failed login"; \
-	PG_URL=$(PG_URL) $(BIN)/python bench/scale.py --accounts $(BENCH_ACCOUNTS) || failed="$$failed scale"; \
+	$(BIN)/python bench/scale.py --accounts $(BENCH_ACCOUNTS) --own-postgres || failed="$$failed scale"; \
 	PG_URL=$(PG_URL) $(BIN)/python bench/reconcile.py --sizes 10000,$(BENCH_ACCOUNTS) || failed="$$failed reconcile"; \
 	$(BIN)/python bench/propagation.py || failed="$$failed propagation"; \
 	if [ -n "$$failed" ]; then echo "make bench: targets missed (or a bench failed) in:$$failed"; exit 1; fi; \

@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import re
 import statistics
@@ -49,9 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import load
 from bench.load import AGENTS, PASSWORD, SPARE_FAMILIES, Loaded, drop, loaded_or_load, size_label
+from bench.own_postgres import own_postgres, quarter_of_memory
 
 BASELINE = 1000
 RATIO_TARGET = 1.3
@@ -560,6 +565,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=18, help="which random accounts are drawn")
     parser.add_argument("--prefix", default="bench_scale", help="database names: <prefix>_<platform>_<size>")
     parser.add_argument("--keep", action="store_true", help="keep the databases (and their manifests)")
+    parser.add_argument(
+        "--own-postgres",
+        action="store_true",
+        help="run on a PostgreSQL server of the bench's own, with --shared-buffers (bench/own_postgres.py), "
+        "rather than on PG_URL's",
+    )
+    parser.add_argument(
+        "--shared-buffers", default=quarter_of_memory(), help="its shared_buffers (default: a quarter of the memory)"
+    )
     parser.add_argument("--measure", nargs=2, metavar=("PLATFORM", "MANIFEST"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -569,12 +583,22 @@ def main() -> int:
         parser.error(f"--samples plus --warmup must be at most {min(BASELINE, SPARE_FAMILIES)}")
     if args.accounts <= BASELINE:
         parser.error(f"--accounts must be more than {BASELINE}")
+    if not args.own_postgres:
+        return run(args)
+    with own_postgres(args.shared_buffers) as url:
+        os.environ["PG_URL"] = load.PG_URL = url  # this process's loading, and the measuring processes'
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print(
         f"Pages and APIs at {BASELINE:,} and {args.accounts:,} accounts a side (PostgreSQL; in-process, "
         f"Django's test client; {args.samples} random accounts a page after {args.warmup} warm-up calls)",
         flush=True,
     )
+    own = " (the bench's own server, --own-postgres)" if args.own_postgres else ""
+    print(f"PostgreSQL: {server_facts()}{own}", flush=True)
     sizes: list[Loaded] = []
     try:
         for accounts in (BASELINE, args.accounts):
@@ -597,6 +621,15 @@ def main() -> int:
     print(f"the whole run took {time.perf_counter() - started:.0f} s")
     print("all targets met" if not missed else f"{len(missed)} of {len(small['times'])} pages missed a target")
     return 1 if missed else 0
+
+
+def server_facts() -> str:
+    """Which server the figures come from, and the setting that decides whether a million accounts' pages
+    stay in its memory."""
+    with psycopg.connect(f"{load.PG_URL}/postgres") as connection:
+        version = connection.execute("SHOW server_version").fetchone()
+        buffers = connection.execute("SHOW shared_buffers").fetchone()
+    return f"{load.PG_URL}, version {version[0] if version else '?'}, shared_buffers {buffers[0] if buffers else '?'}"
 
 
 def say(line: str) -> None:
