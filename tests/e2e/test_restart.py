@@ -1,14 +1,19 @@
 """The README's first command keeps working after people use the demo, and nothing it started outlives
 it (issue 14): ``make run`` as a person runs it, stopped with Ctrl-C and with SIGTERM, and
 ``accountlink up`` killed with SIGKILL.
+
+The last two tests share one ``accountlink up`` (starting one takes a while): a worker is killed and
+started again in it, then the whole system is killed with SIGKILL, which ends it for good.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accountlink.devtools import processes
@@ -105,49 +110,59 @@ def test_make_run_starts_again_after_remove_access_and_continue_with_loop_and_ke
     assert took < STOP_TIMEOUT
 
 
-def test_children_of_accountlink_up_killed_with_sigkill_end_with_it(browser: Browser, tmp_path: Path) -> None:
-    system = start_system(tmp_path)
+@pytest.fixture(scope="module")
+def killable_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+    """An ``accountlink up`` of this module's own; the test that kills it with SIGKILL comes last."""
+    system = start_system(tmp_path_factory.mktemp("restart"))
+    try:
+        yield system
+    finally:
+        stop_system(system, check=False)  # already stopped, unless the SIGKILL test failed before it
+
+
+def test_a_worker_that_dies_is_started_again_and_the_system_goes_on(
+    browser: Browser, killable_system: RunningSystem
+) -> None:
+    system = killable_system
+    # The business worker of every queue but the reconciliation's (which has a worker of its own).
+    worker_command = "business task_worker --queue-name default"
+    [worker] = [(pid, started) for pid, started in system.children if worker_command in command_line(pid)]
+    os.kill(worker[0], signal.SIGKILL)
+
+    def replacements() -> list[tuple[int, str]]:
+        return [
+            child
+            for child in descendants(system.process.pid)
+            if worker_command in command_line(child[0]) and child != worker
+        ]
+
+    eventually(replacements, timeout=STOP_TIMEOUT, interval=0.2, failure=lambda: f"no new worker:\n{system.log_tail()}")
+    assert system.process.poll() is None
+    assert "the business worker process stopped (exit code -9); started it again" in system.log_tail()
+
+    # The new worker works: a sign-in code reaches the outbox.
+    page = browser.new_page()
+    sent_after = system.now()
+    page.goto(f"{system.business_url}/login/")
+    page.get_by_role("link", name="Forgot password?").click()
+    page.get_by_label("Email or phone number").fill("hana.biz@example.com")
+    page.get_by_role("button", name="Send code", exact=True).click()
+    assert system.last_code("hana.biz@example.com", after=sent_after, timeout=30)
+    page.close()
+
+
+def test_children_of_accountlink_up_killed_with_sigkill_end_with_it(
+    browser: Browser, killable_system: RunningSystem
+) -> None:
+    system = killable_system
     page = browser.new_page()
     page.goto(f"{system.business_url}/login/")
     page.close()
-    children = system.children
-    assert len(children) >= 6, children  # two gunicorn masters with workers, two workers, two schedulers
+    # Every process it runs now, the worker started again by the test before included.
+    children = system.children | descendants(system.process.pid)
+    assert len(still_running(children)) >= 6, children  # two gunicorn masters with workers, two workers, two schedulers
 
     stop_system(system, signal.SIGKILL)  # fails if any process outlives it by STOP_TIMEOUT seconds
 
     assert not still_running(children)
     assert port_is_free(system.consumer_url) and port_is_free(system.business_url)
-
-
-def test_a_worker_that_dies_is_started_again_and_the_system_goes_on(browser: Browser, tmp_path: Path) -> None:
-    system = start_system(tmp_path)
-    try:
-        # The business worker of every queue but the reconciliation's (which has a worker of its own).
-        worker_command = "business task_worker --queue-name default"
-        [worker] = [(pid, started) for pid, started in system.children if worker_command in command_line(pid)]
-        os.kill(worker[0], signal.SIGKILL)
-
-        def replacements() -> list[tuple[int, str]]:
-            return [
-                child
-                for child in descendants(system.process.pid)
-                if worker_command in command_line(child[0]) and child != worker
-            ]
-
-        eventually(
-            replacements, timeout=STOP_TIMEOUT, interval=0.2, failure=lambda: f"no new worker:\n{system.log_tail()}"
-        )
-        assert system.process.poll() is None
-        assert "the business worker process stopped (exit code -9); started it again" in system.log_tail()
-
-        # The new worker works: a sign-in code reaches the outbox.
-        page = browser.new_page()
-        sent_after = system.now()
-        page.goto(f"{system.business_url}/login/")
-        page.get_by_role("link", name="Forgot password?").click()
-        page.get_by_label("Email or phone number").fill("hana.biz@example.com")
-        page.get_by_role("button", name="Send code", exact=True).click()
-        assert system.last_code("hana.biz@example.com", after=sent_after, timeout=30)
-        page.close()
-    finally:
-        stop_system(system)
