@@ -5,7 +5,8 @@ platform, one click reaches the section that explains it, in the reader's langua
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,45 @@ from tests.e2e.support_steps import BROWSER_LOCALES, Labels
 
 def site_of(system: RunningSystem) -> Site:
     return Site(system.consumer_url, system.business_url, system.data_dir)
+
+
+@dataclass
+class HelpScreenshots:
+    """``accountlink help-screenshots --language ja`` running in the background, into ``out``."""
+
+    process: subprocess.Popen[bytes]
+    out: Path
+    logs: Path
+
+    def result(self, timeout: float = 600) -> tuple[int, str, str]:
+        """Its exit code, output and errors, once it has ended."""
+        returncode = self.process.wait(timeout)
+        stdout, stderr = ((self.logs / name).read_text(errors="replace") for name in ("stdout.txt", "stderr.txt"))
+        return returncode, stdout, stderr
+
+
+@pytest.fixture(scope="module", autouse=True)
+def help_screenshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HelpScreenshots]:
+    """The command starts a system of its own and walks the articles on it, which takes a while and
+    leaves a core idle much of the time: it runs from the start of this module, beside the walks on
+    the shared system, and its test reads what it did."""
+    logs, out = tmp_path_factory.mktemp("help-screenshots-logs"), tmp_path_factory.mktemp("help-screenshots")
+    with open(logs / "stdout.txt", "wb") as stdout, open(logs / "stderr.txt", "wb") as stderr:
+        process = subprocess.Popen(
+            [*accountlink_command(), "help-screenshots", "--language", "ja", "--out", str(out)],
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+        yield HelpScreenshots(process, out, logs)
+    finally:
+        if process.poll() is None:  # its test did not wait for it (it failed, or was not selected)
+            process.terminate()
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.mark.parametrize("language", ["en", "ja", "es"])
@@ -104,19 +144,14 @@ def test_one_click_from_a_linking_refusal_to_its_section_in_spanish(
     expect(page.locator("section#link-consent-denied")).to_be_in_viewport()
 
 
-def test_help_screenshots_illustrates_every_step(tmp_path: Path) -> None:
+def test_help_screenshots_illustrates_every_step(help_screenshots: HelpScreenshots) -> None:
     """``accountlink help-screenshots`` on a system of its own: one picture per step walked."""
-    result = subprocess.run(
-        [*accountlink_command(), "help-screenshots", "--language", "ja", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    assert f"ja: {len(tour.TOUR)} sections walked" in result.stdout
-    pictures = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.jpg"))
+    returncode, stdout, stderr = help_screenshots.result()
+    out = help_screenshots.out
+    assert returncode == 0, stdout[-2000:] + stderr[-3000:]
+    assert f"ja: {len(tour.TOUR)} sections walked" in stdout
+    pictures = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.jpg"))
     assert "ja/unlink-loop-account/unlink-in-user-settings-9.jpg" in pictures
     assert "ja/manage-app-permissions/remove-access-1.jpg" in pictures
     assert all(path.startswith("ja/") for path in pictures)
-    assert f"{len(pictures)} " in result.stdout.splitlines()[-1]
+    assert f"{len(pictures)} " in stdout.splitlines()[-1]
