@@ -78,3 +78,9 @@ def test_user_settings_lists_its_pages_once(signed_in: Any) -> None:
     page = signed_in.get("/settings/").content.decode()
     assert page.count('href="/settings/personal/"') == 1
     assert 'aria-describedby="about-personal">Personal information</a>' in page
+
+
+def test_the_footer_links_to_the_help_center(client: HttpClient) -> None:
+    page = client.get("/login/").content.decode()
+    footer = page[page.index("<footer>") :]
+    assert '<p><a href="/help/">Help Center</a></p>' in footer

@@ -84,3 +84,9 @@ def test_the_development_outbox_is_linked_only_in_demo_mode(client: HttpClient) 
     assert 'href="/dev/outbox/"' in client.get("/login/").content.decode()
     with override_settings(ACCOUNTLINK_DEMO_MODE=False):
         assert 'href="/dev/outbox/"' not in client.get("/login/").content.decode()
+
+
+def test_loops_footer_has_no_help_center_link(client: HttpClient) -> None:
+    """The help center runs on Loop for Business; Loop's pages link to it from their errors only."""
+    page = client.get("/login/").content.decode()
+    assert 'id="language-switcher"' in page and "Help Center" not in page
