@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from accountlink.business.accounts.lookup import find_account
 from accountlink.business.linking.actions.choice import stranded_account
@@ -47,3 +48,12 @@ def test_finding_the_account_a_loop_account_was_linked_to_before_reads_no_table_
     every login, for the link that ended: an index on (kind, data's open_id) serves it."""
     open_id = linked_account.loop_link.open_id
     assert full_scans(lambda: stranded_account(open_id), BIG | {"audit_auditevent"}) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_accounts_pages_keep_room_for_a_login_to_update_its_row_in_place() -> None:
+    """Each login writes ``last_login``: with room on the page PostgreSQL updates the row in place,
+    without new index entries (migration 0003)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'business_accounts_businessaccount'")
+        assert cursor.fetchone()[0] == ["fillfactor=90"]

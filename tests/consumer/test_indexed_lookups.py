@@ -126,3 +126,12 @@ def test_introspection_and_revocation_find_tokens_by_their_value(browser: Any) -
         assert _token_reads_not_by_value(lambda value=value: introspect(registered, value)) == []
     assert _token_reads_not_by_value(lambda: revoke(registered, tokens["refresh_token"])) == []
     assert not is_active(registered, tokens["access_token"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage setting")
+def test_accounts_pages_keep_room_for_a_login_to_update_its_row_in_place(db: None) -> None:
+    """Each login writes ``last_login``: with room on the page PostgreSQL updates the row without new
+    entries in the name indexes (migration 0004)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'loop_accounts_loopaccount'")
+        assert cursor.fetchone()[0] == ["fillfactor=90"]
