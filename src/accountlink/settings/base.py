@@ -115,11 +115,8 @@ TEMPLATES = [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-PASSWORD_HASHERS = [
-    "accountlink.kit.passwords.Argon2idHasher",
-]
-# Each process hashes passwords in this many threads of its own (kit/passwords.py); one is enough
-# when the web server runs a worker process per core, as ``accountlink up`` does on two cores.
+PASSWORD_HASHERS = ["accountlink.kit.passwords.Argon2idHasher"]
+# Threads each process hashes passwords in (kit/passwords.py): one, with a web worker process per core.
 ACCOUNTLINK_PASSWORD_HASH_THREADS = max(1, env_int("ACCOUNTLINK_PASSWORD_HASH_THREADS", 1))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
