@@ -13,9 +13,24 @@ from django.urls import reverse
 
 from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.passwords import Argon2idHasher
+from accountlink.settings import base as base_settings
 from tests.consumer.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+PRODUCTION_HASHER = "accountlink.kit.passwords.Argon2idHasher"
+
+
+@pytest.fixture(autouse=True)
+def production_hasher(settings: Any) -> None:
+    """The test settings hash with a fast hasher; these tests are about the production one."""
+    settings.PASSWORD_HASHERS = [PRODUCTION_HASHER]
+
+
+def test_the_production_settings_hash_with_argon2id() -> None:
+    assert base_settings.PASSWORD_HASHERS == [PRODUCTION_HASHER]
+    hasher = Argon2idHasher()
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (2, 19 * 1024, 1)  # OWASP's first choice
 
 
 @pytest.fixture
