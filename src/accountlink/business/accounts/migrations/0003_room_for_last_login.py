@@ -9,20 +9,10 @@ pg_repack, docs/deploy.md). SQLite has no such setting.
 
 from django.db import migrations
 
-TABLE = "business_accounts_businessaccount"
-
-
-def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} SET (fillfactor = 90)")
-
-
-def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} RESET (fillfactor)")
+from accountlink.kit.migration_ops import fill_pages_to
 
 
 class Migration(migrations.Migration):
     dependencies = [("business_accounts", "0002_case_insensitive_indexes")]
 
-    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
+    operations = [fill_pages_to("business_accounts_businessaccount", 90)]

@@ -10,20 +10,10 @@ SQLite has no such setting.
 
 from django.db import migrations
 
-TABLE = "loop_accounts_loopaccount"
-
-
-def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} SET (fillfactor = 90)")
-
-
-def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE {TABLE} RESET (fillfactor)")
+from accountlink.kit.migration_ops import fill_pages_to
 
 
 class Migration(migrations.Migration):
     dependencies = [("loop_accounts", "0003_name_prefix_index")]
 
-    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor)]
+    operations = [fill_pages_to("loop_accounts_loopaccount", 90)]
