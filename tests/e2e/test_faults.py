@@ -117,15 +117,20 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_the_restarted_worker
     cluster.pause("business", "web")
     try:
         remove_access(cluster, pair)
-        # The request's own attempt gave up after its 2-second timeout, and is on record.
+        # The request's own attempt gives up after its 2-second timeout and is on record (logged 1).
+        # On a busy machine the worker, which polls every 0.1 s, can lease the call between the commit
+        # and that attempt, which then finds it leased and records nothing (logged 0; seen on a
+        # clean-clone run). Either way nothing has succeeded.
         delivery = delivery_for(cluster, pair.handle)
-        assert (delivery["status"], delivery["logged"], delivery["succeeded"]) == ("pending", 1, 0)
+        assert (delivery["status"], delivery["succeeded"]) == ("pending", 0)
+        assert delivery["logged"] in (0, 1)
         # The worker takes the retry (due within a second): it leases the delivery for 15 s and waits.
         wait_until(lambda: float(str(delivery_for(cluster, pair.handle)["due_in"])) > 10, timeout=10, interval=0.1)
+        logged = delivery_for(cluster, pair.handle)["logged"]
         cluster.stop("consumer", "worker", kill=True)
         delivery = delivery_for(cluster, pair.handle)
         assert delivery["status"] == "pending"
-        assert delivery["logged"] == 1  # the killed worker recorded nothing
+        assert delivery["logged"] == logged  # the killed worker recorded nothing
     finally:
         cluster.resume("business", "web")
 
@@ -134,4 +139,4 @@ def test_a_worker_killed_mid_delivery_leaves_the_webhook_to_the_restarted_worker
     wait_until(lambda: delivery_for(cluster, pair.handle)["status"] == "done", timeout=60, interval=0.5)
     assert business_link(cluster, pair)["linked"] is False
     delivery = delivery_for(cluster, pair.handle)
-    assert (delivery["logged"], delivery["succeeded"]) == (2, 1)
+    assert (delivery["logged"], delivery["succeeded"]) == (int(str(logged)) + 1, 1)  # one more: the one that worked
