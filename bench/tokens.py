@@ -15,6 +15,10 @@ Every refresh presents a refresh token never presented before; no request may fa
 
 Targets: user info ≥ 3x DOT and ≥ 0.5x the bare view; introspection and refresh ≥ 3x DOT.
 
+For context it also times user info and introspection inside each project's Django alone, with no
+server (``bench/inprocess.py``): through a server, each request also pays the server's own work, the
+same for both sides, which pulls the ratios toward 1.
+
     .venv/bin/python bench/tokens.py [--seconds 8] [--runs 3] [--only refresh]
 """
 
@@ -36,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import inprocess  # noqa: E402
 from tests.e2e.cluster import Cluster, answers_http, free_ports  # noqa: E402
 
 CONNECTIONS = 8
@@ -211,6 +216,47 @@ def measure(server: Server, what: str, run: int, seconds: float, directory: Path
     return wrk(url, seconds, directory)
 
 
+def measure_inside(
+    cluster: Cluster, loop_tokens: Path, reference_env: dict[str, str], reference_tokens: Path, key: str, secret: str
+) -> dict[str, dict[str, float]]:
+    """User info and introspection inside each project's Django alone (``bench/inprocess.py``)."""
+    loop = [
+        inprocess.Request("user info", "GET", "/v2/user/info/", query=f"fields={USER_INFO_FIELDS}", bearer=True),
+        inprocess.Request("introspection", "POST", "/v2/oauth/introspect/",
+                          body=f"client_key={key}&client_secret={secret}&token={{value}}"),
+    ]  # fmt: skip
+    reference = [
+        inprocess.Request("user info", "GET", "/userinfo/", bearer=True),
+        inprocess.Request("introspection", "POST", "/o/introspect/",
+                          body=f"client_id={key}&client_secret={secret}&token={{value}}"),
+        inprocess.Request("bare", "GET", "/bare/"),
+    ]  # fmt: skip
+    print("Timing user info and introspection inside Django alone (no server) …")
+    answered = subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", inprocess.code(reference, str(reference_tokens))],
+        env=reference_env, cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return {
+        "Loop": cluster.python("consumer", inprocess.code(loop, str(loop_tokens))),
+        "DOT": json.loads(answered.stdout.strip().splitlines()[-1]),
+    }
+
+
+def report_inside(inside: dict[str, dict[str, float]]) -> None:
+    """For context (no target): the same requests inside each project's Django alone. Through a server
+    each request also costs the server's own work, the same for both sides, so the ratios through the
+    server are smaller than these."""
+    loop, dot = inside["Loop"], inside["DOT"]
+    print(f"\nInside Django alone (the WSGI handler called directly, no server; best of {inprocess.ROUNDS} "
+          f"rounds of {inprocess.PER_ROUND:,}), ms per request, for context (no target):")  # fmt: skip
+    print(f"  {'what':<15} {'Loop':>8} {'DOT':>8}  {'vs DOT':>7}")
+    for what in ("user info", "introspection"):
+        print(f"  {what:<15} {loop[what]:>8.3f} {dot[what]:>8.3f}  {dot[what] / loop[what]:>6.1f}×")
+    print(f"  {'bare view':<15} {'':>8} {dot['bare']:>8.3f}")
+    print("  Through the server each request also pays the server's own work (parsing, writing the answer,")
+    print("  the kernel, wrk on the same cores), the same for both sides: the ratios above are smaller for it.")
+
+
 def wait_for(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not answers_http(url):
@@ -257,6 +303,7 @@ def main() -> int:
             code = MINT_REFERENCE % {"client_key": key, "client_secret": secret, "path": str(reference_tokens),
                                      "access": ACCESS_TOKENS, "refresh": REFRESH_TOKENS_PER_RUN, "runs": args.runs}  # fmt: skip
             subprocess.run([*manage, "shell", "-c", code], env=reference_env, cwd=ROOT, check=True)
+            inside = measure_inside(cluster, loop_tokens, reference_env, reference_tokens, key, secret)
 
             cluster.start("consumer", "web")
             reference = gunicorn("bench.reference.wsgi:application", reference_port, reference_env, log)
@@ -287,7 +334,9 @@ def main() -> int:
                 os.killpg(reference.pid, 15)
                 reference.wait(15)
             cluster.stop_all()
-        return 0 if report(results, args) else 1
+        met = report(results, args)
+        report_inside(inside)
+        return 0 if met else 1
 
 
 def report(results: dict[tuple[str, str], list[Load]], args: argparse.Namespace) -> bool:
