@@ -30,8 +30,8 @@ def forget_guesses(system: RunningSystem) -> Iterator[None]:
 
 
 def hammer(page: Page, url: str, password: str) -> str | None:
-    """Post the login form straight from the page's browser context; the refusal's code. The form's
-    CSRF token is read once: a refused login does not rotate it."""
+    """Post the login form straight from the page's browser context; the refusal's code. The login page
+    is loaded once: a refused login does not rotate its CSRF token."""
     if not page.url.endswith("/login/"):
         page.goto(f"{url}/login/")
     token = page.locator('input[name="csrfmiddlewaretoken"]').first.get_attribute("value") or ""
