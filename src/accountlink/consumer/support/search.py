@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 
 from accountlink.consumer.accounts.models import LoopAccount
 from accountlink.kit.contacts import DEFAULT_REGIONS, parse_contact
@@ -95,8 +97,22 @@ def _names_matching(text: str) -> Q | None:
     if "@" in text:
         return None
     if THREE_LETTERS.search(text):
-        return Q(display_name__icontains=text)
+        return _names_containing(text)
     return Q(display_name__istartswith=text)
+
+
+def _names_containing(text: str) -> Q:
+    """Names that contain ``text``, looked up in the trigram index word by word and checked whole.
+
+    Looked up whole, "Sakura Tanaka" also asks the index for the trigrams of its words' edges
+    ("ra " ends a word, " ta" starts one), which a tenth of all names share: 4.9 ms at a million
+    names, against 2.4 ms for each word on its own (docs/performance.md). A name with both words is
+    not always one with the text, so the text is then checked whole, in a form no index takes."""
+    words = [word for word in text.split() if THREE_LETTERS.search(word)]
+    if words == [text]:
+        return Q(display_name__icontains=text)
+    whole: GreaterThan[int] = GreaterThan(StrIndex(Upper("display_name"), Upper(Value(text))), 0)
+    return Q(*(Q(display_name__icontains=word) for word in words), whole)
 
 
 def resolve_account(text: str, language: str = "en") -> LoopAccount | None:
