@@ -198,10 +198,17 @@ def up_command(data_dir: Path, ports: list[int], *, make: bool = False) -> list[
     return [*accountlink_command(), "up", *arguments]
 
 
-def up_env() -> dict[str, str]:
+# The shared system's throttle (``system``): a key's first nine wrong guesses cost nothing, the tenth
+# and eleventh wait 2 and 4 s, the next locks it as by default. With the default policy an attacker
+# waits 2 + 4 + 8 + 16 + 32 s before the lock, and the browser test of the lock waited with him.
+SHARED_SYSTEM_THROTTLE = {"account": {"free_failures": 9, "lock_after": 10}}
+
+
+def up_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in FOREIGN_SETTINGS}
     env["ACCOUNTLINK_DEMO_MODE"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
     return env
 
 
@@ -220,15 +227,18 @@ def wait_until_serving(running: RunningSystem, timeout: float = START_TIMEOUT) -
         )
 
 
-def start_system(directory: Path, *, make: bool = False, ports: list[int] | None = None) -> RunningSystem:
+def start_system(
+    directory: Path, *, make: bool = False, ports: list[int] | None = None, env: dict[str, str] | None = None
+) -> RunningSystem:
     """Start ``accountlink up`` (or ``make run``) in a process group of its own, as a terminal would,
-    with its data under ``directory``, and wait until both platforms answer."""
+    with its data under ``directory`` (and ``env`` added to its environment), and wait until both
+    platforms answer."""
     ports = ports or free_ports(2)
     log_path = directory / "accountlink-up.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             up_command(directory / "data", ports, make=make),
-            env=up_env(),
+            env=up_env(env),
             cwd=directory,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -288,7 +298,7 @@ def system() -> Iterator[RunningSystem]:
     # The catalogs are compiled by `make messages`; do it here too so a bare pytest run shows translations.
     subprocess.run([sys.executable, "-m", "accountlink.kit.i18n.compile"], check=True, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="accountlink-e2e-") as temporary:
-        running = start_system(Path(temporary))
+        running = start_system(Path(temporary), env={"ACCOUNTLINK_THROTTLE": json.dumps(SHARED_SYSTEM_THROTTLE)})
         try:
             yield running
         finally:

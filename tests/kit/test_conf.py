@@ -3,6 +3,7 @@ checks that refuse invalid settings at start-up; and the one helper that queues 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,17 @@ def test_the_test_settings_pass_the_checks() -> None:
 
 
 @pytest.mark.parametrize(
+    "overrides",
+    ['{"account": {"lock_after": 8}, "code.account": {"free_failures": 12}}', {"client": {"lock_after": 60}}],
+)
+def test_throttle_overrides_in_json_or_as_a_dict_pass_the_checks_and_are_read(settings: Any, overrides: Any) -> None:
+    settings.ACCOUNTLINK_THROTTLE = overrides
+    assert check_platform_settings(None) == []
+    read = platform_settings.THROTTLE
+    assert read == (json.loads(overrides) if isinstance(overrides, str) else overrides)
+
+
+@pytest.mark.parametrize(
     ("name", "value", "error"),
     [
         ("ACCOUNTLINK_PLATFORM", "both", "accountlink.E001"),
@@ -66,6 +78,14 @@ def test_the_test_settings_pass_the_checks() -> None:
         ("ACCOUNTLINK_SMS_BACKEND", "accountlink.kit.notify.sms.NoSuchBackend", "accountlink.E008"),
         ("ACCOUNTLINK_OUTBOUND_SENDERS", {"webhook": "accountlink.nowhere.send"}, "accountlink.E008"),
         ("ACCOUNTLINK_HELP_SECTIONS", "accountlink.helpcontent.topics.NO_SUCH_TABLE", "accountlink.E008"),
+        ("ACCOUNTLINK_THROTTLE", "{account: 3}", "accountlink.E009"),  # not JSON
+        ("ACCOUNTLINK_THROTTLE", "[1, 2]", "accountlink.E009"),
+        ("ACCOUNTLINK_THROTTLE", '{"acount": {"lock_after": 3}}', "accountlink.E009"),  # no such kind
+        ("ACCOUNTLINK_THROTTLE", '{"code.account": {"lock_afer": 3}}', "accountlink.E009"),  # no such field
+        ("ACCOUNTLINK_THROTTLE", '{"account": {"lock_after": 0}}', "accountlink.E009"),
+        ("ACCOUNTLINK_THROTTLE", '{"account": {"lock_seconds": "900"}}', "accountlink.E009"),
+        ("ACCOUNTLINK_THROTTLE", '{"account": 3}', "accountlink.E009"),
+        ("ACCOUNTLINK_THROTTLE", {"client": {"free_failures": -1}}, "accountlink.E009"),
     ],
 )
 def test_an_invalid_setting_fails_the_checks(settings: Any, name: str, value: Any, error: str) -> None:

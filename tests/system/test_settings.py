@@ -26,6 +26,9 @@ print(json.dumps({
     "secret": settings.SECRET_KEY,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "login_policy": __import__("dataclasses").asdict(
+        __import__("accountlink.kit.throttle.guard", fromlist=["policy"]).policy("account", "login")
+    ),
 }))
 """
 
@@ -100,3 +103,25 @@ def test_production_mode_refuses_the_development_outbox(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "accountlink.E003" in result.stderr and "accountlink.E004" in result.stderr
+
+
+def test_the_throttles_policies_can_be_set_in_json_in_the_environment(tmp_path: Path) -> None:
+    overrides = json.dumps({"account": {"lock_after": 3, "free_failures": 2}})
+    data = probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x", ACCOUNTLINK_THROTTLE=overrides)
+    assert data["login_policy"]["lock_after"] == 3
+    assert data["login_policy"]["free_failures"] == 2
+    assert probe("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), SECRET_KEY="x")["login_policy"]["lock_after"] == 10
+
+
+def test_a_throttle_policy_that_is_not_json_fails_the_checks_at_start_up(tmp_path: Path) -> None:
+    environment = dict(os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_THROTTLE="{account: 3}")
+    result = subprocess.run(
+        [sys.executable, "-m", "accountlink.cli", "manage", "business", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "accountlink.E009" in result.stderr and "ACCOUNTLINK_THROTTLE is not a JSON object" in result.stderr

@@ -15,6 +15,7 @@ from django.core import checks
 from django.utils.module_loading import import_string
 
 from .conf import PREFIX, platform_settings
+from .throttle.guard import override_errors
 
 
 @checks.register()
@@ -46,7 +47,19 @@ def check_platform_settings(app_configs: Any, **kwargs: Any) -> list[checks.Chec
             checks.Error("ACCOUNTLINK_SITE_NAME may only use %(brand)s and %(business_brand)s.", id="accountlink.E007")
         )
     errors += _check_dotted_paths()
+    errors += _check_throttle()
     return errors
+
+
+def _check_throttle() -> list[checks.CheckMessage]:
+    """The throttle's overrides, often given as JSON in the environment, are read whole at start-up."""
+    try:
+        overrides = platform_settings.THROTTLE
+    except (ValueError, TypeError) as error:
+        return [checks.Error(f"{PREFIX}THROTTLE is not a JSON object: {error}", id="accountlink.E009")]
+    return [
+        checks.Error(f"{PREFIX}THROTTLE: {problem}", id="accountlink.E009") for problem in override_errors(overrides)
+    ]
 
 
 def _check_dotted_paths() -> list[checks.CheckMessage]:

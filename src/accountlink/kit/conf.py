@@ -9,6 +9,7 @@ the kit never asks which platform it runs on. ``kit.checks`` validates the value
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,11 @@ class PlatformSettings:
 
     @property
     def THROTTLE(self) -> dict[str, dict[str, Any]]:
-        """Overrides of the throttle's policies, by kind ("account") or by door and kind ("code.account")."""
-        return dict(self._setting("THROTTLE", {}))
+        """Overrides of the throttle's policies, by kind ("account") or by door and kind ("code.account"):
+        a dict, or the same in JSON (``ACCOUNTLINK_THROTTLE`` in the environment). ``kit.checks``
+        refuses one that is not JSON or names an unknown field."""
+        value = self._setting("THROTTLE", {})
+        return dict(json.loads(value) if isinstance(value, str) else value)
 
     @property
     def CODE_POLICY(self) -> dict[str, Any]:

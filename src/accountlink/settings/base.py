@@ -152,11 +152,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("SECURE_PROXY_SSL", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies in front of the web processes append to X-Forwarded-For; the throttle takes the
-# client's address from there (0: REMOTE_ADDR, as gunicorn sees it).
+# Proxies in front of the web processes that append to X-Forwarded-For (0: REMOTE_ADDR, as gunicorn sees it).
 ACCOUNTLINK_TRUSTED_PROXY_COUNT = env_int("ACCOUNTLINK_TRUSTED_PROXY_COUNT", 0)
-# Where guess counts live: "cache" with Redis (shared by every process), else "database".
+# Guess counts: "cache" with Redis (shared by every process), else "database"; policies: JSON (docs/security.md).
 ACCOUNTLINK_THROTTLE_STORE = env("ACCOUNTLINK_THROTTLE_STORE", "cache" if env("REDIS_URL") else "database")
+ACCOUNTLINK_THROTTLE = env("ACCOUNTLINK_THROTTLE", "{}")
 # HTTPS only, when the site is served over HTTPS (docs/deploy.md, "Production defaults").
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

@@ -68,6 +68,29 @@ DOOR_POLICIES = {
 }
 
 
+def override_errors(overrides: object) -> list[str]:
+    """What is wrong with overrides of the policies (``ACCOUNTLINK_THROTTLE``): each must name a kind
+    ("account", "client") or a door and a kind ("code.account") and set known fields to whole numbers
+    (a lock only after one guess or more)."""
+    if not isinstance(overrides, dict):
+        return ['must be an object, such as {"account": {"lock_after": 8}}']
+    fields = set(Policy.__dataclass_fields__)
+    errors = []
+    for name, values in overrides.items():
+        if str(name).rpartition(".")[2] not in DEFAULT_POLICIES:
+            errors.append(f"{name!r}: name a kind ({', '.join(DEFAULT_POLICIES)}) or a door and a kind (code.account)")
+        elif not isinstance(values, dict):
+            errors.append(f"{name!r}: must be an object of fields ({', '.join(sorted(fields))})")
+        else:
+            for field_name, value in values.items():
+                low = 1 if field_name == "lock_after" else 0
+                if field_name not in fields:
+                    errors.append(f"{name}.{field_name}: unknown field (known: {', '.join(sorted(fields))})")
+                elif isinstance(value, bool) or not isinstance(value, int) or value < low:
+                    errors.append(f"{name}.{field_name}: must be a whole number of at least {low}")
+    return errors
+
+
 def policy(kind: str, door: str = "") -> Policy:
     """The policy for a kind of key at a door; ``ACCOUNTLINK_THROTTLE`` overrides its fields by
     kind ("account", "client") or by door and kind ("code.account")."""
