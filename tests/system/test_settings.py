@@ -114,7 +114,9 @@ def test_the_throttles_policies_can_be_set_in_json_in_the_environment(tmp_path: 
 
 
 def test_a_throttle_policy_that_is_not_json_fails_the_checks_at_start_up(tmp_path: Path) -> None:
-    environment = dict(os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_THROTTLE="{account: 3}")
+    environment = dict(
+        os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1", ACCOUNTLINK_THROTTLE="{account: 3}"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "accountlink.cli", "manage", "business", "check"],
         env=environment,
