@@ -199,8 +199,9 @@ def up_command(data_dir: Path, ports: list[int], *, make: bool = False) -> list[
 
 
 # The shared system's throttle (``system``): a key's first nine wrong guesses cost nothing, the tenth
-# and eleventh wait 2 and 4 s, the next locks it as by default. With the default policy an attacker
-# waits 2 + 4 + 8 + 16 + 32 s before the lock, and the browser test of the lock waited with him.
+# guess must wait 2 s and the eleventh 4 s, and the eleventh locks the key for 15 minutes as by default.
+# With the default policy an attacker waits 2 + 4 + 8 + 16 + 32 s before the lock, and the browser
+# test of the lock waited with him.
 SHARED_SYSTEM_THROTTLE = {"account": {"free_failures": 9, "lock_after": 10}}
 
 

@@ -1,10 +1,10 @@
 """An attacker hammers @sakura's login from one browser while Sakura, in her own browser that logged
 in before, still logs in at once (issue 13; OWASP's device cookie).
 
-The shared system's policy (``conftest.SHARED_SYSTEM_THROTTLE``) waits 2 and 4 s after the tenth and
-eleventh wrong guesses, then locks the account for 15 minutes, as the default does after waits of
-62 s in all: the attacker reaches the lock in seconds, and a final right guess meets it, not a wait
-that may just have ended."""
+The shared system's policy (``conftest.SHARED_SYSTEM_THROTTLE``) waits 2 and 4 s after the ninth and
+tenth wrong guesses and locks the account for 15 minutes at the eleventh, as the default does after
+waits of 62 s in all: the attacker reaches the lock in seconds, and a final right guess meets it, not
+a wait that may just have ended."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.e2e.steps import DEMO_PASSWORD, log_in_to_loop, path_is
 if TYPE_CHECKING:
     from tests.e2e.conftest import RunningSystem
 
-GUESSES = 300  # at most; the lock comes after eleven judged guesses and waits of 6 s
+GUESSES = 300  # at most; the lock comes at the eleventh guess, after waits of 6 s
 
 
 @pytest.fixture
