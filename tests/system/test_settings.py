@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 PROBE = """
-import json, django
+import dataclasses, json, django
 from django.conf import settings
 from django.core.cache import cache
 django.setup()
+from accountlink.kit.throttle.guard import policy
 cache.set("probe", "ok", 5)
 print(json.dumps({
     "db": str(settings.DATABASES["default"]["NAME"]),
@@ -26,9 +27,7 @@ print(json.dumps({
     "secret": settings.SECRET_KEY,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
-    "login_policy": __import__("dataclasses").asdict(
-        __import__("accountlink.kit.throttle.guard", fromlist=["policy"]).policy("account", "login")
-    ),
+    "login_policy": dataclasses.asdict(policy("account", "login")),
 }))
 """
 
@@ -91,16 +90,20 @@ def test_redis_is_the_cache_when_redis_url_is_set(tmp_path: Path) -> None:
     assert data["cached"] == "ok"
 
 
-def test_production_mode_refuses_the_development_outbox(tmp_path: Path) -> None:
-    environment = dict(os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="0", SECRET_KEY="x")
-    result = subprocess.run(
-        [sys.executable, "-m", "accountlink.cli", "manage", "consumer", "check"],
-        env=environment,
+def manage_check(platform: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``accountlink manage <platform> check`` with ``env`` added to this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "accountlink.cli", "manage", platform, "check"],
+        env=dict(os.environ, **env),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_production_mode_refuses_the_development_outbox(tmp_path: Path) -> None:
+    result = manage_check("consumer", ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="0", SECRET_KEY="x")
     assert result.returncode != 0
     assert "accountlink.E003" in result.stderr and "accountlink.E004" in result.stderr
 
@@ -114,16 +117,8 @@ def test_the_throttles_policies_can_be_set_in_json_in_the_environment(tmp_path: 
 
 
 def test_a_throttle_policy_that_is_not_json_fails_the_checks_at_start_up(tmp_path: Path) -> None:
-    environment = dict(
-        os.environ, ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1", ACCOUNTLINK_THROTTLE="{account: 3}"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "accountlink.cli", "manage", "business", "check"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = manage_check(
+        "business", ACCOUNTLINK_DATA_DIR=str(tmp_path), ACCOUNTLINK_DEMO_MODE="1", ACCOUNTLINK_THROTTLE="{account: 3}"
     )
     assert result.returncode != 0
     assert "accountlink.E009" in result.stderr and "ACCOUNTLINK_THROTTLE is not a JSON object" in result.stderr
