@@ -26,3 +26,12 @@ control_socket_disable = True
 # in memory it is not (gunicorn's advice: "Settings" → worker_tmp_dir). The file is made by mkstemp
 # and unlinked at once, so a shared directory is safe for it.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+
+# Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new connections over
+# them. With one socket shared by every worker, the worker that wakes first accepts a whole burst of
+# connections: measured with 8 keep-alive connections (wrk, a load balancer's pool), one run in ten put
+# all 8 on one of the two workers and served 1,000 requests a second instead of 2,900, one core idle
+# (docs/performance.md). The port stays guarded: `accountlink up` refuses a port in use before it starts
+# (its probe binds without SO_REUSEPORT, which any listener here refuses), and Linux lets only the same
+# user share a port this way.
+reuse_port = True
