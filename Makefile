@@ -45,8 +45,8 @@ typecheck-business: setup
 
 # The four suites (each platform on SQLite and on PostgreSQL) two at a time, one per core; each
 # suite's output is printed whole when it ends. Longest first: Loop for Business's two suites take
-# about 5 and 4 minutes, Loop's 4 and 3, so each core gets one of each (each run has its own data
-# directory and test database), and the system tests (1.5 minutes) take the core that is free first.
+# about 3 and 2 minutes, Loop's 1.5 and 1, so each core gets one of each (each run has its own data
+# directory and test database), and the system tests (1 minute) take the core that is free first.
 # (The browser suite beside them instead of after them was slower: it keeps more than a core busy, and
 # both took half as long again.)
 test-suites: setup messages postgres gettext
