@@ -29,7 +29,7 @@ worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
 
 # Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new connections over
 # them. With one socket shared by every worker, the worker that wakes first accepts a whole burst of
-# connections: measured with 8 keep-alive connections (wrk, a load balancer's pool), one run in ten put
+# connections: measured with 8 keep-alive connections (wrk, a load balancer's pool), 4 runs of 56 put
 # all 8 on one of the two workers and served 1,000 requests a second instead of 2,900, one core idle
 # (docs/performance.md). The port stays guarded: `accountlink up` refuses a port in use before it starts
 # (its probe binds without SO_REUSEPORT, which any listener here refuses), and Linux lets only the same

@@ -110,12 +110,12 @@ def test_each_worker_listens_on_its_own_socket_and_a_burst_of_connections_reache
         connection.request("GET", "/")
         pids.append(int(connection.getresponse().read()))
         connection.close()
-    workers = set(pids)
-    assert len(workers) == WORKERS, f"{CONNECTIONS} connections all went to one worker"
+    served_by = set(pids)
+    assert len(served_by) == WORKERS, f"{CONNECTIONS} connections all went to one worker"
 
     # Each worker accepts from a socket of its own, so the kernel, not a race between the workers'
     # wake-ups, chooses the worker of a new connection.
-    sockets = {pid: listening_socket_inodes(pid, server) for pid in workers}
+    sockets = {pid: listening_socket_inodes(pid, server) for pid in served_by}
     assert all(len(held) == 1 for held in sockets.values()), sockets
     assert len(set.union(*sockets.values())) == WORKERS, sockets
 
