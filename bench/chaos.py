@@ -46,7 +46,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accountlink.kit.notify import outbox
-from tests.e2e.cluster import Cluster, running_cluster
+from tests.e2e.cluster import Cluster, children_of, running_cluster
 from tests.e2e.http_flows import (
     Pair,
     _csrf,
@@ -95,19 +95,6 @@ def drop_connections(names: dict[str, str]) -> int:
             [list(names.values())],
         ).fetchall()
     return len(rows)
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 @dataclass

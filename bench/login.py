@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from accountlink.cli import up
 from accountlink.devtools import processes
 from bench.tokens import gunicorn, wait_for
-from tests.e2e.cluster import Cluster, free_ports, running_cluster
+from tests.e2e.cluster import Cluster, free_ports, process_stats, running_cluster
 
 TARGET_RATIO = 0.9
 PASSWORD = "Harbor-Lantern-7391"
@@ -261,16 +261,7 @@ def reference_rate(hasher: PasswordHasher, encoded: str, threads: int, seconds: 
 
 def process_table() -> dict[int, tuple[int, int]]:
     """pid → (parent pid, CPU ticks used) of every process."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
+    return {pid: (int(fields[1]), int(fields[11]) + int(fields[12])) for pid, fields in process_stats()}
 
 
 def descendants(table: dict[int, tuple[int, int]], root: int) -> set[int]:

@@ -271,3 +271,20 @@ def running_cluster(
             yield cluster
         finally:
             cluster.stop_all()
+
+
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/<pid>/stat after the command name) of every process; the first field is
+    the state, the second the parent's pid."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            yield int(entry.name), stat[stat.rindex(")") + 2 :].split()
+
+
+def children_of(pid: int) -> list[int]:
+    """The pids of ``pid``'s child processes."""
+    return [child for child, fields in process_stats() if int(fields[1]) == pid]

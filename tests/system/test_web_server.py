@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from accountlink.devtools.processes import free_ports, port_is_free, wait_for_port
+from tests.e2e.cluster import children_of
 from tests.e2e.polling import eventually
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -51,8 +52,8 @@ def server() -> Iterator[int]:
         # A worker listens once it has booted; the first may answer before the second has.
         eventually(
             lambda: (
-                len(workers(process.pid)) == WORKERS
-                and all(listening_socket_inodes(pid, port) for pid in workers(process.pid))
+                len(children_of(process.pid)) == WORKERS
+                and all(listening_socket_inodes(pid, port) for pid in children_of(process.pid))
             ),
             timeout=30,
             failure="the workers did not all listen within 30 s",
@@ -71,20 +72,6 @@ def listening_sockets(port: int) -> set[str]:
         if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:  # 0A: LISTEN
             listening.add(fields[9])
     return listening
-
-
-def workers(master: int) -> list[int]:
-    """The pids of the master's child processes."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:
-                children.append(int(entry.name))
-    return children
 
 
 def listening_socket_inodes(pid: int, port: int) -> set[str]:
