@@ -52,8 +52,8 @@ def server() -> Iterator[int]:
         # A worker listens once it has booted; the first may answer before the second has.
         eventually(
             lambda: (
-                len(children_of(process.pid)) == WORKERS
-                and all(listening_socket_inodes(pid, port) for pid in children_of(process.pid))
+                len(workers := children_of(process.pid)) == WORKERS
+                and all(listening_socket_inodes(pid, port) for pid in workers)
             ),
             timeout=30,
             failure="the workers did not all listen within 30 s",
