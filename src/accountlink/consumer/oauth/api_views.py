@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.settings import oauth2_settings
 
 from accountlink.kit.errors import CodedError
-from accountlink.kit.throttle.guard import begin, client_key, named_key
+from accountlink.kit.throttle.clients import begin_client_auth
 
 from . import actions, credentials
 from .actions import refresh
@@ -75,16 +75,17 @@ def malformed_request(request: HttpRequest) -> JsonResponse:
 
 
 def throttle_client_secrets(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
-    """Client secrets are throttled like passwords (DESIGN §8): at the token, revoke and introspect
-    endpoints an answer of ``invalid_client`` (401) counts as a wrong guess per client key and per
-    client address, and a throttled client is told when to try again (429, Retry-After). Only wrong
-    guesses are written, so a working client costs one read per request."""
+    """Client secrets are throttled like passwords (DESIGN §8, ``kit.throttle.clients``): at the token,
+    revoke, introspect and grant-endings endpoints an answer of ``invalid_client`` (401) counts as a
+    wrong guess per client key and per client address, an address that authenticated as the client
+    before counts on its own, and a throttled client is told when to try again (429, Retry-After).
+    Only wrong guesses are written, so a working client costs one read per request."""
 
     @wraps(view)
     def throttled(request: HttpRequest) -> HttpResponse:
         key = (credentials.presented_client_credentials(request) or ("", ""))[0]
         try:
-            attempt = begin("client_auth", [named_key(f"client:{key}"), client_key(request)], count_first=False)
+            attempt = begin_client_auth(request, key)
         except CodedError as error:
             refusal = oauth_error("rate_limit_exceeded", error.message, 429)
             refusal["Retry-After"] = str(error.params["seconds"])
@@ -92,7 +93,7 @@ def throttle_client_secrets(view: Callable[[HttpRequest], HttpResponse]) -> Call
         response = view(request)
         if response.status_code == 401:
             attempt.failed()
-        else:
+        elif 200 <= response.status_code < 300:  # some refusals (an unknown grant type) come before the secret
             attempt.succeeded()
         return response
 

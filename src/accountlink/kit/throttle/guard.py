@@ -211,12 +211,17 @@ class Attempt:
             store.add(key.storage_key(self.door), "attempts", -1, keep)
 
 
-def begin(door: str, keys: list[Key], *, count_first: bool = True) -> Attempt:
+def begin(
+    door: str, keys: list[Key], *, count_first: bool = True, blocked: dict[str, datetime] | None = None
+) -> Attempt:
     """Count a guess at ``door`` against every key, or refuse it with ``auth.throttled`` (and how
-    long to wait) while a key must wait or has used up its guesses."""
+    long to wait) while a key must wait or has used up its guesses. ``blocked`` is the store's answer
+    about these keys when the caller has read it already."""
     store, now = get_store(), timezone.now()
-    blocked = store.blocked_until_each([key.storage_key(door) for key in keys])  # one read for every key
-    wait = max([(until - now).total_seconds() for until in blocked.values() if until > now], default=0.0)
+    names = [key.storage_key(door) for key in keys]
+    if blocked is None:
+        blocked = store.blocked_until_each(names)  # one read for every key
+    wait = max([(blocked[name] - now).total_seconds() for name in names if name in blocked], default=0.0)
     if wait <= 0 and count_first:
         wait = max([_count(door, key, now) for key in keys], default=0)
     if wait > 0:

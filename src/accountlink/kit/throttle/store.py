@@ -38,6 +38,11 @@ class Store(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def remember(self, key: str, until: datetime) -> None:
+        """Keep a mark under ``key`` until then, read back by ``blocked_until_each`` (not a block: no
+        guard counts on such a key)."""
+        ...
+
 
 class CacheStore:
     """Counts in Django's cache; with Redis (``REDIS_URL``) they are shared by every process."""
@@ -77,6 +82,11 @@ class CacheStore:
 
     def clear(self, key: str) -> None:
         self.cache.delete_many([f"throttle:{key}:{part}" for part in ("attempts", "locks", "until")])
+
+    def remember(self, key: str, until: datetime) -> None:
+        self.cache.set(
+            f"throttle:{key}:until", until.timestamp(), max(1, int((until - timezone.now()).total_seconds()))
+        )
 
 
 class DatabaseStore:
@@ -118,6 +128,13 @@ class DatabaseStore:
         """One statement on its own (a queryset's ``delete()`` wraps even one row in a transaction of
         its own: three statements at every successful login)."""
         sql.execute(f"DELETE FROM {sql.table(GuessCounter)} WHERE {sql.name(GuessCounter, 'key')} = %s", [key])  # noqa: S608
+
+    def remember(self, key: str, until: datetime) -> None:
+        """One statement (an upsert)."""
+        GuessCounter.objects.bulk_create(
+            [GuessCounter(key=key, blocked_until=until, expires_at=until)],
+            update_conflicts=True, unique_fields=["key"], update_fields=["blocked_until", "expires_at"],
+        )  # fmt: skip
 
 
 @functools.cache
