@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -52,3 +53,19 @@ def test_keys_rotate(settings: Any) -> None:
     settings.ACCOUNTLINK_ENCRYPTION_KEYS = [new]
     with pytest.raises(crypto.InvalidToken):
         crypto.open_sealed(sealed_with_old)
+
+
+def test_a_sealed_secret_is_checked_by_its_digest_under_the_keys_in_force(settings: Any) -> None:
+    """``digest_of_sealed`` (how client secrets are compared) keeps a digest per process, never past a
+    change of keys: a value sealed with a key taken out of the list no longer opens."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.ACCOUNTLINK_ENCRYPTION_KEYS = [old]
+    sealed = crypto.seal("client-secret")
+    assert crypto.digest_of_sealed(sealed) == hashlib.sha256(b"client-secret").digest()
+    settings.ACCOUNTLINK_ENCRYPTION_KEYS = [new, old]
+    assert crypto.digest_of_sealed(sealed) == hashlib.sha256(b"client-secret").digest()
+    settings.ACCOUNTLINK_ENCRYPTION_KEYS = [new]
+    with pytest.raises(crypto.InvalidToken):
+        crypto.digest_of_sealed(sealed)
+    with pytest.raises(crypto.InvalidToken):
+        crypto.digest_of_sealed("not sealed at all")

@@ -2,8 +2,8 @@
 authentication and of every lookup of a token or code by its value.
 
 Tokens and codes are found by checksum (the SHA-256 django-oauth-toolkit stores in ``token_checksum``),
-never by the value itself. Client secrets are sealed, not hashed: they are opened and compared in
-constant time (DESIGN §8).
+never by the value itself. Client secrets are sealed, not hashed (webhooks are signed with them): a
+presented secret is compared with the sealed one by SHA-256 digest, in constant time (DESIGN §8).
 
 oauthlib authenticates clients at the token endpoint through the validator, which checks the secret
 here (``secret_matches``); revoke and introspect, which oauthlib does not run, call
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,12 +23,11 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from django.http import HttpRequest
-from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
 from accountlink.kit import rawsql as sql
-from accountlink.kit.crypto import InvalidToken, open_sealed
+from accountlink.kit.crypto import InvalidToken, digest_of_sealed
 
 from .models import Client, ClientOpenId, RedeemedCode
 
@@ -57,12 +57,13 @@ def presented_client_credentials(request: HttpRequest) -> tuple[str, str] | None
 
 
 def secret_matches(presented: str, sealed: str) -> bool:
-    """Whether ``presented`` is the client secret sealed in ``sealed``; False when it cannot be opened."""
+    """Whether ``presented`` is the client secret sealed in ``sealed``; False when it cannot be opened.
+    Their SHA-256 digests are compared in constant time (``kit.crypto.digest_of_sealed``)."""
     try:
-        expected = open_sealed(sealed)
+        expected = digest_of_sealed(sealed)
     except InvalidToken:
         return False
-    return constant_time_compare(presented, expected)
+    return hmac.compare_digest(hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest(), expected)
 
 
 @functools.cache

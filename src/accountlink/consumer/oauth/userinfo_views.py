@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, reverse
@@ -25,8 +25,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
-
-from accountlink.kit.throttle.store import CacheStore
 
 from . import credentials
 from .backends import refuse_unreadable
@@ -87,8 +85,22 @@ def _seconds_over_rate_limit(client_id: int) -> int:
     write per request (SQLite's one writer). With Redis every process shares it; without, each web
     process counts its own minute."""
     now = int(timezone.now().timestamp())
-    count = CacheStore().add(f"user_info:{client_id}:{now // 60}", "attempts", 1, timedelta(minutes=2))
+    count = _one_more(f"user_info:{client_id}:{now // 60}")
     return 60 - now % 60 if count > settings.ACCOUNTLINK_USER_INFO_REQUESTS_PER_MINUTE else 0
+
+
+def _one_more(minute: str) -> int:
+    """The minute's count after this request: one cache operation once the minute has begun. The count
+    lives two minutes, so it cannot expire within its minute."""
+    cache = caches["default"]
+    try:
+        return int(cache.incr(minute))
+    except ValueError:  # the minute's first request
+        cache.add(minute, 0, 120)
+    try:
+        return int(cache.incr(minute))
+    except ValueError:  # the cache dropped it meanwhile (culled for room)
+        return 1
 
 
 def _refusal_of_fields(asked: list[str], granted: list[str]) -> JsonResponse | None:

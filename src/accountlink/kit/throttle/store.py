@@ -98,13 +98,7 @@ class DatabaseStore:
 
     def blocked_until_each(self, keys: list[str]) -> dict[str, datetime]:
         """Read by hand (kit/rawsql.py): every client authentication asks this first."""
-        key, until, expires = (sql.column(GuessCounter, name) for name in ("key", "blocked_until", "expires_at"))
-        wanted = ", ".join(["%s"] * len(keys))
-        rows = sql.fetch_all(
-            f"SELECT {key}, {until} FROM {sql.table(GuessCounter)} "  # noqa: S608 (names from metadata)
-            f"WHERE {key} IN ({wanted}) AND {expires} > %s AND {until} IS NOT NULL",
-            [*keys, sql.now()],
-        )
+        rows = sql.fetch_all(_blocked_sql(len(keys)), [*keys, sql.now()])
         return {key: sql.read_moment(until) for key, until in rows}
 
     def add(self, key: str, counter: Counter, delta: int, keep: timedelta) -> int:
@@ -135,6 +129,17 @@ class DatabaseStore:
             [GuessCounter(key=key, blocked_until=until, expires_at=until)],
             update_conflicts=True, unique_fields=["key"], update_fields=["blocked_until", "expires_at"],
         )  # fmt: skip
+
+
+@functools.cache
+def _blocked_sql(keys: int) -> str:
+    """The blocks of ``keys`` keys that are live (parameters: the keys, then now)."""
+    key, until, expires = (sql.column(GuessCounter, name) for name in ("key", "blocked_until", "expires_at"))
+    wanted = ", ".join(["%s"] * keys)
+    return (
+        f"SELECT {key}, {until} FROM {sql.table(GuessCounter)} "  # noqa: S608 (names from metadata)
+        f"WHERE {key} IN ({wanted}) AND {expires} > %s AND {until} IS NOT NULL"
+    )
 
 
 @functools.cache
