@@ -221,7 +221,8 @@ def begin(
     names = [key.storage_key(door) for key in keys]
     if blocked is None:
         blocked = store.blocked_until_each(names)  # one read for every key
-    wait = max([(blocked[name] - now).total_seconds() for name in names if name in blocked], default=0.0)
+    waits = [(until - now).total_seconds() for name in names if (until := blocked.get(name)) and until > now]
+    wait = max(waits, default=0.0)
     if wait <= 0 and count_first:
         wait = max([_count(door, key, now) for key in keys], default=0)
     if wait > 0:
