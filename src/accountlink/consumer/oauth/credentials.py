@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from accountlink.consumer.accounts.models import AccountStatus, LoopAccount
@@ -63,7 +63,7 @@ def secret_matches(presented: str, sealed: str) -> bool:
         expected = digest_of_sealed(sealed)
     except InvalidToken:
         return False
-    return hmac.compare_digest(hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest(), expected)
+    return constant_time_compare(hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest(), expected)
 
 
 @functools.cache
